@@ -1,0 +1,100 @@
+// The endless zoom: each keyframe = zoom about the focus → dream → colour care. Owns its state tensors.
+import * as tf from '@tensorflow/tfjs';
+import type { DreamModel } from './model';
+import type { Objective } from './objectives';
+import { recipeObjective, recipeTransform, validateRecipe, type Recipe } from './recipes';
+import { dreamOctaves } from './step';
+import { seededRng, type Rng } from './transforms';
+import { zoom, type Focus } from './zoom';
+
+export interface Keyframe {
+  image: tf.Tensor4D; // [1,h,w,3] in [0,1]; owned by the Dreamer, valid until the next keyframe / dispose
+  index: number;
+  zoom: number; // cumulative magnification since the seed
+  focus: Focus;
+}
+
+/** Per-channel mean and std, [3] each. */
+export function channelStats(x: tf.Tensor4D): { mean: tf.Tensor1D; std: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    return { mean: mean as tf.Tensor1D, std: tf.sqrt(tf.add(variance, 1e-6)) as tf.Tensor1D };
+  });
+}
+
+/** Pull per-channel mean/std a fraction `k` of the way to the target's, then clip to [0,1]. */
+export function colourCare(x: tf.Tensor4D, target: { mean: tf.Tensor1D; std: tf.Tensor1D }, k: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const { mean, std } = channelStats(x);
+    const m = tf.add(mean, tf.mul(tf.sub(target.mean, mean), k));
+    const s = tf.add(std, tf.mul(tf.sub(target.std, std), k));
+    return tf.clipByValue(tf.add(tf.mul(tf.div(tf.sub(x, mean), std), s), m), 0, 1) as tf.Tensor4D;
+  });
+}
+
+export class Dreamer {
+  private image: tf.Tensor4D;
+  private stats: { mean: tf.Tensor1D; std: tf.Tensor1D };
+  private recipe!: Recipe;
+  private objective!: Objective;
+  private index = 0;
+  private totalZoom = 1;
+  private readonly rng: Rng;
+
+  /** `seed` is [1,h,w,3] in [0,1]; it is copied, the caller keeps ownership. */
+  constructor(private model: DreamModel, recipe: Recipe, seed: tf.Tensor4D, rngSeed = 1) {
+    this.rng = seededRng(rngSeed);
+    this.setRecipe(recipe, model);
+    this.image = tf.clone(seed);
+    this.stats = channelStats(seed);
+  }
+
+  get size(): [number, number] { return [this.image.shape[1], this.image.shape[2]]; }
+
+  /** Change recipe (and model, if the recipe needs another one; the caller owns models). */
+  setRecipe(recipe: Recipe, model: DreamModel = this.model): void {
+    const r = validateRecipe(recipe);
+    if (r.model !== model.entry.id) throw new Error(`recipe '${r.name}' needs model '${r.model}', got '${model.entry.id}'`);
+    const obj = recipeObjective(r, model.entry);
+    const missing = obj.nodes.filter((n) => !model.hasNode(n));
+    if (missing.length) throw new Error(`recipe '${r.name}': unknown node ${missing.map((n) => `'${n}'`).join(', ')} in model '${model.entry.id}'`);
+    this.recipe = r;
+    this.model = model;
+    this.objective = obj;
+  }
+
+  /** Restart the zoom from a new seed ([1,h,w,3] in [0,1], copied); its colours become the target. */
+  setSeed(seed: tf.Tensor4D): void {
+    this.image.dispose();
+    this.stats.mean.dispose();
+    this.stats.std.dispose();
+    this.image = tf.clone(seed);
+    this.stats = channelStats(seed);
+    this.index = 0;
+    this.totalZoom = 1;
+  }
+
+  /** Zoom about `focus`, dream, colour-correct. No readback: the caller decides when to read pixels. */
+  keyframe(focus: Focus): Keyframe {
+    const r = this.recipe;
+    const zoomed = zoom(this.image, r.zoom, focus);
+    const dreamed = dreamOctaves(this.model, zoomed, this.objective, {
+      octaves: r.octaves, octaveScale: r.octaveScale, steps: r.steps, stepSize: r.stepSize,
+      transform: recipeTransform(r, Math.max(...this.size)), rng: this.rng, tileSize: 256,
+    });
+    zoomed.dispose();
+    const next = colourCare(dreamed, this.stats, r.colour);
+    dreamed.dispose();
+    this.image.dispose();
+    this.image = next;
+    this.index += 1;
+    this.totalZoom *= r.zoom;
+    return { image: this.image, index: this.index, zoom: this.totalZoom, focus: [focus[0], focus[1]] };
+  }
+
+  dispose(): void {
+    this.image.dispose();
+    this.stats.mean.dispose();
+    this.stats.std.dispose();
+  }
+}

@@ -1,0 +1,131 @@
+// Load-time rewrites of a TF.js graph-model JSON, so shipped detection/pose networks can be dreamed on.
+// They work on the plain JSON (model.json's modelTopology + weight specs) before tf.loadGraphModel
+// sees it, so the same code runs in the browser and in Node, on every backend.
+
+/** One node of a TF GraphDef as the TF.js converter writes it. */
+export interface GraphNode {
+  name: string;
+  op: string;
+  input?: string[];
+  attr?: Record<string, AttrValue>;
+  device?: string;
+}
+export interface AttrValue {
+  s?: string; // base64
+  i?: string;
+  f?: number;
+  b?: boolean;
+  type?: string;
+  shape?: { dim?: { size: string }[] };
+  list?: { s?: string[]; i?: string[] };
+  tensor?: unknown;
+}
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: unknown;
+}
+/** The parts of model.json + .bin that the rewrites touch. */
+export interface GraphArtifacts {
+  nodes: GraphNode[];
+  weightSpecs: WeightSpec[];
+  weightData: ArrayBuffer;
+}
+
+export type GraphFix = 'relax-placeholders' | 'unfuse' | 'global-avgpool-to-mean';
+export const GRAPH_FIXES: readonly GraphFix[] = ['relax-placeholders', 'unfuse', 'global-avgpool-to-mean'];
+
+const decode = (s: string) => atob(s);
+
+/**
+ * Set the spatial dims of every Placeholder to −1: the backbones are fully convolutional, so they run
+ * at any size (the detection heads do not, which is why we only dream on backbone nodes).
+ */
+export function relaxPlaceholders(g: GraphArtifacts, layout: 'NHWC' | 'NCHW'): GraphArtifacts {
+  const spatial = layout === 'NHWC' ? [1, 2] : [2, 3];
+  const nodes = g.nodes.map((n) => {
+    const dims = n.attr?.shape?.shape?.dim;
+    if (n.op !== 'Placeholder' || dims == null || dims.length !== 4) return n;
+    const dim = dims.map((d, i) => (spatial.includes(i) ? { size: '-1' } : d));
+    return { ...n, attr: { ...n.attr, shape: { shape: { dim } } } };
+  });
+  return { ...g, nodes };
+}
+
+const ACTIVATIONS = new Set(['Relu', 'Relu6', 'Elu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Prelu']);
+const CONV_ATTRS = ['strides', 'padding', 'dilations', 'data_format', 'explicit_paddings', 'T'];
+
+/**
+ * Split `_FusedConv2D` / `FusedDepthwiseConv2dNative` into conv + BiasAdd + activation, the last op keeping
+ * the original name so node names in recipes stay valid. Gradients are identical; wasm needs this (its
+ * fused-conv gradient calls the missing Conv2DBackpropFilter) and cpu gets 4–9× faster.
+ */
+export function unfuse(g: GraphArtifacts): GraphArtifacts {
+  const nodes: GraphNode[] = [];
+  for (const n of g.nodes) {
+    const base = n.op === '_FusedConv2D' ? 'Conv2D' : n.op === 'FusedDepthwiseConv2dNative' ? 'DepthwiseConv2dNative' : null;
+    if (base == null) { nodes.push(n); continue; }
+    const attr = n.attr ?? {};
+    const fused = (attr.fused_ops?.list?.s ?? []).map(decode);
+    const [x, filter, ...args] = n.input ?? [];
+    const pick = (keys: string[]) => Object.fromEntries(keys.filter((k) => k in attr).map((k) => [k, attr[k]]));
+    const chain: GraphNode[] = [{ name: `${n.name}/unfused_${base}`, op: base, input: [x, filter], attr: pick(CONV_ATTRS) }];
+    const last = () => chain[chain.length - 1].name;
+    for (const op of fused) {
+      if (op === 'BiasAdd') {
+        chain.push({ name: `${n.name}/unfused_BiasAdd`, op, input: [last(), args[0]], attr: pick(['T', 'data_format']) });
+      } else if (ACTIVATIONS.has(op)) {
+        const extra = op === 'Prelu' ? [args[1]] : [];
+        const alpha: Record<string, AttrValue> = op === 'LeakyRelu' ? { alpha: { f: attr.leakyrelu_alpha?.f ?? 0.2 } } : {};
+        chain.push({ name: `${n.name}/unfused_${op}`, op, input: [last(), ...extra], attr: { ...pick(['T']), ...alpha } });
+      } else {
+        throw new Error(`unfuse: node '${n.name}' fuses unsupported op '${op}'`);
+      }
+    }
+    chain[chain.length - 1] = { ...chain[chain.length - 1], name: n.name };
+    nodes.push(...chain);
+  }
+  return { ...g, nodes };
+}
+
+/**
+ * Rewrite AvgPool whose window equals its stride (a Keras global pool baked for the native size, e.g. selfie's
+ * 64×64 at 256 px) into Mean over H,W with keep_dims: identical at the native size, valid at any other.
+ */
+export function globalAvgPoolToMean(g: GraphArtifacts): GraphArtifacts {
+  const nodes: GraphNode[] = [];
+  const weightSpecs = [...g.weightSpecs];
+  let axesName: string | null = null;
+  for (const n of g.nodes) {
+    const k = n.attr?.ksize?.list?.i ?? [];
+    const s = n.attr?.strides?.list?.i ?? [];
+    const global = n.op === 'AvgPool' && k.join() === s.join() && Number(k[1]) > 1 && decode(n.attr?.padding?.s ?? '') === 'VALID';
+    if (!global) { nodes.push(n); continue; }
+    if (axesName == null) {
+      axesName = 'dream_goggles/global_pool_axes';
+      nodes.push({ name: axesName, op: 'Const', attr: { dtype: { type: 'DT_INT32' }, value: { tensor: { dtype: 'DT_INT32', tensorShape: { dim: [{ size: '2' }] } } } } });
+      weightSpecs.push({ name: axesName, shape: [2], dtype: 'int32' });
+    }
+    nodes.push({
+      name: n.name, op: 'Mean', input: [(n.input ?? [])[0], axesName],
+      attr: { keep_dims: { b: true }, T: { type: 'DT_FLOAT' }, Tidx: { type: 'DT_INT32' } },
+    });
+  }
+  if (axesName == null) return g;
+  const data = new Uint8Array(g.weightData.byteLength + 8);
+  data.set(new Uint8Array(g.weightData), 0);
+  const view = new DataView(data.buffer); // the .bin length need not be a multiple of 4
+  view.setInt32(g.weightData.byteLength, 1, true);
+  view.setInt32(g.weightData.byteLength + 4, 2, true);
+  return { nodes, weightSpecs, weightData: data.buffer };
+}
+
+/** Apply the named fixes in a fixed order. */
+export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], layout: 'NHWC' | 'NCHW'): GraphArtifacts {
+  let out = g;
+  if (fixes.includes('relax-placeholders')) out = relaxPlaceholders(out, layout);
+  if (fixes.includes('unfuse')) out = unfuse(out);
+  if (fixes.includes('global-avgpool-to-mean')) out = globalAvgPoolToMean(out);
+  return out;
+}

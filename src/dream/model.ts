@@ -1,0 +1,116 @@
+// Dream networks: manifest entries, one loader for browser (fetch) and Node (fs), and the DreamModel
+// interface the optimiser sees: images in, named activations out.
+import * as tf from '@tensorflow/tfjs';
+import { applyGraphFixes, GRAPH_FIXES, type GraphArtifacts, type GraphFix, type GraphNode, type WeightSpec } from './graph';
+
+export interface ModelEntry {
+  id: string;
+  package?: string;
+  packageVersion?: string;
+  file: string;
+  /** Node the image is fed to (a Placeholder or, for movenet, the float node after its int32 preprocessing). */
+  feed: string;
+  input: { layout: 'NHWC' | 'NCHW'; range: [number, number] };
+  graphFixes: GraphFix[];
+  /** Recommended dream nodes: short alias → graph node name. */
+  nodes: Record<string, string>;
+  upstream: { project: string; url: string; licence: string };
+  default: boolean;
+}
+export interface Manifest { models: ModelEntry[] }
+
+/** Anything with fetch's shape: window.fetch, or the fs-backed one in src/tf/file-fetch.ts. */
+export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }>;
+
+/** Copy and check a manifest; throws with the exact field that is wrong. */
+export function validateManifest(raw: unknown): Manifest {
+  const models = (raw as { models?: unknown })?.models;
+  if (!Array.isArray(models)) throw new Error('manifest: "models" must be an array');
+  return {
+    models: models.map((m: Partial<ModelEntry>, i) => {
+      const where = `manifest: models[${i}]${m?.id ? ` (${m.id})` : ''}`;
+      for (const k of ['id', 'file', 'feed'] as const) if (typeof m?.[k] !== 'string') throw new Error(`${where}: "${k}" must be a string`);
+      if (m.input?.layout !== 'NHWC' && m.input?.layout !== 'NCHW') throw new Error(`${where}: input.layout must be NHWC or NCHW`);
+      if (!Array.isArray(m.input.range) || m.input.range.length !== 2) throw new Error(`${where}: input.range must be [lo, hi]`);
+      const fixes = m.graphFixes ?? [];
+      for (const f of fixes) if (!GRAPH_FIXES.includes(f)) throw new Error(`${where}: unknown graph fix '${f}'`);
+      const licence = m.upstream?.licence ?? 'unknown';
+      if (m.default && (licence === 'unknown' || /GPL/.test(licence))) throw new Error(`${where}: a model with licence '${licence}' cannot be a default`);
+      return { ...(m as ModelEntry), graphFixes: [...fixes], nodes: { ...(m.nodes ?? {}) }, default: !!m.default };
+    }),
+  };
+}
+
+/** A loaded dream network. Images are always [1,h,w,3] in [0,1]; the model maps range and layout. */
+export interface DreamModel {
+  readonly entry: ModelEntry;
+  /** Graph node names (for validation before differentiating). */
+  hasNode(name: string): boolean;
+  /** Forward pass up to `nodes` only. Synchronous, so it can run inside tf.grad / tf.tidy. */
+  activations(image: tf.Tensor4D, nodes: readonly string[]): tf.Tensor[];
+  dispose(): void;
+}
+
+async function fetchOk(fetchFn: FetchLike, url: string) {
+  let res;
+  try { res = await fetchFn(url); } catch (e) { throw new Error(`model: cannot fetch ${url}: ${(e as Error).message}`); }
+  if (!res.ok) throw new Error(`model: cannot fetch ${url} (HTTP ${res.status})`);
+  return res;
+}
+
+/**
+ * Load `entry` from `baseUrl` (the folder holding `<file>.json` and its .bin shards), apply its graph fixes,
+ * and wrap it as a DreamModel. Missing or corrupt files throw errors that name the file.
+ */
+export async function loadDreamModel(entry: ModelEntry, baseUrl: string, fetchFn: FetchLike): Promise<DreamModel> {
+  const url = `${baseUrl.replace(/\/?$/, '/')}${entry.file}`;
+  let json: { modelTopology?: { node?: GraphNode[] }; weightsManifest?: { paths: string[]; weights: WeightSpec[] }[]; format?: string; signature?: unknown; userDefinedMetadata?: Record<string, unknown> };
+  try { json = (await (await fetchOk(fetchFn, url)).json()) as typeof json; } catch (e) {
+    throw new Error((e as Error).message.startsWith('model:') ? (e as Error).message : `model: ${url} is not valid JSON (${(e as Error).message})`);
+  }
+  const nodesIn = json.modelTopology?.node;
+  if (!Array.isArray(nodesIn) || !Array.isArray(json.weightsManifest)) throw new Error(`model: ${url} is not a TF.js graph model (no modelTopology.node / weightsManifest)`);
+  const dir = url.slice(0, url.lastIndexOf('/') + 1);
+  const weightSpecs: WeightSpec[] = [];
+  const shards: ArrayBuffer[] = [];
+  for (const group of json.weightsManifest) {
+    weightSpecs.push(...group.weights);
+    for (const p of group.paths) shards.push(await (await fetchOk(fetchFn, dir + p)).arrayBuffer());
+  }
+  const total = shards.reduce((n, b) => n + b.byteLength, 0);
+  const weightData = new Uint8Array(total);
+  shards.reduce((off, b) => (weightData.set(new Uint8Array(b), off), off + b.byteLength), 0);
+
+  const fixed: GraphArtifacts = applyGraphFixes({ nodes: nodesIn, weightSpecs, weightData: weightData.buffer }, entry.graphFixes, entry.input.layout);
+  const names = new Set(fixed.nodes.map((n) => n.name));
+  if (!names.has(entry.feed)) throw new Error(`model ${entry.id}: feed node '${entry.feed}' is not in the graph`);
+  let model: tf.GraphModel;
+  try {
+    model = await tf.loadGraphModel(tf.io.fromMemory({
+      modelTopology: { ...json.modelTopology, node: fixed.nodes },
+      weightSpecs: fixed.weightSpecs as tf.io.WeightsManifestEntry[],
+      weightData: fixed.weightData,
+      format: json.format, userDefinedMetadata: json.userDefinedMetadata,
+    }));
+  } catch (e) {
+    throw new Error(`model ${entry.id}: corrupt graph or weights in ${url} (${(e as Error).message})`);
+  }
+  return createDreamModel(entry, model, names);
+}
+
+/** Wrap a loaded GraphModel (exported for tests that build graphs in memory). */
+export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names: Set<string>): DreamModel {
+  const [lo, hi] = entry.input.range;
+  return {
+    entry,
+    hasNode: (name) => names.has(name),
+    activations(image, nodes) {
+      // [1,h,w,3] in [0,1] → the feed's range and layout
+      let x: tf.Tensor = lo === 0 && hi === 1 ? image : tf.add(tf.mul(image, hi - lo), lo);
+      if (entry.input.layout === 'NCHW') x = tf.transpose(x, [0, 3, 1, 2]);
+      const out = model.execute({ [entry.feed]: x }, [...nodes]);
+      return Array.isArray(out) ? out : [out];
+    },
+    dispose: () => model.dispose(),
+  };
+}

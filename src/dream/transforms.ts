@@ -1,0 +1,81 @@
+// Robustness transforms (Lucid's optvis.transform). A Transform draws its random parameters and returns a
+// Warp: `forward` is applied to the image before the forward pass, `inverse` maps the gradient back (the
+// notebook's roll / un-roll). Transforms compose with `compose`.
+import * as tf from '@tensorflow/tfjs';
+
+export type Rng = () => number; // uniform in [0,1)
+export interface Warp {
+  forward(x: tf.Tensor4D): tf.Tensor4D;
+  inverse(g: tf.Tensor4D): tf.Tensor4D;
+}
+export type Transform = (rng: Rng) => Warp;
+
+const identityWarp: Warp = { forward: (x) => x, inverse: (g) => g };
+export const identity: Transform = () => identityWarp;
+
+/** Cyclic shift by (dy, dx) pixels along H and W (np.roll). */
+export function roll(x: tf.Tensor4D, dy: number, dx: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w] = x.shape;
+    const cut = (t: tf.Tensor4D, axis: 1 | 2, n: number, k: number): tf.Tensor4D => {
+      const s = ((k % n) + n) % n;
+      if (s === 0) return t;
+      const parts = tf.split(t, [n - s, s], axis);
+      return tf.concat([parts[1], parts[0]], axis) as tf.Tensor4D;
+    };
+    return cut(cut(x, 1, h, dy), 2, w, dx);
+  });
+}
+
+/** Random integer roll of up to ±`px` pixels (DeepDream's jitter); exact inverse. */
+export const jitter = (px: number): Transform => (rng) => {
+  const dy = Math.round((rng() * 2 - 1) * px);
+  const dx = Math.round((rng() * 2 - 1) * px);
+  if (dx === 0 && dy === 0) return identityWarp;
+  return { forward: (x) => roll(x, dy, dx), inverse: (g) => roll(g, -dy, -dx) };
+};
+
+/** Affine warp about the image centre; `m` maps output offsets to input offsets ([a,b;c,d], pixel units). */
+function affineAboutCentre(x: tf.Tensor4D, m: [number, number, number, number], fill: 'reflect' | 'constant'): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const cx = (w - 1) / 2, cy = (h - 1) / 2;
+  const [a, b, c, d] = m;
+  return tf.tidy(() => tf.image.transform(x, tf.tensor2d([[a, b, cx - a * cx - b * cy, c, d, cy - c * cx - d * cy, 0, 0]]), 'bilinear', fill));
+}
+function affineWarp(scale: number, radians: number): Warp {
+  if (scale === 1 && radians === 0) return identityWarp;
+  const cos = Math.cos(radians), sin = Math.sin(radians);
+  // input offset = R(−θ)/s · output offset; the inverse is s·R(θ). Gradients of pixels warped outside are 0.
+  const fwd: [number, number, number, number] = [cos / scale, sin / scale, -sin / scale, cos / scale];
+  const inv: [number, number, number, number] = [cos * scale, -sin * scale, sin * scale, cos * scale];
+  return { forward: (x) => affineAboutCentre(x, fwd, 'reflect'), inverse: (g) => affineAboutCentre(g, inv, 'constant') };
+}
+
+/** Random scale about the centre, one of `scales` (Lucid's random_scale), e.g. [0.95, 1, 1.05]. */
+export const randomScale = (scales: readonly number[]): Transform => (rng) =>
+  affineWarp(scales[Math.floor(rng() * scales.length)], 0);
+
+/** Random rotation about the centre, one of `degrees` (Lucid's random_rotate), e.g. [-5, 0, 5]. */
+export const randomRotate = (degrees: readonly number[]): Transform => (rng) =>
+  affineWarp(1, (degrees[Math.floor(rng() * degrees.length)] * Math.PI) / 180);
+
+/** Apply transforms left to right; gradients come back right to left. */
+export const compose = (...ts: Transform[]): Transform => (rng) => {
+  const warps = ts.map((t) => t(rng));
+  return {
+    forward: (x) => warps.reduce((y, w) => w.forward(y), x),
+    inverse: (g) => warps.reduceRight((y, w) => w.inverse(y), g),
+  };
+};
+
+/** Small seeded PRNG (mulberry32), so sheets and tests are reproducible. */
+export function seededRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,69 @@
+// Backend set-up: register what the dream engine needs, then pick the fastest backend by a short warm-up.
+// On a headset WebGL (or WebGPU where registered) wins; on CPU-only machines wasm does (SwiftShader WebGL is
+// 4–30× slower and stalls the page). wasm runs single-threaded: the threaded build breaks after bundling.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerDepthwiseBackpropInput } from './depthwise-backprop';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** Tried in this order by `chooseBackend` when no override is given (cpu only as the last resort). */
+export const DEFAULT_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
+
+export interface BackendConfig {
+  /** Folder (URL or, in Node, a path ending in '/') holding the tfjs-backend-wasm .wasm files. */
+  wasmPath?: string;
+}
+
+let wasmPathSet = false;
+
+/** Make `name` the active backend, with the kernels the dream engine needs. Returns false if it cannot start. */
+export async function useBackend(name: BackendName, config: BackendConfig = {}): Promise<boolean> {
+  if (tf.findBackendFactory(name) == null) return false;
+  if (name === 'wasm' && config.wasmPath && !wasmPathSet) {
+    // The threaded build needs cross-origin isolation and breaks after Vite bundling; SIMD single-thread is fine.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    setWasmPaths(config.wasmPath);
+    wasmPathSet = true;
+  }
+  let ok = false;
+  try { ok = await tf.setBackend(name); } catch { ok = false; }
+  if (!ok) return false;
+  await tf.ready();
+  if (name === 'wasm') registerDepthwiseBackpropInput('wasm');
+  return true;
+}
+
+/** Parse `?backend=` (or any string) into a backend name; throws on unknown names. */
+export function parseBackendOverride(value: string | null | undefined): BackendName | null {
+  if (value == null || value === '' || value === 'auto') return null;
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new Error(`backend: unknown backend '${value}' (use one of ${BACKEND_NAMES.join(', ')}, auto)`);
+  return value as BackendName;
+}
+
+export interface BackendChoice { backend: BackendName; timingsMs: Partial<Record<BackendName, number>> }
+
+/**
+ * Start each candidate, time `warmup` (a representative tensor job, run once to compile, then timed), keep the
+ * fastest. With `override` only that backend is started. `warmup` must not leak: it runs inside tf.tidy.
+ */
+export async function chooseBackend(warmup: () => tf.Tensor, opts: BackendConfig & { override?: BackendName | null; candidates?: readonly BackendName[]; runs?: number } = {}): Promise<BackendChoice> {
+  const candidates = opts.override ? [opts.override] : (opts.candidates ?? DEFAULT_CANDIDATES);
+  const timingsMs: Partial<Record<BackendName, number>> = {};
+  const runOnce = async () => { const t = tf.tidy(warmup); await t.data(); t.dispose(); };
+  for (const name of candidates) {
+    if (!(await useBackend(name, opts))) continue;
+    try {
+      await runOnce(); // compile shaders / warm caches
+      const t0 = performance.now();
+      for (let i = 0; i < (opts.runs ?? 2); i++) await runOnce();
+      timingsMs[name] = (performance.now() - t0) / (opts.runs ?? 2);
+    } catch { /* a backend that cannot run the job is not a candidate */ }
+  }
+  const ranked = (Object.entries(timingsMs) as [BackendName, number][]).sort((a, b) => a[1] - b[1]);
+  const backend = ranked[0]?.[0] ?? (opts.override ? null : ((await useBackend('cpu')) ? 'cpu' : null));
+  if (backend == null) throw new Error(`backend: none of ${candidates.join(', ')} could run the dream step`);
+  await useBackend(backend, opts);
+  return { backend, timingsMs };
+}
