@@ -1,0 +1,160 @@
+"""Train the depth U-Net on 1 CPU thread, resumably.
+
+    OMP_NUM_THREADS=1 /usr/bin/python3 training/depth/train.py --run training/depth/runs/main
+
+Re-running the same command resumes from <run>/ckpt-last.pt. New shards that appear in the data
+folders are picked up every --rescan steps. Log: <run>/log.csv (loss) and <run>/val.csv (held-out).
+"""
+import argparse
+import copy
+import csv
+import math
+import os
+import sys
+import time
+
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import DepthUNet, count_params  # noqa: E402
+from losses import ssi_loss, depth_metrics  # noqa: E402
+from dataset import ShardPool, augment  # noqa: E402
+
+
+def parse(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', default='training/depth/runs/main')
+    ap.add_argument('--data', nargs='+', default=['training/depth/data/train'])
+    ap.add_argument('--val', default='training/depth/data/val')
+    ap.add_argument('--batch', type=int, default=8)
+    ap.add_argument('--lr', type=float, default=1e-3)
+    ap.add_argument('--lr-half-life', type=float, default=12000, help='steps per halving of the learning rate')
+    ap.add_argument('--lr-min', type=float, default=5e-5)
+    ap.add_argument('--steps', type=int, default=10**9, help='stop after this many steps in total')
+    ap.add_argument('--ckpt-every', type=int, default=500)
+    ap.add_argument('--keep-every', type=int, default=5000)
+    ap.add_argument('--val-every', type=int, default=1000)
+    ap.add_argument('--val-count', type=int, default=256)
+    ap.add_argument('--rescan', type=int, default=500)
+    ap.add_argument('--dream-weight', type=float, default=2.0, help='sampling weight of shards rendered with dream textures')
+    ap.add_argument('--ema', type=float, default=0.999)
+    ap.add_argument('--seed', type=int, default=0)
+    return ap.parse_args(argv)
+
+
+def lr_at(a, step):
+    warm = min(1.0, (step + 1) / 300)
+    return max(a.lr_min, a.lr * warm * 0.5 ** (step / a.lr_half_life))
+
+
+@torch.no_grad()
+def evaluate(model, x, d):
+    model.eval()
+    preds = torch.cat([model(x[i:i + 32]) for i in range(0, len(x), 32)])
+    rows = [depth_metrics(preds[i], d[i]) for i in range(len(x))]
+    rows = [r for r in rows if r is not None]
+    # vertical prior baseline: disparity grows linearly towards the bottom row
+    h, w = d.shape[1:]
+    vert = torch.linspace(0, 1, h)[:, None].expand(h, w)
+    vrows = [depth_metrics(vert, d[i]) for i in range(len(x))]
+    vrows = [r for r in vrows if r is not None]
+    return (float(np.mean([r[0] for r in rows])), float(np.mean([r[1] for r in rows])),
+            float(np.mean([r[2] > 0 for r in rows])), float(np.mean([r[0] for r in vrows])))
+
+
+def save(path, obj):
+    torch.save(obj, path + '.tmp')
+    os.replace(path + '.tmp', path)
+
+
+def main(argv=None):
+    a = parse(argv)
+    torch.set_num_threads(1)
+    torch.manual_seed(a.seed)
+    os.makedirs(a.run, exist_ok=True)
+    pool = ShardPool(a.data, a.dream_weight)
+    if len(pool) == 0:
+        sys.exit(f'no shards in {a.data}: run `npm run depth:data` first')
+    val_pool = ShardPool([a.val]) if os.path.isdir(a.val) else None
+    vx, vd = val_pool.all(a.val_count) if val_pool and len(val_pool) else (None, None)
+
+    model = DepthUNet()
+    ema = copy.deepcopy(model)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    step = 0
+    last = os.path.join(a.run, 'ckpt-last.pt')
+    if os.path.exists(last):
+        ck = torch.load(last)
+        model.load_state_dict(ck['model'])
+        ema.load_state_dict(ck['ema'])
+        opt.load_state_dict(ck['opt'])
+        step = ck['step']
+        np_state, torch_state = ck['rng']
+        print(f'resumed from {last} at step {step}')
+    else:
+        np_state, torch_state = None, None
+    rng = np.random.default_rng(a.seed)
+    g = torch.Generator().manual_seed(a.seed)
+    if np_state is not None:
+        rng.bit_generator.state = np_state
+        g.set_state(torch_state)
+    print(f'params {count_params(model)}, {len(pool)} training images, val {0 if vx is None else len(vx)}', flush=True)
+
+    log_new = not os.path.exists(os.path.join(a.run, 'log.csv'))
+    log = open(os.path.join(a.run, 'log.csv'), 'a', newline='')
+    logw = csv.writer(log)
+    if log_new:
+        logw.writerow(['step', 'wall_s', 'lr', 'loss', 'ssi', 'images'])
+    val_new = not os.path.exists(os.path.join(a.run, 'val.csv'))
+    vlog = open(os.path.join(a.run, 'val.csv'), 'a', newline='')
+    vlogw = csv.writer(vlog)
+    if val_new:
+        vlogw.writerow(['step', 'absrel', 'delta1', 'pos_scale', 'vertical_absrel'])
+
+    t0, acc, acc_ssi, nacc = time.time(), 0.0, 0.0, 0
+    model.train()
+    while step < a.steps:
+        for grp in opt.param_groups:
+            grp['lr'] = lr_at(a, step)
+        x, d = pool.batch(rng, a.batch)
+        x, d = augment(x, d, g)
+        mask = torch.ones_like(d, dtype=torch.bool)  # sky (disparity 0) is exact: train on it too
+        loss, l_ssi = ssi_loss(model(x), d, mask)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            decay = min(a.ema, (1 + step) / (10 + step))
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.mul_(decay).add_(pm, alpha=1 - decay)
+            for be, bm in zip(ema.buffers(), model.buffers()):
+                be.copy_(bm)
+        step += 1
+        acc, acc_ssi, nacc = acc + loss.item(), acc_ssi + l_ssi.item(), nacc + 1
+        if step % 100 == 0:
+            logw.writerow([step, round(time.time() - t0, 1), f'{lr_at(a, step):.2e}', f'{acc / nacc:.4f}', f'{acc_ssi / nacc:.4f}', len(pool)])
+            log.flush()
+            print(f'step {step} loss {acc / nacc:.4f} ssi {acc_ssi / nacc:.4f} lr {lr_at(a, step):.2e} {(time.time() - t0) / nacc:.3f}s/step', flush=True)
+            t0, acc, acc_ssi, nacc = time.time(), 0.0, 0.0, 0
+        if step % a.rescan == 0:
+            before = len(pool)
+            if pool.rescan() != before:
+                print(f'data: {before} → {len(pool)} images', flush=True)
+        if step % a.ckpt_every == 0:
+            ck = {'model': model.state_dict(), 'ema': ema.state_dict(), 'opt': opt.state_dict(), 'step': step,
+                  'rng': (rng.bit_generator.state, g.get_state()), 'channels': model.channels}
+            save(last, ck)
+            if step % a.keep_every == 0:
+                save(os.path.join(a.run, f'ckpt-{step:07d}.pt'), ck)
+        if vx is not None and step % a.val_every == 0:
+            absrel, d1, pos, vabs = evaluate(ema, vx, vd)
+            vlogw.writerow([step, f'{absrel:.4f}', f'{d1:.4f}', f'{pos:.4f}', f'{vabs:.4f}'])
+            vlog.flush()
+            print(f'val step {step}: AbsRel {absrel:.4f} δ1 {d1:.4f} pos {pos:.3f} (vertical prior {vabs:.4f})', flush=True)
+        model.train()
+
+
+if __name__ == '__main__':
+    main()
