@@ -1,2 +1,66 @@
-// Wiring only: each folder under src/ owns one concern.
-document.getElementById('app')!.textContent = 'dream-goggles';
+// Wiring only: each folder under src/ owns one concern; this file connects them.
+import { Hud } from './ui';
+import { calibrationPattern, CALIBRATION_SIZE, parseViewMode, DEFAULT_VIEW_MODE } from './stereo';
+import {
+  Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
+  bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, type Emulator, type LookAngles,
+} from './xr';
+
+const DEFAULT_CALIBRATION_SHIFT_PX = 8;
+
+async function main(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const hud = new Hud(document.getElementById('app')!);
+
+  if (!hasWebGL2()) {
+    hud.setVRState('VR NOT SUPPORTED');
+    hud.message('error', 'This viewer needs WebGL2, which this browser or its graphics driver does not provide. Try a current Chrome, Edge, Firefox or Safari with hardware acceleration on.', 'webgl2');
+    hud.setStatus('no WebGL2');
+    return;
+  }
+
+  // The emulator must be installed before the renderer exists, and never over a real headset.
+  let emulator: Emulator | null = null;
+  try {
+    const choice = emulationChoice({ search: location.search, nativeImmersiveVR: await nativeImmersiveVRSupported(navigator.xr) });
+    if (choice) emulator = await installEmulator(choice);
+  } catch (err) {
+    hud.message('warning', `Headset emulator not started: ${(err as Error).message}`, 'emulator');
+  }
+
+  const requestedMode = params.get('mode');
+  const mode = parseViewMode(requestedMode) ?? DEFAULT_VIEW_MODE;
+  if (requestedMode && !parseViewMode(requestedMode)) hud.message('warning', `Unknown view mode "${requestedMode}"; showing ${mode}.`, 'mode');
+  const shift = Number.parseInt(params.get('shift') ?? '', 10);
+  const shiftPx = Number.isFinite(shift) ? shift : DEFAULT_CALIBRATION_SHIFT_PX;
+
+  const left = pixelTexture(calibrationPattern('left', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
+  const right = pixelTexture(calibrationPattern('right', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
+  const viewer = new Viewer({ container: hud.viewport, left, right, mode, antialias: emulator === null });
+  hud.setMode(mode);
+  hud.onModeChange((m) => viewer.setMode(m));
+
+  // Mouse drag looks around: the desktop camera outside XR, the emulated head inside it.
+  let look: LookAngles = { yaw: 0, pitch: 0 };
+  bindDragLook(viewer.renderer.domElement, (dx, dy) => {
+    look = applyDrag(look, dx, dy);
+    if (viewer.presenting && emulator) {
+      const [x, y, z, w] = lookQuaternion(look);
+      emulator.device.quaternion.set(x, y, z, w);
+    } else {
+      viewer.camera.rotation.set(look.pitch, look.yaw, 0);
+    }
+  });
+
+  const xrState = await bindVRButton(hud, viewer);
+  hud.setStatus(`${emulator ? 'emulated Quest 3' : 'WebXR'} · ${xrState === 'ENTER VR' ? 'ready' : xrState.toLowerCase()} · calibration pattern, right eye shifted ${shiftPx} px`);
+  if (emulator) installTestHooks(viewer, emulator);
+}
+
+main().catch((err) => {
+  console.error(err);
+  const p = document.createElement('p');
+  p.setAttribute('role', 'alert');
+  p.textContent = `dream-goggles could not start: ${(err as Error).message}`;
+  document.body.appendChild(p);
+});

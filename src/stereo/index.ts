@@ -1,0 +1,2 @@
+export * from './calibration';
+export * from './modes';

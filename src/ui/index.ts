@@ -1,0 +1,1 @@
+export { Hud, type MessageLevel } from './hud';

@@ -1,0 +1,68 @@
+// The dream screen: one curved panel drawn twice, once per eye. The left mesh lives on three.js
+// layer 1 (seen only by the left XR camera), the right mesh on layer 2. Both share one geometry.
+import * as THREE from 'three';
+import screenVert from '../../shaders/screen.vert?raw';
+import screenFrag from '../../shaders/screen.frag?raw';
+import { screenLayout, screenVertices, type ScreenLayout, type ScreenLayoutOptions } from './screenLayout';
+
+export const LEFT_EYE_LAYER = 1;
+export const RIGHT_EYE_LAYER = 2;
+
+export class DreamScreen {
+  readonly group = new THREE.Group();
+  readonly layout: ScreenLayout;
+  private readonly geometry = new THREE.BufferGeometry();
+  private readonly materials: { left: THREE.ShaderMaterial; right: THREE.ShaderMaterial };
+
+  constructor(left: THREE.Texture, right: THREE.Texture, layoutOptions: Partial<ScreenLayoutOptions> = {}) {
+    this.layout = screenLayout(layoutOptions);
+    const { positions, uvs, indices } = screenVertices(this.layout);
+    this.geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
+    this.geometry.setAttribute('uv', new THREE.BufferAttribute(uvs, 2));
+    this.geometry.setIndex(new THREE.BufferAttribute(indices, 1));
+    this.geometry.computeBoundingSphere();
+    this.materials = { left: this.makeMaterial(left), right: this.makeMaterial(right) };
+    const leftMesh = new THREE.Mesh(this.geometry, this.materials.left);
+    leftMesh.layers.set(LEFT_EYE_LAYER);
+    leftMesh.name = 'dream-screen-left';
+    const rightMesh = new THREE.Mesh(this.geometry, this.materials.right);
+    rightMesh.layers.set(RIGHT_EYE_LAYER);
+    rightMesh.name = 'dream-screen-right';
+    this.group.add(leftMesh, rightMesh);
+    this.group.name = 'dream-screen';
+  }
+
+  private makeMaterial(map: THREE.Texture): THREE.ShaderMaterial {
+    return new THREE.ShaderMaterial({
+      uniforms: { map: { value: map } },
+      vertexShader: screenVert,
+      fragmentShader: screenFrag,
+      side: THREE.FrontSide,
+      depthWrite: true,
+    });
+  }
+
+  /** Points the eyes at new textures (e.g. render targets of the stereo warp). No allocation. */
+  setEyeTextures(left: THREE.Texture, right: THREE.Texture): void {
+    this.materials.left.uniforms.map.value = left;
+    this.materials.right.uniforms.map.value = right;
+  }
+
+  dispose(): void {
+    this.geometry.dispose();
+    this.materials.left.dispose();
+    this.materials.right.dispose();
+  }
+}
+
+/** Wraps RGBA8 rows (top row first) as an exact, unfiltered, non-colour-managed texture. */
+export function pixelTexture(pixels: Uint8Array, width: number, height: number, filter: THREE.MagnificationTextureFilter = THREE.NearestFilter): THREE.DataTexture {
+  const t = new THREE.DataTexture(pixels, width, height, THREE.RGBAFormat, THREE.UnsignedByteType);
+  t.flipY = false;
+  t.magFilter = filter;
+  t.minFilter = filter === THREE.NearestFilter ? THREE.NearestFilter : THREE.LinearFilter;
+  t.generateMipmaps = false;
+  t.colorSpace = THREE.NoColorSpace;
+  t.needsUpdate = true;
+  return t;
+}

@@ -1,0 +1,200 @@
+// The XR viewer: renderer, scene, the dream screen, the per-frame loop and the flat preview modes.
+// The frame loop allocates nothing; everything it touches is created up front.
+import * as THREE from 'three';
+import fullscreenVert from '../../shaders/fullscreen.vert?raw';
+import anaglyphFrag from '../../shaders/anaglyph.frag?raw';
+import { DreamScreen, LEFT_EYE_LAYER, RIGHT_EYE_LAYER } from './screen';
+import { contentHeight, pickReferenceSpace, SESSION_INIT, DEFAULT_EYE_HEIGHT, type RefSpaceType } from './session';
+import { eyeViewports, DEFAULT_VIEW_MODE, type ViewMode } from '../stereo/modes';
+import type { ScreenLayoutOptions } from './screenLayout';
+
+export type FrameCallback = (timeMs: number, frame: XRFrame | undefined) => void;
+
+export interface ViewerOptions {
+  container: HTMLElement;
+  left: THREE.Texture;
+  right: THREE.Texture;
+  screen?: Partial<ScreenLayoutOptions>;
+  antialias?: boolean;
+  mode?: ViewMode;
+}
+
+export class Viewer {
+  readonly renderer: THREE.WebGLRenderer;
+  readonly scene = new THREE.Scene();
+  /** Desktop camera; in XR three.js derives the eye cameras from the pose. */
+  readonly camera: THREE.PerspectiveCamera;
+  readonly screen: DreamScreen;
+  readonly content = new THREE.Group();
+  mode: ViewMode;
+  refSpace: RefSpaceType | null = null;
+  frameCount = 0;
+
+  private readonly frameCallbacks: FrameCallback[] = [];
+  private readonly afterRender: FrameCallback[] = [];
+  private readonly eyeTargets: [THREE.WebGLRenderTarget, THREE.WebGLRenderTarget];
+  private readonly anaglyphScene = new THREE.Scene();
+  private readonly anaglyphCamera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
+  private readonly anaglyphMaterial: THREE.ShaderMaterial;
+  private readonly size = new THREE.Vector2();
+  private readonly resizeObserver: ResizeObserver;
+  private session: XRSession | null = null;
+
+  constructor(opts: ViewerOptions) {
+    this.mode = opts.mode ?? DEFAULT_VIEW_MODE;
+    this.renderer = new THREE.WebGLRenderer({ antialias: opts.antialias ?? true, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+    this.renderer.xr.enabled = true;
+    this.renderer.domElement.classList.add('viewer-canvas');
+    opts.container.appendChild(this.renderer.domElement);
+
+    this.camera = new THREE.PerspectiveCamera(70, 1, 0.05, 100);
+    this.camera.position.set(0, DEFAULT_EYE_HEIGHT, 0);
+    this.camera.rotation.order = 'YXZ';
+    this.camera.layers.enable(LEFT_EYE_LAYER); // flat preview shows the left eye unless a mode says otherwise
+
+    this.buildSurroundings();
+    this.screen = new DreamScreen(opts.left, opts.right, opts.screen);
+    this.content.add(this.screen.group);
+    this.content.position.y = DEFAULT_EYE_HEIGHT;
+    this.scene.add(this.content);
+
+    const rtOpts = { depthBuffer: true, generateMipmaps: false } as const;
+    this.eyeTargets = [new THREE.WebGLRenderTarget(1, 1, rtOpts), new THREE.WebGLRenderTarget(1, 1, rtOpts)];
+    this.anaglyphMaterial = new THREE.ShaderMaterial({
+      uniforms: { leftEye: { value: this.eyeTargets[0].texture }, rightEye: { value: this.eyeTargets[1].texture } },
+      vertexShader: fullscreenVert,
+      fragmentShader: anaglyphFrag,
+      depthTest: false,
+      depthWrite: false,
+    });
+    this.anaglyphScene.add(new THREE.Mesh(new THREE.PlaneGeometry(2, 2), this.anaglyphMaterial));
+
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(opts.container);
+    this.resize();
+    this.renderer.xr.addEventListener('sessionend', () => this.onSessionEnd());
+    this.renderer.setAnimationLoop((t, frame) => this.frame(t, frame));
+  }
+
+  /** Dark, quiet surroundings: a near-black sky and a faint floor grid for a sense of ground. */
+  private buildSurroundings(): void {
+    this.scene.background = new THREE.Color(0x04050a);
+    const grid = new THREE.GridHelper(40, 40, 0x1b2233, 0x0f131d);
+    grid.layers.enableAll();
+    this.scene.add(grid);
+  }
+
+  /** Runs every frame before rendering (zoom, gaze, texture swaps). Returns an unsubscribe. */
+  onFrame(cb: FrameCallback): () => void {
+    this.frameCallbacks.push(cb);
+    return () => this.frameCallbacks.splice(this.frameCallbacks.indexOf(cb) >>> 0, 1);
+  }
+
+  /** Runs every frame right after rendering, while the frame's pixels are still in the framebuffer. */
+  onAfterRender(cb: FrameCallback): () => void {
+    this.afterRender.push(cb);
+    return () => this.afterRender.splice(this.afterRender.indexOf(cb) >>> 0, 1);
+  }
+
+  setMode(mode: ViewMode): void {
+    this.mode = mode;
+  }
+
+  get presenting(): boolean {
+    return this.renderer.xr.isPresenting;
+  }
+
+  async enterVR(): Promise<void> {
+    if (!navigator.xr) throw new Error('WebXR is not available in this browser');
+    const session = await navigator.xr.requestSession('immersive-vr', SESSION_INIT);
+    try {
+      this.refSpace = await pickReferenceSpace(session);
+      this.content.position.y = contentHeight(this.refSpace);
+      this.renderer.xr.setReferenceSpaceType(this.refSpace);
+      await this.renderer.xr.setSession(session);
+      this.session = session;
+    } catch (err) {
+      await session.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async exitVR(): Promise<void> {
+    await this.session?.end();
+  }
+
+  private onSessionEnd(): void {
+    this.session = null;
+    this.refSpace = null;
+    this.content.position.y = DEFAULT_EYE_HEIGHT;
+    this.resize();
+  }
+
+  private resize(): void {
+    if (this.renderer.xr.isPresenting) return; // the XR framebuffer dictates the size
+    const el = this.renderer.domElement.parentElement;
+    const w = Math.max(1, el?.clientWidth ?? window.innerWidth);
+    const h = Math.max(1, el?.clientHeight ?? window.innerHeight);
+    this.renderer.setSize(w, h);
+    this.renderer.getDrawingBufferSize(this.size);
+    for (const t of this.eyeTargets) t.setSize(this.size.x, this.size.y);
+  }
+
+  private frame(timeMs: number, frame: XRFrame | undefined): void {
+    this.frameCount++;
+    for (let i = 0; i < this.frameCallbacks.length; i++) this.frameCallbacks[i](timeMs, frame);
+    if (this.renderer.xr.isPresenting) {
+      this.renderer.render(this.scene, this.camera);
+    } else {
+      this.renderFlat();
+    }
+    for (let i = 0; i < this.afterRender.length; i++) this.afterRender[i](timeMs, frame);
+  }
+
+  private renderFlat(): void {
+    const r = this.renderer;
+    const cam = this.camera;
+    const el = r.domElement;
+    const w = el.clientWidth, h = el.clientHeight;
+    if (this.mode === 'anaglyph') {
+      cam.aspect = w / h;
+      cam.updateProjectionMatrix();
+      for (let i = 0; i < 2; i++) {
+        cam.layers.set(0);
+        cam.layers.enable(i === 0 ? LEFT_EYE_LAYER : RIGHT_EYE_LAYER);
+        r.setRenderTarget(this.eyeTargets[i]);
+        r.render(this.scene, cam);
+      }
+      r.setRenderTarget(null);
+      r.render(this.anaglyphScene, this.anaglyphCamera);
+    } else {
+      const views = eyeViewports(this.mode, w, h);
+      r.setScissorTest(views.length > 1);
+      for (let i = 0; i < views.length; i++) {
+        const v = views[i];
+        cam.aspect = v.w / v.h;
+        cam.updateProjectionMatrix();
+        cam.layers.set(0);
+        cam.layers.enable(v.eye === 'left' ? LEFT_EYE_LAYER : RIGHT_EYE_LAYER);
+        r.setViewport(v.x, v.y, v.w, v.h);
+        r.setScissor(v.x, v.y, v.w, v.h);
+        r.render(this.scene, cam);
+      }
+      r.setScissorTest(false);
+      r.setViewport(0, 0, w, h);
+    }
+    cam.layers.set(0);
+    cam.layers.enable(LEFT_EYE_LAYER);
+  }
+
+  dispose(): void {
+    this.renderer.setAnimationLoop(null);
+    this.resizeObserver.disconnect();
+    this.screen.dispose();
+    for (const t of this.eyeTargets) t.dispose();
+    this.anaglyphMaterial.dispose();
+    this.renderer.dispose();
+    this.renderer.domElement.remove();
+  }
+}
