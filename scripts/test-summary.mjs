@@ -1,0 +1,48 @@
+// Totals over the runners' reports: reports/vitest.json (Vitest JSON), reports/playwright.json
+// (Playwright JSON) and reports/pytest.xml (JUnit XML). A missing report is a problem, not zero.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export function summarise(dir) {
+  const perRunner = {};
+  const problems = [];
+  const vitest = join(dir, 'vitest.json');
+  if (existsSync(vitest)) {
+    const j = JSON.parse(readFileSync(vitest, 'utf8'));
+    // failed suites (a file that does not even load) count as failures too
+    const failedSuites = (j.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
+    perRunner.vitest = { passed: j.numPassedTests ?? 0, failed: (j.numFailedTests ?? 0) + failedSuites };
+    if ((j.numPendingTests ?? 0) + (j.numTodoTests ?? 0) > 0) problems.push(`vitest skipped ${j.numPendingTests + j.numTodoTests} tests`);
+  } else problems.push('no Vitest report (reports/vitest.json)');
+
+  const pw = join(dir, 'playwright.json');
+  if (existsSync(pw)) {
+    const s = JSON.parse(readFileSync(pw, 'utf8')).stats ?? {};
+    perRunner.playwright = { passed: (s.expected ?? 0) + (s.flaky ?? 0), failed: s.unexpected ?? 0 };
+    if ((s.skipped ?? 0) > 0) problems.push(`playwright skipped ${s.skipped} tests`);
+  } else problems.push('no Playwright report (reports/playwright.json)');
+
+  const py = join(dir, 'pytest.xml');
+  if (existsSync(py)) {
+    const xml = readFileSync(py, 'utf8');
+    let tests = 0, failures = 0, errors = 0, skipped = 0;
+    for (const m of xml.matchAll(/<testsuite\b([^>]*)>/g)) {
+      const attr = (n) => Number((m[1].match(new RegExp(`\\b${n}="(\\d+)"`)) ?? [])[1] ?? 0);
+      tests += attr('tests'); failures += attr('failures'); errors += attr('errors'); skipped += attr('skipped');
+    }
+    perRunner.pytest = { passed: tests - failures - errors - skipped, failed: failures + errors };
+    if (skipped > 0) problems.push(`pytest skipped ${skipped} tests`);
+  } else problems.push('no pytest report (reports/pytest.xml)');
+
+  let passed = 0, failed = 0;
+  for (const c of Object.values(perRunner)) { passed += c.passed; failed += c.failed; }
+  return { passed, failed, perRunner, problems };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { passed, failed, problems } = summarise(process.argv[2] ?? 'reports');
+  for (const p of problems) console.log(`problem: ${p}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 || problems.length > 0 ? 1 : 0);
+}
