@@ -45,9 +45,10 @@ export const guide = (name: string, image: tf.Tensor4D, weight = 1): Objective =
     const c = x.shape[x.rank - 1];
     const xs = tf.reshape(x, [-1, c]); // [n,c]
     const ys = tf.reshape(a.of(image, name), [-1, c]); // [m,c]
-    // Best match per position; the match itself is treated as a constant (argmax has no gradient).
-    const best = tf.argMax(tf.matMul(xs, ys, false, true), 1);
-    const target = tf.gather(ys, best);
+    // Best match per position; the match itself is a constant (argmax and one-hot have zero gradient;
+    // tf.gather would try to differentiate its int32 indices).
+    const best = tf.oneHot(tf.argMax(tf.matMul(xs, ys, false, true), 1), ys.shape[0]);
+    const target = tf.matMul(best, ys);
     return tf.mul(tf.div(tf.sum(tf.mul(xs, target)), xs.shape[0]), weight);
   });
 

@@ -1,0 +1,44 @@
+// Drives a DreamClient and records what comes back on window.__dream for the e2e test.
+import { DreamClient, type DreamEvent } from '../src/dream';
+
+const q = new URLSearchParams(location.search);
+const size = Number(q.get('size') ?? 64);
+const canvas = document.getElementById('keyframe') as HTMLCanvasElement;
+const log = document.getElementById('log') as HTMLPreElement;
+canvas.width = canvas.height = size;
+const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+
+// A known seed: a smooth colour gradient, so "differs from the seed" is measurable.
+const seed = new Uint8ClampedArray(size * size * 4);
+for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
+  seed.set([(255 * x) / size, (255 * y) / size, 128, 255], (y * size + x) * 4);
+}
+
+interface Record { events: Omit<DreamEvent, 'bitmap'>[]; keyframes: number; diffFromSeed: number[]; errors: string[] }
+const rec: Record = { events: [], keyframes: 0, diffFromSeed: [], errors: [] };
+(window as unknown as { __dream: Record }).__dream = rec;
+
+const client = new DreamClient({
+  modelBaseUrl: new URL(q.get('models') ?? '../models/human/', location.href).href,
+  wasmPath: new URL('../tfjs/', location.href).href,
+  size: [size, size],
+  recipe: q.get('recipe') ?? 'eyes',
+});
+(window as unknown as { __client: DreamClient }).__client = client;
+for (const type of ['ready', 'state', 'error'] as const) {
+  client.on(type, (e) => { rec.events.push(e); log.textContent += `${JSON.stringify(e)}\n`; if (e.type === 'error') rec.errors.push(e.message); });
+}
+client.on('keyframe', ({ bitmap, ...meta }) => {
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const px = ctx.getImageData(0, 0, size, size).data;
+  let diff = 0;
+  for (let i = 0; i < px.length; i += 4) for (let c = 0; c < 3; c++) diff += Math.abs(px[i + c] - seed[i + c]);
+  rec.diffFromSeed.push(diff / (size * size * 3));
+  rec.events.push(meta);
+  rec.keyframes++;
+  log.textContent += `${JSON.stringify(meta)}\n`;
+});
+client.setSeedImage({ data: seed, width: size, height: size });
+client.setFocus(0.4, 0.6);
+if (q.get('start') !== '0') client.start();

@@ -1,0 +1,157 @@
+/// <reference lib="webworker" />
+// The dream worker: owns the backend, the models and every tensor. Loop: zoom about the current focus →
+// dream → one async readback → post the keyframe as a transferred ImageBitmap. Commands are handled in
+// order; state changes land between keyframes (a keyframe itself is synchronous tensor work).
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend } from '../tf/backend';
+import { Dreamer } from './dreamer';
+import { loadDreamModel, validateManifest, type DreamModel, type Manifest } from './model';
+import type { DreamCommand, DreamEvent, InitOptions, RgbaPixels } from './protocol';
+import { RECIPES, validateRecipe, type Recipe } from './recipes';
+import { noiseSeed } from './seed';
+import type { Focus } from './zoom';
+
+declare const self: DedicatedWorkerGlobalScope;
+const post = (e: DreamEvent, transfer: Transferable[] = []) => self.postMessage(e, transfer);
+
+let options: InitOptions | null = null;
+let manifest: Manifest | null = null;
+const models = new Map<string, Promise<DreamModel>>();
+let dreamer: Dreamer | null = null;
+let recipe: Recipe | null = null;
+let focus: Focus = [0.5, 0.5];
+let running = false;
+let looping = false;
+
+function resolveRecipe(r: string | Recipe): Recipe {
+  if (typeof r !== 'string') return validateRecipe(r);
+  const found = RECIPES[r];
+  if (!found) throw new Error(`unknown recipe '${r}' (have ${Object.keys(RECIPES).join(', ')})`);
+  return found;
+}
+
+function model(id: string): Promise<DreamModel> {
+  const entry = manifest?.models.find((m) => m.id === id);
+  if (!entry || !options) return Promise.reject(new Error(`model '${id}' is not in models/manifest.json`));
+  let p = models.get(id);
+  if (!p) {
+    p = loadDreamModel(entry, options.modelBaseUrl, (url) => fetch(url));
+    p.catch(() => models.delete(id)); // let a later command retry
+    models.set(id, p);
+  }
+  return p;
+}
+
+/** RGBA (ImageBitmap or pixels) → [1,h,w,3] in [0,1] at the keyframe size. */
+function seedTensor(image: ImageBitmap | RgbaPixels, [w, h]: [number, number]): tf.Tensor4D {
+  let px: RgbaPixels;
+  if ('close' in image) {
+    const ctx = new OffscreenCanvas(w, h).getContext('2d');
+    if (!ctx) throw new Error('setSeedImage: no 2D canvas in this worker');
+    ctx.drawImage(image, 0, 0, w, h);
+    px = ctx.getImageData(0, 0, w, h);
+    image.close();
+  } else {
+    px = image;
+    if (!(px.width > 0 && px.height > 0) || px.data.length !== px.width * px.height * 4) {
+      throw new Error(`setSeedImage: pixels must be RGBA with data.length = width·height·4, got ${px.data.length} for ${px.width}×${px.height}`);
+    }
+  }
+  return tf.tidy(() => {
+    const rgb = tf.slice(tf.tensor3d(Uint8Array.from(px.data), [px.height, px.width, 4], 'int32'), [0, 0, 0], [px.height, px.width, 3]);
+    const x = tf.div(tf.expandDims(tf.cast(rgb, 'float32'), 0), 255) as tf.Tensor4D;
+    return tf.image.resizeBilinear(x, [h, w], false, true);
+  });
+}
+
+/** A conv stack with its input gradient: what a dream step spends its time on. */
+function warmup(): tf.Tensor {
+  const x = tf.randomUniform([1, 96, 96, 8]) as tf.Tensor4D;
+  const f = tf.randomNormal([3, 3, 8, 8]) as tf.Tensor4D;
+  const d = tf.randomNormal([3, 3, 8, 1]) as tf.Tensor4D;
+  return tf.grad((t: tf.Tensor) => tf.sum(tf.relu(tf.conv2d(tf.depthwiseConv2d(tf.conv2d(t as tf.Tensor4D, f, 1, 'same'), d, 2, 'same'), f, 1, 'same'))))(x);
+}
+
+async function handle(cmd: DreamCommand): Promise<void> {
+  switch (cmd.type) {
+    case 'init': {
+      options = cmd.options;
+      focus = options.focus;
+      const { backend, timingsMs } = await chooseBackend(warmup, { override: options.backend, wasmPath: options.wasmPath });
+      const res = await fetch(new URL('../manifest.json', new URL(options.modelBaseUrl, self.location.href)).href).catch(() => null);
+      if (!res?.ok) throw new Error(`cannot load models/manifest.json next to ${options.modelBaseUrl}`);
+      manifest = validateManifest(await res.json());
+      recipe = resolveRecipe(options.recipe);
+      const m = await model(recipe.model);
+      const seed = noiseSeed(options.size[1], options.size[0], options.seed);
+      dreamer = new Dreamer(m, recipe, seed, options.seed);
+      seed.dispose();
+      post({ type: 'ready', backend, timingsMs, recipes: Object.keys(RECIPES) });
+      return;
+    }
+    case 'start': running = true; post({ type: 'state', running }); void loop(); return;
+    case 'stop': running = false; post({ type: 'state', running }); return;
+    case 'setFocus': {
+      const [u, v] = cmd.focus;
+      if (!(u >= 0 && u <= 1 && v >= 0 && v <= 1)) throw new Error(`setFocus: focus must be in [0,1]², got (${u}, ${v})`);
+      focus = [u, v];
+      return;
+    }
+    case 'setRecipe': {
+      const r = resolveRecipe(cmd.recipe);
+      const m = await model(r.model);
+      requireDreamer().setRecipe(r, m);
+      recipe = r;
+      return;
+    }
+    case 'setSeedImage': {
+      const d = requireDreamer();
+      const seed = seedTensor(cmd.image, [d.size[1], d.size[0]]);
+      d.setSeed(seed);
+      seed.dispose();
+      return;
+    }
+    case 'dispose': {
+      running = false;
+      dreamer?.dispose();
+      dreamer = null;
+      for (const p of models.values()) void p.then((m) => m.dispose(), () => undefined);
+      models.clear();
+      self.close();
+    }
+  }
+}
+
+function requireDreamer(): Dreamer {
+  if (!dreamer) throw new Error("the worker is not initialised: send 'init' first");
+  return dreamer;
+}
+
+async function loop(): Promise<void> {
+  if (looping) return;
+  looping = true;
+  try {
+    while (running && dreamer && recipe) {
+      const t0 = performance.now();
+      const frame = dreamer.keyframe(focus);
+      const [, h, w] = frame.image.shape;
+      const img = tf.squeeze(frame.image, [0]) as tf.Tensor3D;
+      const rgba = await tf.browser.toPixels(img); // the one readback per keyframe, async
+      img.dispose();
+      const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, rgba.length), w, h));
+      post({ type: 'keyframe', bitmap, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms: performance.now() - t0 }, [bitmap]);
+      await new Promise((r) => setTimeout(r, 0)); // let queued commands in
+    }
+  } catch (e) {
+    running = false;
+    post({ type: 'error', message: (e as Error).message });
+  } finally {
+    looping = false;
+  }
+}
+
+let queue = Promise.resolve();
+self.onmessage = (ev: MessageEvent<DreamCommand>) => {
+  const cmd = ev.data;
+  queue = queue.then(() => handle(cmd)).catch((e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e), command: cmd?.type }));
+};

@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelStats, colourCare, Dreamer } from '../../../src/dream/dreamer';
+import { loadDreamModel, type DreamModel } from '../../../src/dream/model';
+import { validateRecipe, type Recipe } from '../../../src/dream/recipes';
+import { noiseSeed } from '../../../src/dream/seed';
+import { fileFetch } from '../../../src/tf/file-fetch';
+import { entry, load, MODEL_DIR, SELFIE_NODE, wasm } from './helpers';
+
+const tiny: Recipe = validateRecipe({ name: 'tiny', model: 'selfie', terms: [{ node: 'mul_13', weight: 1 }], octaves: 2, steps: 1, stepSize: 0.02, jitter: 8, zoom: 1.1, colour: 0.3 });
+let model: DreamModel;
+beforeAll(async () => { await wasm(); model = await load('selfie'); });
+afterAll(() => model.dispose());
+
+describe('Dreamer (zoom → dream → colour care)', () => {
+  it('keyframes differ from the seed, count up and accumulate zoom', () => {
+    const seed = noiseSeed(32, 32, 1);
+    const d = new Dreamer(model, tiny, seed);
+    const k1 = d.keyframe([0.5, 0.5]);
+    const diff = tf.tidy(() => tf.mean(tf.abs(tf.sub(k1.image, seed))).dataSync()[0]);
+    expect(diff).toBeGreaterThan(0.005);
+    expect([k1.index, k1.zoom, k1.focus]).toEqual([1, 1.1, [0.5, 0.5]]);
+    const k2 = d.keyframe([0.2, 0.7]);
+    expect(k2.index).toBe(2);
+    expect(k2.zoom).toBeCloseTo(1.21, 10);
+    d.dispose(); seed.dispose();
+  });
+
+  it('leaks no tensors over 50 keyframes, recipe and seed changes included', () => {
+    const seed = noiseSeed(32, 32, 2);
+    const before = tf.memory().numTensors;
+    const d = new Dreamer(model, tiny, seed);
+    for (let i = 0; i < 50; i++) {
+      if (i === 20) d.setRecipe({ ...tiny, terms: [{ node: 'mul_9', weight: 1, channel: 3 }] });
+      if (i === 30) d.setSeed(seed);
+      d.keyframe([((i * 0.37) % 1), ((i * 0.61) % 1)]);
+    }
+    d.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    seed.dispose();
+  });
+
+  it('rejects unknown nodes, wrong models and bad fields with exact messages', () => {
+    const seed = noiseSeed(16, 16, 3);
+    const d = new Dreamer(model, tiny, seed);
+    const before = tf.memory().numTensors;
+    expect(() => d.setRecipe({ ...tiny, terms: [{ node: 'nope', weight: 1 }] })).toThrow("recipe 'tiny': unknown node 'nope' in model 'selfie'");
+    expect(() => d.setRecipe({ ...tiny, model: 'posenet' })).toThrow("recipe 'tiny' needs model 'posenet', got 'selfie'");
+    expect(() => validateRecipe({ ...tiny, zoom: 0.5 })).toThrow('recipe \'tiny\': "zoom" must be a number in [1, 4], got 0.5');
+    expect(tf.memory().numTensors).toBe(before);
+    d.dispose(); seed.dispose();
+  });
+
+  it('colour care pulls channel mean/std towards the target', () => {
+    const x = tf.tidy(() => tf.add(tf.mul(noiseSeed(16, 16, 4), 0.2), 0.7) as tf.Tensor4D); // bright, flat
+    const target = channelStats(noiseSeed(16, 16, 5));
+    const before = tf.memory().numTensors;
+    const y = colourCare(x, target, 0.5);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const [sx, sy, st] = [channelStats(x), channelStats(y), target];
+    const dist = (a: tf.Tensor1D, b: tf.Tensor1D) => tf.tidy(() => tf.sum(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    expect(dist(sy.mean, st.mean)).toBeLessThan(dist(sx.mean, st.mean));
+    expect(dist(sy.std, st.std)).toBeLessThan(dist(sx.std, st.std));
+    tf.dispose([x, y, sx.mean, sx.std, sy.mean, sy.std, st.mean, st.std]);
+  });
+});
+
+describe('model loading errors', () => {
+  it('missing model file', async () => {
+    await expect(loadDreamModel({ ...entry('selfie'), file: 'nope.json' }, MODEL_DIR, fileFetch)).rejects.toThrow(`model: cannot fetch ${MODEL_DIR}nope.json (HTTP 404)`);
+  });
+  it('corrupt model JSON', async () => {
+    const bad = async () => ({ ok: true, status: 200, json: async () => { throw new SyntaxError('Unexpected token'); }, arrayBuffer: async () => new ArrayBuffer(0) });
+    await expect(loadDreamModel(entry('selfie'), '/m', bad)).rejects.toThrow('model: /m/selfie.json is not valid JSON (Unexpected token)');
+  });
+  it('truncated weights', async () => {
+    const truncated = async (url: string) => {
+      const r = await fileFetch(url);
+      return url.endsWith('.bin') ? { ...r, arrayBuffer: async () => (await r.arrayBuffer()).slice(0, 1000) } : r;
+    };
+    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, truncated)).rejects.toThrow(/^model selfie: corrupt graph or weights/);
+  });
+  it('feed node missing from the graph', async () => {
+    await expect(load('selfie', { feed: 'nope' })).rejects.toThrow("model selfie: feed node 'nope' is not in the graph");
+  });
+  it('loads and disposes without leaking', async () => {
+    const before = tf.memory().numTensors;
+    const m = await load('selfie');
+    const x = noiseSeed(32, 32, 1);
+    const [a] = m.activations(x, [SELFIE_NODE]);
+    expect(a.rank).toBe(4);
+    tf.dispose([a, x]);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

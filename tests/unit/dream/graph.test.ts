@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyGraphFixes, globalAvgPoolToMean, relaxPlaceholders, unfuse, type GraphNode } from '../../../src/dream/graph';
+import { validateManifest } from '../../../src/dream/model';
+import { noiseSeed } from '../../../src/dream/seed';
+import { load, MODEL_DIR, ROOT, wasm } from './helpers';
+
+const b64 = (s: string) => btoa(s);
+const fusedConv: GraphNode = {
+  name: 'net/conv1/Relu6', op: '_FusedConv2D', input: ['x', 'w', 'b'],
+  attr: { fused_ops: { list: { s: [b64('BiasAdd'), b64('Relu6')] } }, strides: { list: { i: ['1', '2', '2', '1'] } }, padding: { s: b64('SAME') }, num_args: { i: '1' }, T: { type: 'DT_FLOAT' } },
+};
+
+describe('graph rewrites (JSON)', () => {
+  it('unfuses conv + BiasAdd + activation, the activation keeping the name', () => {
+    const out = unfuse({ nodes: [fusedConv], weightSpecs: [], weightData: new ArrayBuffer(0) }).nodes;
+    expect(out.map((n) => n.op)).toEqual(['Conv2D', 'BiasAdd', 'Relu6']);
+    expect(out[2].name).toBe('net/conv1/Relu6');
+    expect(out[0].input).toEqual(['x', 'w']);
+    expect(out[1].input).toEqual([out[0].name, 'b']);
+    expect(out[2].input).toEqual([out[1].name]);
+    expect(out[0].attr?.strides).toEqual(fusedConv.attr?.strides);
+  });
+
+  it('names the BiasAdd after the fused node when there is no activation', () => {
+    const node = { ...fusedConv, op: 'FusedDepthwiseConv2dNative', attr: { ...fusedConv.attr, fused_ops: { list: { s: [b64('BiasAdd')] } } } };
+    const out = unfuse({ nodes: [node], weightSpecs: [], weightData: new ArrayBuffer(0) }).nodes;
+    expect(out.map((n) => [n.op, n.name === node.name])).toEqual([['DepthwiseConv2dNative', false], ['BiasAdd', true]]);
+  });
+
+  it('relaxes the spatial placeholder dims for both layouts', () => {
+    const ph = (dims: number[]): GraphNode => ({ name: 'in', op: 'Placeholder', attr: { shape: { shape: { dim: dims.map((d) => ({ size: String(d) })) } } } });
+    const dims = (n: GraphNode) => n.attr?.shape?.shape?.dim?.map((d) => d.size);
+    expect(dims(relaxPlaceholders({ nodes: [ph([1, 256, 256, 3])], weightSpecs: [], weightData: new ArrayBuffer(0) }, 'NHWC').nodes[0])).toEqual(['1', '-1', '-1', '3']);
+    expect(dims(relaxPlaceholders({ nodes: [ph([1, 3, 416, 416])], weightSpecs: [], weightData: new ArrayBuffer(0) }, 'NCHW').nodes[0])).toEqual(['1', '3', '-1', '-1']);
+  });
+
+  it('turns only global (window = stride, VALID) AvgPools into Mean, appending an int32 axes weight', () => {
+    const pool = (k: number, s: number): GraphNode => ({ name: `p${k}${s}`, op: 'AvgPool', input: ['x'], attr: { ksize: { list: { i: ['1', `${k}`, `${k}`, '1'] } }, strides: { list: { i: ['1', `${s}`, `${s}`, '1'] } }, padding: { s: b64('VALID') } } });
+    const g = globalAvgPoolToMean({ nodes: [pool(16, 16), pool(3, 1)], weightSpecs: [], weightData: new ArrayBuffer(3) });
+    expect(g.nodes.map((n) => n.op)).toEqual(['Const', 'Mean', 'AvgPool']);
+    expect(g.weightSpecs).toEqual([{ name: g.nodes[0].name, shape: [2], dtype: 'int32' }]);
+    expect(Array.from(new Int32Array(g.weightData.slice(3)))).toEqual([1, 2]);
+  });
+
+  it('every manifest model: fixes apply, the feed and recommended nodes exist, no fused convs remain', () => {
+    const manifest = validateManifest(JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8')));
+    for (const m of manifest.models) {
+      const json = JSON.parse(readFileSync(`${MODEL_DIR}${m.file}`, 'utf8'));
+      const g = applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: [], weightData: new ArrayBuffer(0) }, m.graphFixes, m.input.layout);
+      const names = new Set(g.nodes.map((n) => n.name));
+      expect(names.has(m.feed), `${m.id} feed`).toBe(true);
+      for (const n of Object.values(m.nodes)) expect(names.has(n), `${m.id} node ${n}`).toBe(true);
+      expect(g.nodes.filter((n) => /Fused(Conv2D|DepthwiseConv2dNative)/.test(n.op))).toEqual([]);
+    }
+  });
+
+  it('manifest validation keeps unknown and GPL licences out of the defaults', () => {
+    const base = { id: 'x', file: 'x.json', feed: 'in', input: { layout: 'NHWC', range: [0, 1] }, graphFixes: [], nodes: {} };
+    expect(() => validateManifest({ models: [{ ...base, default: true, upstream: { licence: 'unknown' } }] })).toThrow("manifest: models[0] (x): a model with licence 'unknown' cannot be a default");
+    expect(() => validateManifest({ models: [{ ...base, default: true, upstream: { licence: 'GPL-3.0' } }] })).toThrow('cannot be a default');
+    expect(() => validateManifest({ models: [{ ...base, graphFixes: ['magic'] }] })).toThrow("manifest: models[0] (x): unknown graph fix 'magic'");
+  });
+});
+
+describe('graph rewrites preserve forward outputs (wasm, real weights)', () => {
+  beforeAll(wasm);
+
+  const maxDiff = (a: tf.Tensor, b: tf.Tensor) => { const d = tf.max(tf.abs(tf.sub(a, b))); const v = d.dataSync()[0]; d.dispose(); return v; };
+
+  it('posenet: unfused = fused (64 px, relaxed placeholder)', async () => {
+    const fused = await load('posenet', { graphFixes: ['relax-placeholders'] });
+    const unfused = await load('posenet');
+    const x = noiseSeed(64, 64, 3);
+    const node = 'MobilenetV1/MobilenetV1/Conv2d_9_pointwise/Relu6';
+    const [a] = fused.activations(x, [node]);
+    const [b] = unfused.activations(x, [node]);
+    expect(a.shape).toEqual(b.shape);
+    expect(maxDiff(a, b)).toBeLessThan(1e-4);
+    tf.dispose([a, b, x]); fused.dispose(); unfused.dispose();
+  });
+
+  it('selfie: AvgPool→Mean = original at the native 256 px, and the backbone runs at 48 px', async () => {
+    const orig = await load('selfie', { graphFixes: [] });
+    const fixed = await load('selfie');
+    const x = noiseSeed(256, 256, 4);
+    const [a] = orig.activations(x, ['activation_10']);
+    const [b] = fixed.activations(x, ['activation_10']);
+    expect(a.shape).toEqual([1, 256, 256, 1]);
+    expect(maxDiff(a, b)).toBeLessThan(1e-5);
+    const small = noiseSeed(48, 48, 5);
+    const [c] = fixed.activations(small, ['add_4__xeno_compat__1']); // after 4 global pools
+    expect(c.shape).toEqual([1, 3, 3, 32]);
+    tf.dispose([a, b, c, x, small]); orig.dispose(); fixed.dispose();
+  });
+});

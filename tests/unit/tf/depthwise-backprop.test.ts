@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerDepthwiseBackpropInput } from '../../../src/tf/depthwise-backprop';
+import { seededRng } from '../../../src/dream/transforms';
+import { wasm } from '../dream/helpers';
+
+interface Case { h: number; w: number; c: number; m: number; k: number; stride: number; pad: 'same' | 'valid'; dilation: number }
+const cases: Case[] = [];
+for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const m of [1, 2]) for (const k of [3, 5])
+  cases.push({ h: 9 + stride, w: 8, c: 3, m, k, stride, pad, dilation: 1 });
+cases.push({ h: 16, w: 16, c: 4, m: 1, k: 3, stride: 2, pad: 'same', dilation: 1 });
+
+function inputGrad(cs: Case, seed: number): Float32Array {
+  const rng = seededRng(seed);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(rand(cs.h * cs.w * cs.c), [1, cs.h, cs.w, cs.c]);
+    const f = tf.tensor4d(rand(cs.k * cs.k * cs.c * cs.m), [cs.k, cs.k, cs.c, cs.m]);
+    const y = tf.depthwiseConv2d(x, f, cs.stride, cs.pad, 'NHWC', cs.dilation);
+    const dy = tf.tensor(rand(y.size), y.shape);
+    const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(xx as tf.Tensor4D, f, cs.stride, cs.pad, 'NHWC', cs.dilation), dy)))(x);
+    return g.dataSync() as Float32Array;
+  });
+}
+
+describe('wasm DepthwiseConv2dNativeBackpropInput', () => {
+  beforeAll(wasm);
+
+  it('is registered once', () => {
+    expect(tf.getKernel('DepthwiseConv2dNativeBackpropInput', 'wasm')).toBeDefined();
+    expect(registerDepthwiseBackpropInput('wasm')).toBe(false);
+  });
+
+  it.each(cases.map((c, i) => [i, c] as const))('matches cpu, case %i', async (i, cs) => {
+    await tf.setBackend('cpu');
+    const want = inputGrad(cs, 100 + i);
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const got = inputGrad(cs, 100 + i);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(got.length).toBe(want.length);
+    let err = 0;
+    for (let j = 0; j < got.length; j++) err = Math.max(err, Math.abs(got[j] - want[j]));
+    expect(err).toBeLessThan(1e-4);
+  });
+});
