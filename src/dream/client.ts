@@ -1,5 +1,5 @@
 // Page-side handle on the dream worker: typed commands out, typed events in, and dispose().
-import { parseBackendOverride } from '../tf/backend';
+import { parseBackendOverride } from '../tf/backend-names';
 import type { DreamCommand, DreamEvent, InitOptions, KeyframeMessage, RgbaPixels } from './protocol';
 import type { Recipe } from './recipes';
 import { DEFAULT_RECIPE } from './recipes';

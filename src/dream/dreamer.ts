@@ -1,10 +1,10 @@
 // The endless zoom: each keyframe = zoom about the focus → dream → colour care. Owns its state tensors.
 import * as tf from '@tensorflow/tfjs';
-import type { DreamModel } from './model';
-import type { Objective } from './objectives';
-import { recipeObjective, recipeTransform, validateRecipe, type Recipe } from './recipes';
+import type { DreamModel, ModelEntry } from './model';
+import { channel, layer, sum, type Objective } from './objectives';
+import { validateRecipe, type Recipe } from './recipes';
 import { dreamOctaves } from './step';
-import { seededRng, type Rng } from './transforms';
+import { compose, jitter, randomRotate, randomScale, seededRng, type Rng, type Transform } from './transforms';
 import { zoom, type Focus } from './zoom';
 
 export interface Keyframe {
@@ -30,6 +30,21 @@ export function colourCare(x: tf.Tensor4D, target: { mean: tf.Tensor1D; std: tf.
     const s = tf.add(std, tf.mul(tf.sub(target.std, std), k));
     return tf.clipByValue(tf.add(tf.mul(tf.div(tf.sub(x, mean), std), s), m), 0, 1) as tf.Tensor4D;
   });
+}
+
+/** Resolve aliases through the manifest entry and build the recipe's objective. */
+export function recipeObjective(recipe: Recipe, entry: ModelEntry): Objective {
+  const node = (n: string) => entry.nodes[n] ?? n;
+  return sum(...recipe.terms.map((t) => (t.channel == null ? layer(node(t.node), t.weight) : channel(node(t.node), t.channel, t.weight))));
+}
+
+/** Jitter scaled to the image (recipes are tuned at 224 px), then optional scale/rotate. */
+export function recipeTransform(recipe: Recipe, size: number): Transform {
+  const px = Math.max(1, Math.round((recipe.jitter * size) / 224));
+  const ts = [jitter(px)];
+  if (recipe.scales) ts.push(randomScale(recipe.scales));
+  if (recipe.degrees) ts.push(randomRotate(recipe.degrees));
+  return compose(...ts);
 }
 
 export class Dreamer {

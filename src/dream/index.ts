@@ -1,14 +1,7 @@
-// Public contract of the dream engine. Other folders import only from here.
+// Public contract of the dream engine for the rest of the app: the worker client, its protocol and the
+// recipes. No TF.js here: the page stays light, the worker owns every tensor. The engine itself (Dreamer,
+// objectives, transforms, step, zoom) is in ./engine for the worker, Node scripts and tests.
 export { DreamClient, DEFAULT_CLIENT_OPTIONS } from './client';
 export type { DreamCommand, DreamEvent, InitOptions, KeyframeDepth, KeyframeMessage, RgbaPixels } from './protocol';
 export { RECIPES, DEFAULT_RECIPE, validateRecipe, type Recipe, type RecipeTerm } from './recipes';
 export type { Focus } from './zoom';
-
-// The engine itself (used by the worker, Node scripts and tests).
-export { Dreamer, colourCare, channelStats, type Keyframe } from './dreamer';
-export { loadDreamModel, validateManifest, type DreamModel, type FetchLike, type Manifest, type ModelEntry } from './model';
-export { layer, channel, guide, sum, scale, evaluate, type Objective, type Activations } from './objectives';
-export { jitter, randomScale, randomRotate, compose, roll, identity, seededRng, type Transform, type Warp, type Rng } from './transforms';
-export { ascentStep, dreamOctaves, gradient, type StepConfig, type OctaveConfig } from './step';
-export { zoom, zoomSourceCoord } from './zoom';
-export { noiseSeed } from './seed';

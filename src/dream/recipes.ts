@@ -1,8 +1,5 @@
 // Named dream presets. A recipe is plain data (it crosses the worker boundary): model + weighted nodes /
 // channels + optimiser settings + zoom rate. Node names may be manifest aliases or full graph names.
-import type { ModelEntry } from './model';
-import { channel, layer, sum, type Objective } from './objectives';
-import { compose, jitter, randomRotate, randomScale, type Transform } from './transforms';
 
 export interface RecipeTerm { node: string; weight: number; channel?: number }
 export interface Recipe {
@@ -61,19 +58,4 @@ export function validateRecipe(r: Partial<Recipe> & { name?: string }): Recipe {
     stepSize: num('stepSize', 0, 1, 0.015), jitter: num('jitter', 0, 256, 16), zoom: num('zoom', 1, 4, 1.05), colour: num('colour', 0, 1, 0.3),
     ...(r.scales ? { scales: [...r.scales] } : {}), ...(r.degrees ? { degrees: [...r.degrees] } : {}),
   };
-}
-
-/** Resolve aliases through the manifest entry and build the objective. */
-export function recipeObjective(recipe: Recipe, entry: ModelEntry): Objective {
-  const node = (n: string) => entry.nodes[n] ?? n;
-  return sum(...recipe.terms.map((t) => (t.channel == null ? layer(node(t.node), t.weight) : channel(node(t.node), t.channel, t.weight))));
-}
-
-/** Jitter scaled to the image (recipes are tuned at 224 px), then optional scale/rotate. */
-export function recipeTransform(recipe: Recipe, size: number): Transform {
-  const px = Math.max(1, Math.round((recipe.jitter * size) / 224));
-  const ts = [jitter(px)];
-  if (recipe.scales) ts.push(randomScale(recipe.scales));
-  if (recipe.degrees) ts.push(randomRotate(recipe.degrees));
-  return compose(...ts);
 }

@@ -6,8 +6,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+import type { BackendName } from './backend-names';
+export { BACKEND_NAMES, parseBackendOverride, type BackendName } from './backend-names';
 /** Tried in this order by `chooseBackend` when no override is given (cpu only as the last resort). */
 export const DEFAULT_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
 
@@ -33,13 +33,6 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   await tf.ready();
   if (name === 'wasm') registerDepthwiseBackpropInput('wasm');
   return true;
-}
-
-/** Parse `?backend=` (or any string) into a backend name; throws on unknown names. */
-export function parseBackendOverride(value: string | null | undefined): BackendName | null {
-  if (value == null || value === '' || value === 'auto') return null;
-  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new Error(`backend: unknown backend '${value}' (use one of ${BACKEND_NAMES.join(', ')}, auto)`);
-  return value as BackendName;
 }
 
 export interface BackendChoice { backend: BackendName; timingsMs: Partial<Record<BackendName, number>> }

@@ -1,0 +1,10 @@
+// Backend names and the `?backend=` parser: no TF.js import, so page code can use it without bundling TF.js.
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Parse `?backend=` (or any string) into a backend name; null for none/auto; throws on unknown names. */
+export function parseBackendOverride(value: string | null | undefined): BackendName | null {
+  if (value == null || value === '' || value === 'auto') return null;
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new Error(`backend: unknown backend '${value}' (use one of ${BACKEND_NAMES.join(', ')}, auto)`);
+  return value as BackendName;
+}
