@@ -1,0 +1,97 @@
+// DepthEstimator: one dreamed keyframe in, one depth map out (near 0 → far 1, fixed sign).
+// The net runs at a small square size (96–128 px) and the result is upsampled to the caller's size.
+import * as tf from '@tensorflow/tfjs';
+import { type DepthNet, type FetchLike, loadDepthNet } from './unet.ts';
+
+export interface DepthEstimator {
+  /** image: [h,w,3] RGB in [0,1] → [outH,outW] depth in [0,1], 0 = nearest, 1 = farthest.
+   *  The value is 1 − normalised disparity, so stereo parallax is linear in it. Caller owns it. */
+  estimate(image: tf.Tensor3D): tf.Tensor2D;
+  /** The net's own output for the resized image: [s,s] relative disparity (for evaluation). */
+  estimateDisparity(image: tf.Tensor3D): tf.Tensor2D;
+  readonly config: Readonly<DepthEstimatorConfig>;
+  dispose(): void;
+}
+
+export interface DepthEstimatorConfig {
+  /** URL of model.json; weights are fetched relative to it. */
+  modelUrl: string;
+  /** Square size the net runs at, a multiple of 16 in [32, 256]. */
+  inputSize: number;
+  /** [height, width] of the returned depth map, or null for the input image's size. */
+  outputSize: [number, number] | null;
+  /** Disparity quantiles mapped to far (1) and near (0): robust to a few outlier pixels. */
+  lowQuantile: number;
+  highQuantile: number;
+  /** fetch-like loader: the browser's fetch by default; tests and Node scripts pass an fs one. */
+  fetchFn?: FetchLike;
+}
+
+export const DEFAULT_DEPTH_MODEL_URL = 'models/depth/model.json';
+export const DEFAULT_DEPTH_INPUT_SIZE = 96;
+export const DEFAULT_DEPTH_ESTIMATOR_CONFIG: Readonly<DepthEstimatorConfig> = Object.freeze({
+  modelUrl: DEFAULT_DEPTH_MODEL_URL,
+  inputSize: DEFAULT_DEPTH_INPUT_SIZE,
+  outputSize: null,
+  lowQuantile: 0.02,
+  highQuantile: 0.98,
+});
+
+/** Copies the config, fills defaults and throws on anything out of range. */
+export function validateDepthEstimatorConfig(config: Partial<DepthEstimatorConfig> = {}): DepthEstimatorConfig {
+  const c: DepthEstimatorConfig = { ...DEFAULT_DEPTH_ESTIMATOR_CONFIG, ...config };
+  if (config.outputSize) c.outputSize = [config.outputSize[0], config.outputSize[1]];
+  if (typeof c.modelUrl !== 'string' || c.modelUrl.length === 0) throw new Error('modelUrl must be a non-empty string');
+  if (!Number.isInteger(c.inputSize) || c.inputSize % 16 !== 0 || c.inputSize < 32 || c.inputSize > 256) {
+    throw new Error(`inputSize must be a multiple of 16 in [32, 256], got ${c.inputSize}`);
+  }
+  if (c.outputSize !== null && !(c.outputSize.length === 2 && c.outputSize.every((v) => Number.isInteger(v) && v > 0))) {
+    throw new Error(`outputSize must be null or [height, width] of positive integers, got ${JSON.stringify(c.outputSize)}`);
+  }
+  if (!(c.lowQuantile >= 0 && c.lowQuantile < c.highQuantile && c.highQuantile <= 1)) {
+    throw new Error(`quantiles must satisfy 0 <= lowQuantile < highQuantile <= 1, got ${c.lowQuantile} and ${c.highQuantile}`);
+  }
+  if (c.fetchFn !== undefined && typeof c.fetchFn !== 'function') throw new Error('fetchFn must be a function');
+  return c;
+}
+
+/** Robust [0,1] normalisation of disparity, flipped so 0 = near and 1 = far. d: [h,w]. */
+export function disparityToDepth(d: tf.Tensor2D, lowQuantile: number, highQuantile: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const flat = d.reshape([-1]);
+    const n = flat.shape[0];
+    const sorted = tf.topk(flat, n, true).values; // descending
+    const hi = sorted.slice([Math.min(n - 1, Math.round((1 - highQuantile) * (n - 1)))], [1]);
+    const lo = sorted.slice([Math.min(n - 1, Math.round((1 - lowQuantile) * (n - 1)))], [1]);
+    const range = tf.maximum(hi.sub(lo), 1e-6);
+    return tf.scalar(1).sub(d.sub(lo).div(range).clipByValue(0, 1)) as tf.Tensor2D;
+  });
+}
+
+export async function createDepthEstimator(config: Partial<DepthEstimatorConfig> = {}): Promise<DepthEstimator> {
+  const c = validateDepthEstimatorConfig(config);
+  const fetchFn = c.fetchFn ?? ((url: string) => fetch(url));
+  const net: DepthNet = await loadDepthNet(c.modelUrl, fetchFn);
+  let disposed = false;
+  const check = (image: tf.Tensor3D) => {
+    if (disposed) throw new Error('DepthEstimator: estimate() after dispose()');
+    if (image.rank !== 3 || image.shape[2] !== 3) throw new Error(`DepthEstimator: image must be [h,w,3], got [${image.shape}]`);
+  };
+  const disparity = (image: tf.Tensor3D): tf.Tensor2D => tf.tidy(() => {
+    const x = tf.image.resizeBilinear(image.toFloat().expandDims(0) as tf.Tensor4D, [c.inputSize, c.inputSize], false, true);
+    return net.predict(x).squeeze([0]) as tf.Tensor2D;
+  });
+  return {
+    config: Object.freeze({ ...c }),
+    estimateDisparity(image) { check(image); return disparity(image); },
+    estimate(image) {
+      check(image);
+      const [h, w] = c.outputSize ?? [image.shape[0], image.shape[1]];
+      return tf.tidy(() => {
+        const depth = disparityToDepth(disparity(image), c.lowQuantile, c.highQuantile);
+        return tf.image.resizeBilinear(depth.expandDims(2) as tf.Tensor3D, [h, w], false, true).squeeze([2]) as tf.Tensor2D;
+      });
+    },
+    dispose() { if (!disposed) { disposed = true; net.dispose(); } },
+  };
+}

@@ -1,0 +1,63 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { createDepthEstimator, validateDepthEstimatorConfig, disparityToDepth, DEFAULT_DEPTH_ESTIMATOR_CONFIG } from '../../../src/depth/index.ts';
+import { fileFetch } from '../../../src/tf/file-fetch.ts';
+import { MODEL_URL, depthTestBackend, referenceInput } from './helpers.ts';
+
+describe('DepthEstimator config', () => {
+  it('fills defaults and copies the config', () => {
+    const outputSize: [number, number] = [10, 20];
+    const c = validateDepthEstimatorConfig({ outputSize });
+    expect(c).toMatchObject({ ...DEFAULT_DEPTH_ESTIMATOR_CONFIG, outputSize: [10, 20] });
+    outputSize[0] = 99;
+    expect(c.outputSize).toEqual([10, 20]);
+  });
+
+  it('throws precise messages', () => {
+    expect(() => validateDepthEstimatorConfig({ inputSize: 100 })).toThrow('inputSize must be a multiple of 16 in [32, 256], got 100');
+    expect(() => validateDepthEstimatorConfig({ modelUrl: '' })).toThrow('modelUrl must be a non-empty string');
+    expect(() => validateDepthEstimatorConfig({ outputSize: [0, 4] })).toThrow('outputSize must be null or [height, width] of positive integers, got [0,4]');
+    expect(() => validateDepthEstimatorConfig({ lowQuantile: 0.5, highQuantile: 0.5 })).toThrow('quantiles must satisfy 0 <= lowQuantile < highQuantile <= 1, got 0.5 and 0.5');
+  });
+});
+
+describe('DepthEstimator', () => {
+  beforeAll(depthTestBackend);
+
+  it('maps disparity to depth in [0,1] with near = 0', async () => {
+    const d = tf.tensor2d([[4, 3], [2, 1]]);
+    const depth = disparityToDepth(d, 0, 1);
+    Array.from(await depth.data()).forEach((v, i) => expect(v).toBeCloseTo([0, 1 / 3, 2 / 3, 1][i], 6));
+    [d, depth].forEach((t) => t.dispose());
+  });
+
+  it('returns [h,w] depth in [0,1] at the image size (or outputSize) and does not leak', async () => {
+    const est = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch });
+    const image = tf.image.resizeBilinear(referenceInput(96), [72, 120]) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    const depth = est.estimate(image);
+    expect(depth.shape).toEqual([72, 120]);
+    const v = await depth.data();
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...v)).toBeLessThanOrEqual(1);
+    depth.dispose();
+    est.estimateDisparity(image).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    image.dispose();
+    est.dispose();
+    const small = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch, inputSize: 64, outputSize: [32, 48] });
+    const img2 = referenceInput(80);
+    const d2 = small.estimate(img2);
+    expect(d2.shape).toEqual([32, 48]);
+    [d2, img2].forEach((t) => t.dispose());
+    small.dispose();
+    expect(() => small.estimate(img2)).toThrow('DepthEstimator: estimate() after dispose()');
+  });
+
+  it('leaves no tensors behind after create + dispose', async () => {
+    const before = tf.memory().numTensors;
+    const est = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch });
+    est.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { loadDepthNet } from '../../../src/depth/index.ts';
+import { fileFetch } from '../../../src/tf/file-fetch.ts';
+import { ROOT, MODEL_URL, depthTestBackend, referenceInput } from './helpers.ts';
+
+interface Fixture { trainingStep: number; inputSize: number; sampleStride: number; sampleOffset: number; samples: number[][]; mean: number; min: number; max: number }
+const fixture = JSON.parse(readFileSync(`${ROOT}/tests/unit/depth/fixtures/depth-reference.json`, 'utf8')) as Fixture;
+
+describe('depth net loader', () => {
+  beforeAll(depthTestBackend);
+
+  it('reproduces the exporter reference output within 1e-3', async () => {
+    const net = await loadDepthNet(MODEL_URL, fileFetch);
+    expect(net.manifest.trainingStep).toBe(fixture.trainingStep); // fixture and shipped weights come from one export
+    const x = referenceInput(fixture.inputSize);
+    const y = net.predict(x.expandDims(0) as tf.Tensor4D);
+    const out = (await y.data()) as Float32Array;
+    const S = fixture.inputSize;
+    let maxErr = 0;
+    fixture.samples.forEach((row, i) => row.forEach((v, j) => {
+      const p = (fixture.sampleOffset + i * fixture.sampleStride) * S + fixture.sampleOffset + j * fixture.sampleStride;
+      maxErr = Math.max(maxErr, Math.abs(out[p] - v));
+    }));
+    expect(maxErr).toBeLessThan(1e-3);
+    expect(Math.abs(out.reduce((s, v) => s + v, 0) / out.length - fixture.mean)).toBeLessThan(1e-3);
+    [x, y].forEach((t) => t.dispose());
+    net.dispose();
+  });
+
+  it('rejects a wrong format and a missing file with precise messages', async () => {
+    const fake = async () => ({ ok: true, status: 200, json: async () => ({ format: 'other' }), arrayBuffer: async () => new ArrayBuffer(0) });
+    await expect(loadDepthNet('m/model.json', fake)).rejects.toThrow('depth model: m/model.json has format "other", expected "dream-goggles/depth-unet@1"');
+    await expect(loadDepthNet(`${ROOT}/models/depth/nope.json`, fileFetch)).rejects.toThrow(`depth model: ${ROOT}/models/depth/nope.json answered 404`);
+  });
+
+  it('does not leak tensors when loading, predicting and disposing', async () => {
+    const before = tf.memory().numTensors;
+    const net = await loadDepthNet(MODEL_URL, fileFetch);
+    const x = tf.zeros([1, 64, 64, 3]) as tf.Tensor4D;
+    net.predict(x).dispose();
+    x.dispose();
+    net.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,55 @@
+import json
+import os
+
+import numpy as np
+import torch
+
+from model import DepthUNet, count_params, folded_convs
+from export import export, run_exported, reference_input
+
+
+def _trained_looking_model():
+    torch.manual_seed(0)
+    m = DepthUNet()
+    # give BatchNorm non-trivial statistics so folding is really exercised
+    for mod in m.modules():
+        if isinstance(mod, torch.nn.BatchNorm2d):
+            mod.running_mean.uniform_(-0.2, 0.2)
+            mod.running_var.uniform_(0.5, 2.0)
+            mod.weight.data.uniform_(0.5, 1.5)
+            mod.bias.data.uniform_(-0.1, 0.1)
+    return m.eval()
+
+
+def test_shapes_and_size():
+    m = DepthUNet()
+    assert 500_000 <= count_params(m) <= 1_000_000
+    y = m(torch.rand(2, 3, 64, 96))
+    assert y.shape == (2, 64, 96)
+
+
+def test_folded_graph_matches_model():
+    m = _trained_looking_model()
+    layers = list(folded_convs(m))
+    x = torch.rand(1, 3, 48, 48)
+    with torch.no_grad():
+        a = m(x)
+        b = run_exported(layers, m.channels, x)
+    assert (a - b).abs().max().item() < 1e-4
+
+
+def test_export_writes_manifest_weights_and_fixture(tmp_path):
+    m = _trained_looking_model()
+    ck = tmp_path / 'ck.pt'
+    torch.save({'model': m.state_dict(), 'ema': m.state_dict(), 'step': 7, 'channels': m.channels}, ck)
+    out, fix = tmp_path / 'model', tmp_path / 'fixture.json'
+    manifest, fixture, fold_err = export(str(ck), str(out), str(fix), size=48)
+    assert fold_err < 5e-2  # float16 weights
+    specs = manifest['weightsManifest'][0]['weights']
+    n_values = sum(int(np.prod(s['shape'])) for s in specs)
+    assert os.path.getsize(out / 'weights.bin') == 2 * n_values
+    assert os.path.getsize(out / 'weights.bin') < 4 * 1024 * 1024
+    assert specs[0] == {'name': 'enc0.0/kernel', 'shape': [3, 3, 3, 16], 'dtype': 'float32', 'quantization': {'dtype': 'float16'}}
+    on_disk = json.loads(fix.read_text())
+    assert on_disk['trainingStep'] == 7 and len(on_disk['samples']) == 12 and len(on_disk['samples'][0]) == 12
+    assert reference_input(48).shape == (48, 48, 3)
