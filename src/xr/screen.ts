@@ -13,6 +13,7 @@ export class DreamScreen {
   readonly layout: ScreenLayout;
   private readonly geometry = new THREE.BufferGeometry();
   private readonly materials: { left: THREE.ShaderMaterial; right: THREE.ShaderMaterial };
+  private readonly meshes: { left: THREE.Mesh; right: THREE.Mesh };
 
   constructor(left: THREE.Texture, right: THREE.Texture, layoutOptions: Partial<ScreenLayoutOptions> = {}) {
     this.layout = screenLayout(layoutOptions);
@@ -28,6 +29,7 @@ export class DreamScreen {
     const rightMesh = new THREE.Mesh(this.geometry, this.materials.right);
     rightMesh.layers.set(RIGHT_EYE_LAYER);
     rightMesh.name = 'dream-screen-right';
+    this.meshes = { left: leftMesh, right: rightMesh };
     this.group.add(leftMesh, rightMesh);
     this.group.name = 'dream-screen';
   }
@@ -46,6 +48,15 @@ export class DreamScreen {
   setEyeTextures(left: THREE.Texture, right: THREE.Texture): void {
     this.materials.left.uniforms.map.value = left;
     this.materials.right.uniforms.map.value = right;
+  }
+
+  /**
+   * Shows other per-eye materials (e.g. the stereo warp of dream keyframes); null restores the
+   * plain texture materials. The caller keeps ownership of the materials it passes.
+   */
+  setEyeMaterials(left: THREE.Material | null, right: THREE.Material | null): void {
+    this.meshes.left.material = left ?? this.materials.left;
+    this.meshes.right.material = right ?? this.materials.right;
   }
 
   dispose(): void {
