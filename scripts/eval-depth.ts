@@ -1,7 +1,8 @@
 // npm run eval:depth — the shipped depth net (models/depth) in TF.js (Node, wasm) against three
 // baselines on a held-out synthetic set rendered from a seed never used in training (training: 1
 // and 3, validation: 2, this: 9001), plus docs/depth/eval-sheet.png. Options: --count N, --seed S,
-// --model path/to/model.json, --sheet out.png, --backend wasm|cpu, --strict (exit 1 on a missed target).
+// --model path/to/model.json, --sheet out.png, --backend wasm|cpu, --flip (mirror-averaged net),
+// --strict (exit 1 on a missed target).
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values: a } = parseArgs({
     json: { type: 'string', default: join(ROOT, 'docs/depth/eval.json') },
     backend: { type: 'string', default: 'wasm' },
     strict: { type: 'boolean', default: false },
+    flip: { type: 'boolean', default: false },
   },
 });
 const count = Number(a.count), seed = Number(a.seed);
@@ -37,7 +39,7 @@ if (!(await useBackend(a.backend as BackendName, { wasmPath: join(ROOT, 'node_mo
 }
 const bankDir = join(ROOT, 'training/depth/data/dream-bank');
 const bank = loadDreamBank(bankDir);
-const estimator = await createDepthEstimator({ modelUrl: a.model!, fetchFn: fileFetch, inputSize: 96 });
+const estimator = await createDepthEstimator({ modelUrl: a.model!, fetchFn: fileFetch, inputSize: 96, flipAverage: a.flip });
 const manifest = JSON.parse(readFileSync(a.model!, 'utf8')) as { trainingStep?: number };
 const S = estimator.config.inputSize;
 
@@ -68,7 +70,7 @@ for (let i = 0; i < count; i++) {
 }
 const results = Object.fromEntries(methods.map((m) => [m, summarise(rows[m])])) as Record<(typeof methods)[number], ReturnType<typeof summarise>>;
 
-console.log(`held-out synthetic set: ${count} images ${S}², seed ${seed}, dream bank ${bank.length} images; model step ${manifest.trainingStep ?? '?'}; backend ${tf.getBackend()}`);
+console.log(`held-out synthetic set: ${count} images ${S}², seed ${seed}, dream bank ${bank.length} images; model step ${manifest.trainingStep ?? '?'}; backend ${tf.getBackend()}${a.flip ? ', flip-averaged' : ''}`);
 console.log(`metrics after per-image least-squares scale (≥ 0) and shift on disparity; sky and depth > ${MAX_DEPTH} excluded\n`);
 console.log('method      AbsRel   δ<1.25   best-fit scale > 0');
 for (const m of methods) {

@@ -23,6 +23,8 @@ export interface DepthEstimatorConfig {
   /** Disparity quantiles mapped to far (1) and near (0): robust to a few outlier pixels. */
   lowQuantile: number;
   highQuantile: number;
+  /** Also run the mirrored image and average (2× the work, steadier maps). */
+  flipAverage: boolean;
   /** fetch-like loader: the browser's fetch by default; tests and Node scripts pass an fs one. */
   fetchFn?: FetchLike;
 }
@@ -35,6 +37,7 @@ export const DEFAULT_DEPTH_ESTIMATOR_CONFIG: Readonly<DepthEstimatorConfig> = Ob
   outputSize: null,
   lowQuantile: 0.02,
   highQuantile: 0.98,
+  flipAverage: false,
 });
 
 /** Copies the config, fills defaults and throws on anything out of range. */
@@ -51,6 +54,7 @@ export function validateDepthEstimatorConfig(config: Partial<DepthEstimatorConfi
   if (!(c.lowQuantile >= 0 && c.lowQuantile < c.highQuantile && c.highQuantile <= 1)) {
     throw new Error(`quantiles must satisfy 0 <= lowQuantile < highQuantile <= 1, got ${c.lowQuantile} and ${c.highQuantile}`);
   }
+  if (typeof c.flipAverage !== 'boolean') throw new Error(`flipAverage must be a boolean, got ${c.flipAverage}`);
   if (c.fetchFn !== undefined && typeof c.fetchFn !== 'function') throw new Error('fetchFn must be a function');
   return c;
 }
@@ -79,7 +83,10 @@ export async function createDepthEstimator(config: Partial<DepthEstimatorConfig>
   };
   const disparity = (image: tf.Tensor3D): tf.Tensor2D => tf.tidy(() => {
     const x = tf.image.resizeBilinear(image.toFloat().expandDims(0) as tf.Tensor4D, [c.inputSize, c.inputSize], false, true);
-    return net.predict(x).squeeze([0]) as tf.Tensor2D;
+    if (!c.flipAverage) return net.predict(x).squeeze([0]) as tf.Tensor2D;
+    const both = net.predict(tf.concat([x, tf.reverse(x, 2)], 0)); // [2,s,s]
+    const [a, b] = tf.split(both, 2, 0);
+    return a.add(tf.reverse(b, 2)).mul(0.5).squeeze([0]) as tf.Tensor2D;
   });
   return {
     config: Object.freeze({ ...c }),

@@ -17,6 +17,7 @@ describe('DepthEstimator config', () => {
     expect(() => validateDepthEstimatorConfig({ inputSize: 100 })).toThrow('inputSize must be a multiple of 16 in [32, 256], got 100');
     expect(() => validateDepthEstimatorConfig({ modelUrl: '' })).toThrow('modelUrl must be a non-empty string');
     expect(() => validateDepthEstimatorConfig({ outputSize: [0, 4] })).toThrow('outputSize must be null or [height, width] of positive integers, got [0,4]');
+    expect(() => validateDepthEstimatorConfig({ flipAverage: 1 as unknown as boolean })).toThrow('flipAverage must be a boolean, got 1');
     expect(() => validateDepthEstimatorConfig({ lowQuantile: 0.5, highQuantile: 0.5 })).toThrow('quantiles must satisfy 0 <= lowQuantile < highQuantile <= 1, got 0.5 and 0.5');
   });
 });
@@ -45,10 +46,12 @@ describe('DepthEstimator', () => {
     expect(tf.memory().numTensors).toBe(before);
     image.dispose();
     est.dispose();
-    const small = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch, inputSize: 64, outputSize: [32, 48] });
+    const small = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch, inputSize: 64, outputSize: [32, 48], flipAverage: true });
     const img2 = referenceInput(80);
+    const n0 = tf.memory().numTensors;
     const d2 = small.estimate(img2);
     expect(d2.shape).toEqual([32, 48]);
+    expect(tf.memory().numTensors).toBe(n0 + 1);
     [d2, img2].forEach((t) => t.dispose());
     small.dispose();
     expect(() => small.estimate(img2)).toThrow('DepthEstimator: estimate() after dispose()');
