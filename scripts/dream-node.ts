@@ -44,7 +44,14 @@ export async function toRgba(image: tf.Tensor): Promise<{ data: Uint8Array; widt
 export function writePng(path: string, img: { data: Uint8Array; width: number; height: number }): void {
   const png = new PNG({ width: img.width, height: img.height });
   png.data = Buffer.from(img.data);
-  writeFileSync(path, PNG.sync.write(png, { colorType: 2 }));
+  writeFileSync(path, PNG.sync.write(png, { colorType: 2, deflateLevel: 9 }));
+}
+
+/** Keep the top `bits` of each channel (smaller PNGs for sheets; 6 bits is visually lossless here). */
+export function quantise(img: { data: Uint8Array; width: number; height: number }, bits: number) {
+  const q = 1 << (8 - bits);
+  const data = img.data.map((v) => Math.min(255, Math.round(v / q) * q));
+  return { ...img, data };
 }
 
 /** Tile RGBA frames into a grid. */

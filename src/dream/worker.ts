@@ -3,12 +3,13 @@
 // dream → one async readback → post the keyframe as a transferred ImageBitmap. Commands are handled in
 // order; state changes land between keyframes (a keyframe itself is synchronous tensor work).
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend } from '../tf/backend';
-import { Dreamer } from './dreamer';
+import { chooseBackend, useBackend } from '../tf/backend';
+import { Dreamer, recipeObjective } from './dreamer';
 import { loadDreamModel, validateManifest, type DreamModel, type Manifest } from './model';
 import type { DreamCommand, DreamEvent, InitOptions, RgbaPixels } from './protocol';
 import { RECIPES, validateRecipe, type Recipe } from './recipes';
 import { noiseSeed } from './seed';
+import { ascentStep } from './step';
 import type { Focus } from './zoom';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -64,25 +65,23 @@ function seedTensor(image: ImageBitmap | RgbaPixels, [w, h]: [number, number]): 
   });
 }
 
-/** A conv stack with its input gradient: what a dream step spends its time on. */
-function warmup(): tf.Tensor {
-  const x = tf.randomUniform([1, 96, 96, 8]) as tf.Tensor4D;
-  const f = tf.randomNormal([3, 3, 8, 8]) as tf.Tensor4D;
-  const d = tf.randomNormal([3, 3, 8, 1]) as tf.Tensor4D;
-  return tf.grad((t: tf.Tensor) => tf.sum(tf.relu(tf.conv2d(tf.depthwiseConv2d(tf.conv2d(t as tf.Tensor4D, f, 1, 'same'), d, 2, 'same'), f, 1, 'same'))))(x);
-}
+/** The warm-up is a real ascent step of the recipe at 64 px: it times the real work and proves every kernel exists. */
+const warmupStep = (m: DreamModel, r: Recipe) => () =>
+  ascentStep(m, noiseSeed(64, 64, 0), recipeObjective(r, m.entry), { stepSize: r.stepSize });
 
 async function handle(cmd: DreamCommand): Promise<void> {
   switch (cmd.type) {
     case 'init': {
       options = cmd.options;
       focus = options.focus;
-      const { backend, timingsMs } = await chooseBackend(warmup, { override: options.backend, wasmPath: options.wasmPath });
       const res = await fetch(new URL('../manifest.json', new URL(options.modelBaseUrl, self.location.href)).href).catch(() => null);
       if (!res?.ok) throw new Error(`cannot load models/manifest.json next to ${options.modelBaseUrl}`);
       manifest = validateManifest(await res.json());
       recipe = resolveRecipe(options.recipe);
+      // Weights load onto the forced backend, else onto wasm (it always starts); the choice below moves them.
+      if (!(await useBackend(options.backend ?? 'wasm', options))) throw new Error(`backend: '${options.backend ?? 'wasm'}' could not start`);
       const m = await model(recipe.model);
+      const { backend, timingsMs } = await chooseBackend(warmupStep(m, recipe), { override: options.backend, wasmPath: options.wasmPath });
       const seed = noiseSeed(options.size[1], options.size[0], options.seed);
       dreamer = new Dreamer(m, recipe, seed, options.seed);
       seed.dispose();

@@ -27,3 +27,14 @@ test('dream worker: clear errors for an unknown node and a missing model', async
   await missing.goto('harness/dream-worker.html?backend=wasm&size=32&models=../models/nowhere/&start=0', { waitUntil: 'commit' });
   await expect.poll(async () => (await rec(missing))?.errors.join('\n') ?? '', { timeout: 60_000 }).toMatch(/model: (cannot fetch .*nowhere\/posenet\.json \(HTTP 404\)|.*nowhere\/posenet\.json is not valid JSON)/);
 });
+
+test('dream worker: without ?backend= it times a real step on each backend and keeps the fastest', async ({ page }) => {
+  await page.goto('harness/dream-worker.html?size=32&recipe=eyes&start=0', { waitUntil: 'commit' });
+  await expect.poll(async () => (await rec(page))?.events.some((e) => e.type === 'ready' || e.type === 'error'), { timeout: 100_000 }).toBe(true);
+  const r = await rec(page);
+  expect(r.errors).toEqual([]);
+  const ready = r.events.find((e) => e.type === 'ready') as unknown as { backend: string; timingsMs: Record<string, number> };
+  expect(Object.keys(ready.timingsMs)).toContain('wasm');
+  const fastest = Object.entries(ready.timingsMs).sort((a, b) => a[1] - b[1])[0][0];
+  expect(ready.backend).toBe(fastest);
+});
