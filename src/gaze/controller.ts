@@ -362,6 +362,13 @@ export class GazeController {
     this.detachSession();
     this.session = session;
     for (const [type, fn] of this.sessionListeners) session.addEventListener(type, fn);
+    // Constructed mid-session, the slots missed three.js's 'connected' events. three.js fills its slots in
+    // session.inputSources order, so adopt those as a best guess; later 'connected' events correct it.
+    const present = session.inputSources as XRInputSourceArray | undefined;
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i];
+      if (!s.source && present && i < present.length) s.source = present[i];
+    }
   }
 
   private detachSession(): void {
@@ -427,4 +434,9 @@ export class GazeController {
     this.sinceEmitSec = 0;
     for (let i = 0; i < this.listeners.length; i++) this.listeners[i](this.lastEmitted);
   }
+}
+
+/** Factory in the house style (interface + factory + validated config): throws on a bad config. */
+export function createGazeController(opts: GazeControllerOptions): GazeController {
+  return new GazeController(opts);
 }

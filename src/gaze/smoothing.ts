@@ -124,3 +124,7 @@ export class FocusSmoother {
     return this.focus;
   }
 }
+
+export function createFocusSmoother(config: Partial<FocusSmootherConfig> = {}): FocusSmoother {
+  return new FocusSmoother(config);
+}
