@@ -192,7 +192,7 @@ export class GazeController {
   update(dtSec: number): Readonly<GazeState> {
     const dt = Number.isFinite(dtSec) && dtSec > 0 ? dtSec : 0;
     this.timeSec += dt;
-    const { renderer, screenObject, layout } = this.opts;
+    const { renderer, screenObject } = this.opts;
     screenObject.updateWorldMatrix(true, false);
     this.toLocal.copy(screenObject.matrixWorld).invert();
     const presenting = renderer.xr.isPresenting;
