@@ -41,6 +41,8 @@ def parse(argv=None):
     ap.add_argument('--dream-weight', type=float, default=2.0, help='sampling weight of shards rendered with dream textures')
     ap.add_argument('--ema', type=float, default=0.999)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--grad-weight', type=float, default=0.5, help='weight of the multi-scale gradient-matching term')
+    ap.add_argument('--no-augment', action='store_true')
     return ap.parse_args(argv)
 
 
@@ -119,9 +121,10 @@ def main(argv=None):
         for grp in opt.param_groups:
             grp['lr'] = lr_at(a, step)
         x, d = pool.batch(rng, a.batch)
-        x, d = augment(x, d, g)
+        if not a.no_augment:
+            x, d = augment(x, d, g)
         mask = torch.ones_like(d, dtype=torch.bool)  # sky (disparity 0) is exact: train on it too
-        loss, l_ssi = ssi_loss(model(x), d, mask)
+        loss, l_ssi = ssi_loss(model(x), d, mask, grad_weight=a.grad_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -90,7 +90,8 @@ function outdoor(c: Ctx): Camera {
   for (let i = 0; i < count; i++) {
     const z = Math.exp(uniform(r, Math.log(1), Math.log(30)));
     const p = viewPoint(cam, uniform(r, -1.1, 1.1), uniform(r, -1, 0.6), z);
-    const s = Math.min(z * uniform(r, 0.05, 0.3), 4);
+    // world-size objects (not ∝ z): apparent size then says how far away they are, as in real scenes
+    const s = Math.exp(uniform(r, Math.log(0.2), Math.log(2.2)));
     if (r() < 0.75) { p[1] = s; addObject(c, p, s, true); } else if (p[1] > s) addObject(c, p, s, false);
     if (r() < 0.1) c.prims.push(new Cylinder([p[0] + uniform(r, -3, 3), 0, p[2] + uniform(r, -3, 3)], uniform(r, 0.1, 0.6), 'y', IDENTITY, mat(c)));
   }
@@ -179,7 +180,7 @@ function clutter(c: Ctx, closeup: boolean): Camera {
   const count = closeup ? randint(r, 0, 4) : randint(r, 8, 28);
   for (let i = 0; i < count; i++) {
     const z = Math.exp(uniform(r, Math.log(1), Math.log(closeup ? 10 : 20)));
-    addObject(c, viewPoint(cam, uniform(r, -1.1, 1.1), uniform(r, -1.1, 1.1), z), z * uniform(r, 0.05, 0.3), false);
+    addObject(c, viewPoint(cam, uniform(r, -1.1, 1.1), uniform(r, -1.1, 1.1), z), Math.exp(uniform(r, Math.log(0.12), Math.log(0.9))), false);
   }
   return cam;
 }
