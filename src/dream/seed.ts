@@ -10,6 +10,6 @@ export function noiseSeed(h: number, w: number, seed = 0): tf.Tensor4D {
       const g = tf.randomUniform([1, cells, cells, 3], -1, 1, 'float32', seed * 101 + i) as tf.Tensor4D;
       acc = tf.add(acc, tf.mul(tf.image.resizeBilinear(g, [h, w], true), amp));
     }
-    return tf.clipByValue(tf.add(tf.mul(acc, 0.45), 0.5), 0, 1) as tf.Tensor4D;
+    return tf.clipByValue(tf.add(tf.mul(acc, 0.8), 0.5), 0, 1) as tf.Tensor4D;
   });
 }
