@@ -88,7 +88,7 @@ describe('graph rewrites preserve forward outputs (wasm, real weights)', () => {
     const [a] = orig.activations(x, ['activation_10']);
     const [b] = fixed.activations(x, ['activation_10']);
     expect(a.shape).toEqual([1, 256, 256, 1]);
-    expect(maxDiff(a, b)).toBeLessThan(1e-5);
+    expect(maxDiff(a, b)).toBeLessThan(1e-4); // float32 summation order differs (AvgPool vs Mean)
     const small = noiseSeed(48, 48, 5);
     const [c] = fixed.activations(small, ['add_4__xeno_compat__1']); // after 4 global pools
     expect(c.shape).toEqual([1, 3, 3, 32]);
