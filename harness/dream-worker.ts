@@ -39,6 +39,8 @@ client.on('keyframe', ({ bitmap, ...meta }) => {
   rec.keyframes++;
   log.textContent += `${JSON.stringify(meta)}\n`;
 });
-client.setSeedImage({ data: seed, width: size, height: size });
+// ?seed=bitmap sends the same seed as a (transferred) ImageBitmap instead of RGBA pixels.
+if (q.get('seed') === 'bitmap') client.setSeedImage(await createImageBitmap(new ImageData(seed, size, size)));
+else client.setSeedImage({ data: seed, width: size, height: size });
 client.setFocus(0.4, 0.6);
 if (q.get('start') !== '0') client.start();

@@ -15,6 +15,22 @@ test('dream worker: ready, then a keyframe that differs from the seed', async ({
   expect(kf).toMatchObject({ index: 1, width: 64, height: 64, recipe: 'eyes', focus: [0.4, 0.6] });
   expect(kf.zoom as number).toBeGreaterThan(1);
   expect(r.diffFromSeed[0]).toBeGreaterThan(2); // mean |Δ| in 0..255 units
+  // The dreamed frame is still close to the seed's layout (it is the seed, zoomed and dreamed on).
+  expect(r.diffFromSeed[0]).toBeLessThan(80);
+});
+
+test('dream worker: ImageBitmap seed, stop, and dispose ends the stream', async ({ page }) => {
+  await page.goto('harness/dream-worker.html?backend=wasm&size=48&recipe=figures&seed=bitmap', { waitUntil: 'commit' });
+  await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
+  expect((await rec(page)).errors).toEqual([]);
+  expect((await rec(page)).diffFromSeed[0]).toBeLessThan(80);
+  await page.evaluate(() => (window as unknown as { __client: { dispose(): void } }).__client.dispose());
+  const n = (await rec(page)).keyframes;
+  await page.waitForTimeout(3000);
+  expect((await rec(page)).keyframes).toBe(n);
+  // Using a disposed client is a programmer error with a precise message.
+  const err = await page.evaluate(() => { try { (window as unknown as { __client: { start(): void } }).__client.start(); return ''; } catch (e) { return (e as Error).message; } });
+  expect(err).toBe('DreamClient: used after dispose()');
 });
 
 test('dream worker: clear errors for an unknown node and a missing model', async ({ page }) => {
@@ -37,4 +53,5 @@ test('dream worker: without ?backend= it times a real step on each backend and k
   expect(Object.keys(ready.timingsMs)).toContain('wasm');
   const fastest = Object.entries(ready.timingsMs).sort((a, b) => a[1] - b[1])[0][0];
   expect(ready.backend).toBe(fastest);
+  test.info().annotations.push({ type: 'backend', description: JSON.stringify(ready) });
 });
