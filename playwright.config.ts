@@ -12,6 +12,9 @@ const chromiumArgs = [
   '--disable-quic',
 ];
 
+// PW_PORT lets several people (or agents) run e2e tests side by side on one machine.
+const port = Number(process.env.PW_PORT ?? 4173);
+
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results',
@@ -22,15 +25,15 @@ export default defineConfig({
   retries: 0,
   reporter: [['list'], ['json', { outputFile: 'reports/playwright.json' }]],
   use: {
-    baseURL: 'http://localhost:4173/',
+    baseURL: `http://localhost:${port}/`,
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
     viewport: { width: 1280, height: 720 },
   },
   // `npm run test:e2e` builds first; the server is always started fresh so a stale build or a
   // stray dev server can never be what gets tested.
   webServer: {
-    command: 'node node_modules/vite/bin/vite.js preview --port 4173 --strictPort',
-    url: 'http://localhost:4173/',
+    command: `node node_modules/vite/bin/vite.js preview --port ${port} --strictPort`,
+    url: `http://localhost:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',

@@ -13,7 +13,7 @@
 #endif
 
 uniform sampler2D colorA;  // current keyframe, RGB(A), top row first
-uniform sampler2D depthA;  // its depth, R channel
+uniform sampler2D depthA;  // its depth, R channel, nearest-filtered (no rubber sheets across edges)
 uniform vec3 winA;         // (cx, cy, w)
 uniform sampler2D colorB;  // keyframe fading out
 uniform sampler2D depthB;
@@ -34,32 +34,30 @@ vec4 warp(sampler2D color, sampler2D depth, vec3 win, vec2 s) {
   float range = halfScale;                       // |z0 − d| ≤ 1
   float stepSize = 2.0 * range / float(SEARCH_STEPS);
   float tol = 0.5 * stepSize + 1e-6;
-  float bestNear = 2.0;                          // depth of the nearest surface landing on s
-  vec2 bestNearUv = vec2(-1.0);
-  float bestErr = 1e9;
-  float fillDepth = -1.0;                        // farthest surface among near-misses (hole fill)
-  vec2 fillUv = toKey(win, s);
+  float hitDepth = 2.0;                          // nearest surface landing on s
+  // Closest landings on either side of s, for holes: (landing, depth, source x)
+  vec3 below = vec3(-1e9, 0.0, s.x);
+  vec3 above = vec3(1e9, 0.0, s.x);
   for (int i = 0; i <= SEARCH_STEPS; i++) {
-    vec2 q = vec2(s.x - range + float(i) * stepSize, s.y);
-    vec2 kq = toKey(win, q);
-    float d = texture2D(depth, kq).r;
-    float landed = q.x + eye * halfScale * (z0 - d);
-    float err = abs(landed - s.x);
-    if (err <= tol && d < bestNear) {
-      bestNear = d;
-      bestNearUv = kq;
-    }
-    if (err <= 3.0 * tol && d > fillDepth) {
-      fillDepth = d;
-      fillUv = kq;
+    float qx = s.x - range + float(i) * stepSize;
+    float d = texture2D(depth, toKey(win, vec2(qx, s.y))).r;
+    float landed = qx + eye * halfScale * (z0 - d);
+    if (abs(landed - s.x) <= tol) {
+      hitDepth = min(hitDepth, d);               // occlusion: the nearest surface wins
+    } else if (landed < s.x) {
+      if (landed > below.x) below = vec3(landed, d, qx);
+    } else if (landed < above.x) {
+      above = vec3(landed, d, qx);
     }
   }
-  // Refine the hit: solve q + eye·h·(z0 − d(q)) = s with d held at the chosen surface.
-  if (bestNearUv.x >= 0.0) {
-    vec2 q = vec2(s.x - eye * halfScale * (z0 - bestNear), s.y);
-    return texture2D(color, toKey(win, q));
+  if (hitDepth <= 1.0) {
+    // Exact source of the winning surface: solve q + eye·h·(z0 − d) = s for the depth found.
+    return texture2D(color, toKey(win, vec2(s.x - eye * halfScale * (z0 - hitDepth), s.y)));
   }
-  return texture2D(color, fillUv);
+  // A disocclusion: nothing in the image lands here. Stretch the edge of the farther neighbour
+  // (the background) across it rather than the nearer one (which would smear the foreground).
+  vec3 bg = below.y >= above.y ? below : above;
+  return texture2D(color, toKey(win, vec2(bg.z, s.y)));
 }
 
 void main() {

@@ -1,10 +1,11 @@
 // Wiring only: each folder under src/ owns one concern; this file connects them.
 import { Hud } from './ui';
-import { calibrationPattern, CALIBRATION_SIZE, parseViewMode, DEFAULT_VIEW_MODE } from './stereo';
+import { calibrationPattern, CALIBRATION_SIZE, parseViewMode, DEFAULT_VIEW_MODE, StereoScreen, LiveDream } from './stereo';
 import {
   Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
   bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, type Emulator, type LookAngles,
 } from './xr';
+import { DreamClient } from './dream';
 
 const DEFAULT_CALIBRATION_SHIFT_PX = 8;
 
@@ -33,6 +34,10 @@ async function main(): Promise<void> {
   if (requestedMode && !parseViewMode(requestedMode)) hud.message('warning', `Unknown view mode "${requestedMode}"; showing ${mode}.`, 'mode');
   const shift = Number.parseInt(params.get('shift') ?? '', 10);
   const shiftPx = Number.isFinite(shift) ? shift : DEFAULT_CALIBRATION_SHIFT_PX;
+  // ?source=calibration: the calibration pattern (no dream); ?dream=off: the stereo screen without
+  // the dream engine (keyframes come from elsewhere, e.g. the e2e tests' hooks).
+  const calibration = params.get('source') === 'calibration';
+  const dreamOff = params.get('dream') === 'off';
 
   const left = pixelTexture(calibrationPattern('left', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
   const right = pixelTexture(calibrationPattern('right', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
@@ -53,8 +58,47 @@ async function main(): Promise<void> {
   });
 
   const xrState = await bindVRButton(hud, viewer);
-  hud.setStatus(`${emulator ? 'emulated Quest 3' : 'WebXR'} · ${xrState === 'ENTER VR' ? 'ready' : xrState.toLowerCase()} · calibration pattern, right eye shifted ${shiftPx} px`);
-  if (emulator) installTestHooks(viewer, emulator);
+  const where = `${emulator ? 'emulated Quest 3' : 'WebXR'} · ${xrState === 'ENTER VR' ? 'ready' : xrState.toLowerCase()}`;
+  const extras: Record<string, unknown> = {};
+
+  if (calibration) {
+    hud.setStatus(`${where} · calibration pattern, right eye shifted ${shiftPx} px`);
+  } else {
+    const stereo = new StereoScreen();
+    viewer.screen.setEyeMaterials(stereo.left, stereo.right);
+    const client = dreamOff ? null : new DreamClient();
+    let backend = '…';
+    let keyframes = 0;
+    let lastKeyframeAt = 0;
+    let rate = 0;
+    const live = client && new LiveDream(client, stereo, () => performance.now() / 1000, {
+      onKeyframe: () => {
+        const t = performance.now() / 1000;
+        if (lastKeyframeAt > 0) rate = rate === 0 ? 1 / (t - lastKeyframeAt) : 0.8 * rate + 0.2 / (t - lastKeyframeAt);
+        lastKeyframeAt = t;
+        keyframes++;
+        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s`);
+      },
+      onError: (err) => hud.message('error', err.message, 'feed'),
+    });
+    client?.on('ready', (e) => {
+      backend = e.backend;
+      hud.setStatus(`${where} · ${backend} · dreaming the first keyframe…`);
+      client.start();
+    });
+    client?.on('error', (e) => hud.message('error', `Dream engine: ${e.message}`, 'dream'));
+    hud.setStatus(`${where} · ${client ? 'loading the dream network…' : 'dream engine off'}`);
+    let lastT = -1;
+    const focus = { u: 0.5, v: 0.5 };
+    viewer.onFrame((tMs) => {
+      const dt = lastT < 0 ? 0 : Math.min(0.1, (tMs - lastT) / 1000);
+      lastT = tMs;
+      stereo.update(dt, focus.u, focus.v);
+      live?.frame(dt, focus.u, focus.v);
+    });
+    Object.assign(extras, { stereo, client, focus });
+  }
+  if (emulator) installTestHooks(viewer, emulator, extras);
 }
 
 main().catch((err) => {

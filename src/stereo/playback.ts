@@ -123,15 +123,15 @@ export class ZoomPlayback {
     }
     this.queue.push(k);
     if (this.queue.length > MAX_QUEUE) {
-      // Too far behind: merge the oldest two (zooms compose) and drop the older one's picture.
-      const a = this.queue.shift()!;
-      const b = this.queue[0];
-      // b is a zoom of a about b.focus; composed with a's own zoom about a.focus:
-      // uv_b = fb + sb (fa + sa (uv − fa) − fb) → one zoom by sa·sb about the fixed point.
-      const s = a.stepZoom * b.stepZoom;
+      // Too far behind: merge the two newest (their zooms compose) and drop the older picture. The
+      // head of the queue keeps its small step, so the display can still switch to it soon.
+      const n = this.queue.length;
+      const a = this.queue[n - 2];
+      const b = this.queue[n - 1];
+      // uv_b = fb + sb (fa + sa (uv − fa) − fb): one zoom by sa·sb about its fixed point.
       const fx = fixedPoint(a.focus[0], a.stepZoom, b.focus[0], b.stepZoom);
       const fy = fixedPoint(a.focus[1], a.stepZoom, b.focus[1], b.stepZoom);
-      this.queue[0] = { slot: b.slot, stepZoom: s, focus: [fx, fy] };
+      this.queue.splice(n - 2, 2, { slot: b.slot, stepZoom: a.stepZoom * b.stepZoom, focus: [fx, fy] });
       return a.slot;
     }
     return -1;
@@ -145,14 +145,15 @@ export class ZoomPlayback {
     let released = -1;
     if (this.currentSlot < 0) return released;
     const cfg = this.config;
-    // Target speed: keep pace with the worker. One keyframe's zoom per measured interval, nudged
-    // up when keyframes queue and down when we have zoomed past what the next one will cover.
+    // Target speed: keep pace with the worker — one keyframe's zoom per measured interval — and
+    // steer the backlog (zoom received but not yet shown) toward one keyframe's worth: faster when
+    // keyframes queue up, slower when we have zoomed past what has arrived.
     let target = cfg.initialLogSpeed;
-    if (this.intervalEma > 0 && this.lastStepLog > 0) target = this.lastStepLog / this.intervalEma;
-    if (this.queue.length > 1) target *= 1 + 0.3 * (this.queue.length - 1);
-    if (this.queue.length === 0 && this.lastStepLog > 0) {
-      const ahead = -Math.log(this.current.w) / this.lastStepLog; // ≥ 1: past the next keyframe's zoom
-      if (ahead > 0.8) target *= Math.max(0.15, 1 - (ahead - 0.8) * 1.5);
+    if (this.intervalEma > 0 && this.lastStepLog > 0) {
+      const base = this.lastStepLog / this.intervalEma;
+      let backlog = Math.log(this.current.w); // ≤ 0: already zoomed into the current keyframe
+      for (let i = 0; i < this.queue.length; i++) backlog += Math.log(this.queue[i].stepZoom);
+      target = Math.max(0.15 * base, base + (backlog - this.lastStepLog) / (2 * this.intervalEma));
     }
     target = Math.min(cfg.maxLogSpeed, target) * cfg.speedScale;
     if (this.paused) target = 0;
@@ -199,7 +200,23 @@ export class ZoomPlayback {
     return released;
   }
 
-  /** Maps a screen uv to the current keyframe's uv (what the worker should zoom about). */
+  /**
+   * Maps a screen uv to the uv of the newest keyframe received (shown or queued): where the worker,
+   * which zooms its newest keyframe, should put the focus of the next one. Clamped to [0,1]².
+   */
+  toNewest(u: number, v: number, out: [number, number]): [number, number] {
+    this.toKeyframe(u, v, out);
+    for (let i = 0; i < this.queue.length; i++) {
+      const k = this.queue[i];
+      out[0] = k.focus[0] + k.stepZoom * (out[0] - k.focus[0]);
+      out[1] = k.focus[1] + k.stepZoom * (out[1] - k.focus[1]);
+    }
+    out[0] = Math.min(1, Math.max(0, out[0]));
+    out[1] = Math.min(1, Math.max(0, out[1]));
+    return out;
+  }
+
+  /** Maps a screen uv to the current keyframe's uv. */
   toKeyframe(u: number, v: number, out: [number, number]): [number, number] {
     out[0] = this.current.cx + this.current.w * u;
     out[1] = this.current.cy + this.current.w * v;

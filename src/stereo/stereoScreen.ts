@@ -143,6 +143,10 @@ export class StereoScreen {
       (u.winB.value as THREE.Vector3).set(p.previous.cx, p.previous.cy, p.previous.w);
       u.fade.value = p.fade;
     } else {
+      // Nothing fades: point B at live textures, never at a slot that may be recycled (three.js
+      // binds every sampler each draw, and a recycled slot's bitmap is closed).
+      u.colorB.value = u.colorA.value;
+      u.depthB.value = a.depth;
       u.fade.value = 1;
     }
     u.scale.value = this.override ? this.override.scale : this.comfort.scale;
@@ -165,8 +169,10 @@ function depthTexture(bytes: Uint8Array, w: number, h: number): THREE.DataTextur
   const t = new THREE.DataTexture(bytes, w, h, THREE.RedFormat, THREE.UnsignedByteType);
   t.unpackAlignment = 1; // R8 rows of any width
   t.flipY = false;
-  t.minFilter = THREE.LinearFilter;
-  t.magFilter = THREE.LinearFilter;
+  // Nearest: linear filtering would invent intermediate depths across an edge, a "rubber sheet"
+  // that lands inside disocclusions and hides them from the background fill.
+  t.minFilter = THREE.NearestFilter;
+  t.magFilter = THREE.NearestFilter;
   t.generateMipmaps = false;
   t.colorSpace = THREE.NoColorSpace;
   t.needsUpdate = true;

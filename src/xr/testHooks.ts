@@ -11,6 +11,7 @@ export interface PixelProbe {
 }
 
 export interface TestHooks {
+  [extra: string]: unknown;
   viewer: Viewer;
   emulator: Emulator;
   /** RGBA at each point of the next rendered frame (XR framebuffer while presenting). */
@@ -24,7 +25,8 @@ declare global {
   interface Window { __dreamGoggles?: TestHooks }
 }
 
-export function installTestHooks(viewer: Viewer, emulator: Emulator): TestHooks {
+/** Installs the hooks; `extras` (e.g. the stereo screen, the dream client) are exposed beside them. */
+export function installTestHooks(viewer: Viewer, emulator: Emulator, extras: Record<string, unknown> = {}): TestHooks {
   const gl = viewer.renderer.getContext();
   const probes: PixelProbe[] = [];
   const frames: ((f: { width: number; height: number; pixels: number[] }) => void)[] = [];
@@ -51,6 +53,7 @@ export function installTestHooks(viewer: Viewer, emulator: Emulator): TestHooks 
     }
   });
   const hooks: TestHooks = {
+    ...extras,
     viewer,
     emulator,
     readPixels: (points) => new Promise((resolve) => probes.push({ points, resolve })),

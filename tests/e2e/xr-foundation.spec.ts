@@ -7,7 +7,7 @@ import { decodeCalibrationPixel, LEFT_EYE_MARK, RIGHT_EYE_MARK } from '../../src
 const SHIFT = 8;
 
 async function openEmulated(page: Page, query = ''): Promise<void> {
-  await page.goto(`./?emulate=quest3&shift=${SHIFT}${query}`, { waitUntil: 'commit' });
+  await page.goto(`./?emulate=quest3&source=calibration&shift=${SHIFT}${query}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   await expect(page.getByTestId('vr-button')).toHaveText('ENTER VR');
 }
@@ -132,7 +132,7 @@ test('flat preview modes render: mono, side-by-side, red-cyan anaglyph', async (
 });
 
 test('plain page without emulation states what WebXR needs', async ({ page }) => {
-  await page.goto('./?emulate=off', { waitUntil: 'commit' });
+  await page.goto('./?emulate=off&source=calibration', { waitUntil: 'commit' });
   // Headless Chromium offers navigator.xr but no immersive-vr device.
   await expect(page.getByTestId('vr-button')).toHaveText(/VR NOT SUPPORTED|WEBXR NOT AVAILABLE/);
   await expect(page.getByRole('alert')).toContainText(/emulate=quest3/);

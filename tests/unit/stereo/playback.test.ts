@@ -113,3 +113,24 @@ describe('ZoomPlayback', () => {
     expect(() => p.push({ slot: 1, stepZoom: 0.5, focus: [0, 0] }, 1)).toThrow('stepZoom must be ≥ 1, got 0.5');
   });
 });
+
+describe('ZoomPlayback queue bound', () => {
+  it('merging the newest keyframes composes their zooms exactly and keeps the head small', () => {
+    const p = new ZoomPlayback();
+    p.push({ slot: 0, stepZoom: 1, focus: [0.5, 0.5] }, 0);
+    const fs: [number, number][] = [[0.3, 0.6], [0.7, 0.2], [0.5, 0.5], [0.1, 0.9]];
+    let dropped = -1;
+    for (let i = 0; i < 4; i++) dropped = p.push({ slot: i + 1, stepZoom: 1.1 + 0.05 * i, focus: fs[i] }, 0.1 * (i + 1));
+    expect(dropped).toBe(3);
+    expect(p.queued).toBe(3);
+    expect(p.inUse(3)).toBe(false);
+    expect(p.inUse(4)).toBe(true);
+    // The newest keyframe's uv of a current-keyframe point must be the same through the merged queue.
+    const out: [number, number] = [0, 0];
+    p.toNewest(0.4, 0.45, out);
+    let q = [0.4, 0.45];
+    for (let i = 0; i < 4; i++) q = [fs[i][0] + (1.1 + 0.05 * i) * (q[0] - fs[i][0]), fs[i][1] + (1.1 + 0.05 * i) * (q[1] - fs[i][1])];
+    expect(out[0]).toBeCloseTo(Math.min(1, Math.max(0, q[0])), 9);
+    expect(out[1]).toBeCloseTo(Math.min(1, Math.max(0, q[1])), 9);
+  });
+});

@@ -1,0 +1,168 @@
+import { test, expect, type Page } from '@playwright/test';
+
+// The stereo warp, read back from the emulated headset's framebuffer. Keyframes here are coded:
+// R = keyframe column (0..255), G = row, so a read-back pixel says which keyframe point each eye
+// shows. With the emulated IPD at 0 both eye cameras coincide and any difference between the
+// halves at the same framebuffer point is the warp's disparity.
+
+async function open(page: Page): Promise<void> {
+  await page.goto('./?emulate=quest3&dream=off', { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
+  await page.evaluate(() => { window.__dreamGoggles!.emulator.device.ipd = 0; });
+  await page.getByTestId('vr-button').click();
+  await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
+}
+
+/** Installs page-side helpers: coded keyframes with a depth function. */
+async function installCoder(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = window as unknown as Record<string, unknown>;
+    g.codedKeyframe = (depthOf: (x: number, y: number) => number, stepZoom = 1, reset = true) => {
+      const W = 256, H = 64;
+      const data = new Uint8Array(W * H * 4);
+      const depth = new Float32Array(W * H);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+        const o = (y * W + x) * 4;
+        data[o] = x; data[o + 1] = y * 4; data[o + 2] = 128; data[o + 3] = 255;
+        depth[y * W + x] = depthOf((x + 0.5) / W, (y + 0.5) / H);
+      }
+      return { image: { data, width: W, height: H }, depth: { data: depth, width: W, height: H }, stepZoom, focus: [0.5, 0.5], reset };
+    };
+  });
+}
+
+test('a synthetic depth step gives the expected per-eye disparity, near covering far, holes filled with background', async ({ page }) => {
+  await open(page);
+  await installCoder(page);
+  const K = 0.06; // disparity per unit depth, screen uv
+  await page.evaluate((k) => {
+    const h = window.__dreamGoggles! as unknown as { stereo: any };
+    const kf = (window as any).codedKeyframe((x: number) => (x < 0.5 ? 0 : 1)); // near left half, far right half
+    h.stereo.push(kf, performance.now() / 1000);
+    h.stereo.playback.setPaused(true);
+    h.stereo.playback.logSpeed = 0;
+    h.stereo.override = { z0: 0.5, scale: k };
+  }, K);
+  const n = 160;
+  const pts: [number, number][] = [];
+  for (let i = 0; i < n; i++) pts.push([0.12 + (0.26 * i) / n, 0.5]);
+  for (let i = 0; i < n; i++) pts.push([0.62 + (0.26 * i) / n, 0.5]);
+  // the override is in the uniforms, and two more frames have been drawn with it
+  await page.waitForFunction((k) => (window.__dreamGoggles as any).stereo.left.uniforms.scale.value === k, K);
+  await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
+  const px = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
+  const colL = px.slice(0, n).map((p) => p[0] + 0.5);
+  const colR = px.slice(n).map((p) => p[0] + 0.5);
+  const expected = K * 0.5 * 256; // |colL − colR| in keyframe texels: disparity K·(z0 − d), z0 − d = ±0.5
+  let near = 0, far = 0, holes = 0;
+  for (let i = 0; i < n; i++) {
+    if (px[i][2] !== 128) continue; // off the screen
+    const avg = (colL[i] + colR[i]) / 2;
+    if (avg < 118) { near++; expect(Math.abs(colL[i] - colR[i] + expected)).toBeLessThanOrEqual(1); }
+    else if (avg > 138) { far++; expect(Math.abs(colL[i] - colR[i] - expected)).toBeLessThanOrEqual(1); }
+    // Left eye: the near half moves right over the far half (occlusion). Right eye: the near half
+    // moves left and uncovers a gap, which must show far (background) content, not near.
+    if (colL[i] > 121 && colL[i] < 127) { holes++; expect(colR[i]).toBeGreaterThanOrEqual(128); }
+  }
+  expect(near).toBeGreaterThan(20);
+  expect(far).toBeGreaterThan(20);
+  expect(holes).toBeGreaterThan(0);
+  await page.screenshot({ path: test.info().outputPath('depth-step-eyes.png') });
+});
+
+test('disparity stays inside the 1° budget over 200 frames of zooming, gazing and new keyframes', async ({ page }) => {
+  test.setTimeout(300_000); // 200 XR frames with read-backs on SwiftShader
+  await open(page);
+  await installCoder(page);
+  const result = await page.evaluate(async () => {
+    const h = window.__dreamGoggles! as unknown as { stereo: any; viewer: any; focus: { u: number; v: number } };
+    const code = (window as any).codedKeyframe;
+    // A bumpy depth field with full 0..1 range.
+    const depthOf = (s: number) => (x: number, y: number) => 0.5 + 0.5 * Math.sin(11 * x + s) * Math.cos(7 * y + 2 * s);
+    h.stereo.push(code(depthOf(0)), performance.now() / 1000);
+    let seed = 1;
+    const timer = setInterval(() => h.stereo.push(code(depthOf(seed++), 1.08, false), performance.now() / 1000), 250);
+    const gl: WebGL2RenderingContext = h.viewer.renderer.getContext();
+    const px = new Uint8Array(4);
+    const fov = 65; // DEFAULT_SCREEN_LAYOUT.horizontalFovDeg
+    let maxDeg = 0, frames = 0, samples = 0;
+    await new Promise<void>((resolve) => {
+      const off = h.viewer.onAfterRender(() => {
+        const t = frames / 30;
+        h.focus.u = 0.5 + 0.35 * Math.sin(t);
+        h.focus.v = 0.5 + 0.3 * Math.cos(0.7 * t);
+        const W = gl.drawingBufferWidth, H = gl.drawingBufferHeight;
+        const w = h.stereo.playback.current.w;
+        for (let i = 0; i < 24; i++) {
+          const fx = 0.16 + (0.18 * i) / 24;
+          const y = Math.floor(H * (0.4 + 0.2 * ((i * 7) % 24) / 24));
+          gl.readPixels(Math.floor(fx * W), y, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+          const l = px[0], lb = px[2];
+          gl.readPixels(Math.floor((fx + 0.5) * W), y, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+          if (lb !== 128 || px[2] !== 128) continue;
+          samples++;
+          // keyframe texels → screen fraction → degrees
+          const deg = (Math.abs(l - px[0]) / 256 / w) * fov;
+          if (deg > maxDeg) maxDeg = deg;
+        }
+        if (++frames >= 200) { off(); resolve(); }
+      });
+    });
+    clearInterval(timer);
+    return { maxDeg, samples, z0: h.stereo.comfort.z0, scale: h.stereo.comfort.scale, logZoom: h.stereo.playback.logZoom };
+  });
+  console.log('disparity budget', JSON.stringify(result));
+  expect(result.samples).toBeGreaterThan(2000);
+  expect(result.scale).toBeGreaterThan(0); // stereo was on
+  expect(result.maxDeg).toBeGreaterThan(0.2); // and measurable
+  // 1° budget; one keyframe texel of 8-bit quantisation at the current zoom as measurement slack
+  expect(result.maxDeg).toBeLessThanOrEqual(1 + 65 / 256 / 0.8);
+  expect(result.logZoom).toBeGreaterThan(0);
+});
+
+test('the displayed zoom advances smoothly between keyframes: never backwards, never faster than allowed', async ({ page }) => {
+  await open(page);
+  await installCoder(page);
+  const r = await page.evaluate(async () => {
+    const h = window.__dreamGoggles! as unknown as { stereo: any; viewer: any };
+    const code = (window as any).codedKeyframe;
+    h.stereo.push(code(() => 0.5), performance.now() / 1000);
+    // Irregular arrivals: bursts and gaps, as a busy worker delivers them.
+    const gaps = [150, 600, 80, 80, 900, 300, 120, 1200, 200, 200];
+    let i = 0, cum = 1, stopped = false;
+    const pushNext = () => {
+      if (stopped) return;
+      cum *= 1.1;
+      h.stereo.push(code(() => 0.5, 1.1, false), performance.now() / 1000);
+      setTimeout(pushNext, gaps[i++ % gaps.length]);
+    };
+    setTimeout(pushNext, 100);
+    const max = h.stereo.playback.config.maxLogSpeed;
+    const steps: number[] = [];
+    let last = h.stereo.playback.logZoom, lastT = -1, worst = 0, backwards = 0, switches = 0, lastSlot = h.stereo.playback.currentSlot;
+    await new Promise<void>((resolve) => {
+      const off = h.viewer.onFrame((tMs: number) => {
+        // runs before the stereo update of this frame: measure the previous frame's step
+        const z = h.stereo.playback.logZoom;
+        if (lastT >= 0) {
+          const dt = Math.min(0.1, (tMs - lastT) / 1000);
+          const step = z - last;
+          steps.push(step);
+          if (step < 0) backwards++;
+          worst = Math.max(worst, step / Math.max(dt, 1e-3) / max);
+        }
+        if (h.stereo.playback.currentSlot !== lastSlot) { switches++; lastSlot = h.stereo.playback.currentSlot; }
+        last = z; lastT = tMs;
+        if (steps.length >= 150) { off(); resolve(); }
+      });
+    });
+    stopped = true;
+    return { backwards, worst, switches, total: h.stereo.playback.logZoom, frames: steps.length };
+  });
+  console.log('zoom smoothness', JSON.stringify(r));
+  expect(r.frames).toBe(150);
+  expect(r.backwards).toBe(0);
+  expect(r.worst).toBeLessThanOrEqual(1.0001);
+  expect(r.switches).toBeGreaterThan(0);
+  expect(r.total).toBeGreaterThan(0);
+});
