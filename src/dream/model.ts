@@ -11,6 +11,8 @@ export interface ModelEntry {
   /** Node the image is fed to (a Placeholder or, for movenet, the float node after its int32 preprocessing). */
   feed: string;
   input: { layout: 'NHWC' | 'NCHW'; range: [number, number] };
+  /** Layout of the dream nodes' activations (onnx-tf graphs such as nanodet keep NCHW); default NHWC. */
+  activationLayout?: 'NHWC' | 'NCHW';
   graphFixes: GraphFix[];
   /** Recommended dream nodes: short alias → graph node name. */
   nodes: Record<string, string>;
@@ -32,6 +34,7 @@ export function validateManifest(raw: unknown): Manifest {
       for (const k of ['id', 'file', 'feed'] as const) if (typeof m?.[k] !== 'string') throw new Error(`${where}: "${k}" must be a string`);
       if (m.input?.layout !== 'NHWC' && m.input?.layout !== 'NCHW') throw new Error(`${where}: input.layout must be NHWC or NCHW`);
       if (!Array.isArray(m.input.range) || m.input.range.length !== 2) throw new Error(`${where}: input.range must be [lo, hi]`);
+      if (m.activationLayout != null && m.activationLayout !== 'NHWC' && m.activationLayout !== 'NCHW') throw new Error(`${where}: activationLayout must be NHWC or NCHW`);
       const fixes = m.graphFixes ?? [];
       for (const f of fixes) if (!GRAPH_FIXES.includes(f)) throw new Error(`${where}: unknown graph fix '${f}'`);
       const licence = m.upstream?.licence ?? 'unknown';
@@ -46,7 +49,7 @@ export interface DreamModel {
   readonly entry: ModelEntry;
   /** Graph node names (for validation before differentiating). */
   hasNode(name: string): boolean;
-  /** Forward pass up to `nodes` only. Synchronous, so it can run inside tf.grad / tf.tidy. */
+  /** Forward pass up to `nodes` only, each returned NHWC (channel = last axis). Synchronous, for tf.grad / tf.tidy. */
   activations(image: tf.Tensor4D, nodes: readonly string[]): tf.Tensor[];
   dispose(): void;
 }
@@ -104,13 +107,14 @@ export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names:
   return {
     entry,
     hasNode: (name) => names.has(name),
-    activations(image, nodes) {
+    activations: (image, nodes) => tf.tidy(() => {
       // [1,h,w,3] in [0,1] → the feed's range and layout
       let x: tf.Tensor = lo === 0 && hi === 1 ? image : tf.add(tf.mul(image, hi - lo), lo);
       if (entry.input.layout === 'NCHW') x = tf.transpose(x, [0, 3, 1, 2]);
       const out = model.execute({ [entry.feed]: x }, [...nodes]);
-      return Array.isArray(out) ? out : [out];
-    },
+      const outs = Array.isArray(out) ? out : [out];
+      return entry.activationLayout === 'NCHW' ? outs.map((t) => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t)) : outs;
+    }),
     dispose: () => model.dispose(),
   };
 }

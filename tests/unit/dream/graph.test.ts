@@ -95,3 +95,17 @@ describe('graph rewrites preserve forward outputs (wasm, real weights)', () => {
     tf.dispose([a, b, c, x, small]); orig.dispose(); fixed.dispose();
   });
 });
+
+describe('activation layout', () => {
+  beforeAll(wasm);
+  it('nanodet (NCHW input and activations) comes back NHWC, any size, without leaks', async () => {
+    const m = await load('nanodet');
+    const x = noiseSeed(40, 56, 1);
+    const before = tf.memory().numTensors;
+    const [a] = m.activations(x, ['PartitionedCall/onnx_tf_prefix_LeakyRelu_26']);
+    expect(a.shape).toEqual([1, 5, 7, 64]);
+    a.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose(); m.dispose();
+  });
+});
