@@ -3,6 +3,7 @@
 // 4–30× slower and stalls the page). wasm runs single-threaded: the threaded build breaks after bundling.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-webgpu'; // registers only where navigator.gpu exists
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop';
 
