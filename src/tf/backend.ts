@@ -32,7 +32,9 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   try { ok = await tf.setBackend(name); } catch { ok = false; }
   if (!ok) return false;
   await tf.ready();
-  if (name === 'wasm') registerDepthwiseBackpropInput('wasm');
+  // wasm 4.22 lacks it; any backend that also lacks it gets the composite kernel. If even its building
+  // blocks are missing, the backend cannot dream: the warm-up step fails and chooseBackend skips it.
+  try { registerDepthwiseBackpropInput(name); } catch { /* see above */ }
   return true;
 }
 
