@@ -63,8 +63,8 @@ export const randomRotate = (degrees: readonly number[]): Transform => (rng) =>
 export const compose = (...ts: Transform[]): Transform => (rng) => {
   const warps = ts.map((t) => t(rng));
   return {
-    forward: (x) => warps.reduce((y, w) => w.forward(y), x),
-    inverse: (g) => warps.reduceRight((y, w) => w.inverse(y), g),
+    forward: (x) => tf.tidy(() => warps.reduce((y, w) => w.forward(y), x)),
+    inverse: (g) => tf.tidy(() => warps.reduceRight((y, w) => w.inverse(y), g)),
   };
 };
 

@@ -1,6 +1,7 @@
 // Lucid's property test: for every objective and every transform, a few ascent steps increase the objective.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelStats, colourCare } from '../../../src/dream/dreamer';
 import type { DreamModel } from '../../../src/dream/model';
 import { channel, evaluate, guide, layer, scale, sum, type Objective } from '../../../src/dream/objectives';
 import { noiseSeed } from '../../../src/dream/seed';
@@ -116,7 +117,16 @@ describe('no leaks in public tensor functions', () => {
     ['activations', () => model.activations(seed, ['mul_9', SELFIE_NODE])],
     ['roll', () => roll(seed, 3, -2)],
     ['noiseSeed', () => noiseSeed(16, 16, 1)],
-  ] as [string, () => tf.Tensor][])('%s', (_, f) => {
+    ['warp forward/inverse', () => {
+      const w = compose(jitter(3), randomScale([1.1]), randomRotate([5]))(seededRng(1));
+      const f = w.forward(seed);
+      const g = w.inverse(f);
+      f.dispose();
+      return g;
+    }],
+    ['channelStats', () => { const s = channelStats(seed); return [s.mean, s.std]; }],
+    ['colourCare', () => { const s = channelStats(guideImage); const y = colourCare(seed, s, 0.5); tf.dispose([s.mean, s.std]); return y; }],
+  ] as [string, () => tf.Tensor | tf.Tensor[]][])('%s', (_, f) => {
     expect(leaks(f)).toBe(0);
   });
 });
