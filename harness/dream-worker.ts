@@ -22,7 +22,7 @@ const client = new DreamClient({
   modelBaseUrl: new URL(q.get('models') ?? '../models/human/', location.href).href,
   wasmPath: new URL('../tfjs/', location.href).href,
   size: [size, size],
-  recipe: q.get('recipe') ?? 'eyes',
+  recipe: q.get('recipe') ?? 'faces',
 });
 (window as unknown as { __client: DreamClient }).__client = client;
 for (const type of ['ready', 'state', 'error'] as const) {

@@ -19,22 +19,27 @@ export interface Recipe {
 }
 
 export const RECIPES: Record<string, Recipe> = {
+  // MobileNetV2 block 6: crowds of little figures and faces; stays crisp over long zooms.
   crowds: {
     name: 'crowds', model: 'movenet-lightning', terms: [{ node: 'block_6_expand', weight: 1 }],
     octaves: 3, octaveScale: 1.4, steps: 6, stepSize: 0.015, jitter: 16, zoom: 1.05, colour: 0.3,
   },
+  // NanoDet's backbone: bowls, cups, glasses and the odd small person.
   objects: {
     name: 'objects', model: 'nanodet', terms: [{ node: 'leaky_26', weight: 1 }],
     octaves: 3, octaveScale: 1.4, steps: 6, stepSize: 0.015, jitter: 16, zoom: 1.05, colour: 0.3,
   },
-  eyes: {
-    name: 'eyes', model: 'posenet', terms: [{ node: 'pw5', weight: 1 }, { node: 'pw9', weight: 0.5 }],
+  // posenet's mid layers: big faces with eyes and noses in swirling skin (the "eyes" preset).
+  faces: {
+    name: 'faces', model: 'posenet', terms: [{ node: 'pw5', weight: 1 }, { node: 'pw9', weight: 0.5 }],
     octaves: 3, octaveScale: 1.4, steps: 6, stepSize: 0.015, jitter: 16, zoom: 1.05, colour: 0.3,
   },
+  // CenterNet MobileNetV3 deep layer: scaly, woven animal-skin textures; scale/rotate jitter keeps them isotropic.
   textures: {
     name: 'textures', model: 'centernet', terms: [{ node: 'ec13_expand', weight: 1 }],
     octaves: 3, octaveScale: 1.4, steps: 6, stepSize: 0.015, jitter: 16, scales: [0.97, 1, 1.03], degrees: [-4, 0, 4], zoom: 1.05, colour: 0.3,
   },
+  // BlazePose: groups of children with bodies and faces; stronger colour care (it drifts to stripes otherwise).
   figures: {
     name: 'figures', model: 'blazepose-full', terms: [{ node: 're_lu_18', weight: 1 }],
     octaves: 3, octaveScale: 1.4, steps: 6, stepSize: 0.015, jitter: 16, zoom: 1.05, colour: 0.4,

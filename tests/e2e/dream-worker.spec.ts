@@ -5,14 +5,14 @@ const rec = (page: Page) => page.evaluate(() => (window as unknown as { __dream:
 
 test('dream worker: ready, then a keyframe that differs from the seed', async ({ page }) => {
   // wasm: SwiftShader WebGL here is 4–30× slower; the auto warm-up is covered by the app, not this test.
-  await page.goto('harness/dream-worker.html?backend=wasm&size=64&recipe=eyes', { waitUntil: 'commit' });
+  await page.goto('harness/dream-worker.html?backend=wasm&size=64&recipe=faces', { waitUntil: 'commit' });
   await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
   const r = await rec(page);
   expect(r.errors).toEqual([]);
   const ready = r.events.find((e) => e.type === 'ready')!;
   expect(ready.backend).toBe('wasm');
   const kf = r.events.find((e) => e.type === 'keyframe')!;
-  expect(kf).toMatchObject({ index: 1, width: 64, height: 64, recipe: 'eyes', focus: [0.4, 0.6] });
+  expect(kf).toMatchObject({ index: 1, width: 64, height: 64, recipe: 'faces', focus: [0.4, 0.6] });
   expect(kf.zoom as number).toBeGreaterThan(1);
   expect(r.diffFromSeed[0]).toBeGreaterThan(2); // mean |Δ| in 0..255 units
   // The dreamed frame is still close to the seed's layout (it is the seed, zoomed and dreamed on).
@@ -34,7 +34,7 @@ test('dream worker: ImageBitmap seed, stop, and dispose ends the stream', async 
 });
 
 test('dream worker: clear errors for an unknown node and a missing model', async ({ page }) => {
-  await page.goto('harness/dream-worker.html?backend=wasm&size=32&recipe=eyes&start=0', { waitUntil: 'commit' });
+  await page.goto('harness/dream-worker.html?backend=wasm&size=32&recipe=faces&start=0', { waitUntil: 'commit' });
   await expect.poll(async () => (await rec(page))?.events.some((e) => e.type === 'ready'), { timeout: 60_000 }).toBe(true);
   await page.evaluate(() => (window as unknown as { __client: { setRecipe(r: unknown): void } }).__client.setRecipe({ name: 'bad', model: 'posenet', terms: [{ node: 'no/such/node', weight: 1 }] }));
   await expect.poll(async () => (await rec(page)).errors, { timeout: 30_000 }).toContain("recipe 'bad': unknown node 'no/such/node' in model 'posenet'");
@@ -45,7 +45,7 @@ test('dream worker: clear errors for an unknown node and a missing model', async
 });
 
 test('dream worker: without ?backend= it times a real step on each backend and keeps the fastest', async ({ page }) => {
-  await page.goto('harness/dream-worker.html?size=32&recipe=eyes&start=0', { waitUntil: 'commit' });
+  await page.goto('harness/dream-worker.html?size=32&recipe=faces&start=0', { waitUntil: 'commit' });
   await expect.poll(async () => (await rec(page))?.events.some((e) => e.type === 'ready' || e.type === 'error'), { timeout: 100_000 }).toBe(true);
   const r = await rec(page);
   expect(r.errors).toEqual([]);
