@@ -30,7 +30,7 @@ def parse(argv=None):
     ap.add_argument('--val', default='training/depth/data/val')
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--lr', type=float, default=1e-3)
-    ap.add_argument('--lr-half-life', type=float, default=12000, help='steps per halving of the learning rate')
+    ap.add_argument('--lr-half-life', type=float, default=5000, help='steps per halving of the learning rate')
     ap.add_argument('--lr-min', type=float, default=5e-5)
     ap.add_argument('--steps', type=int, default=10**9, help='stop after this many steps in total')
     ap.add_argument('--ckpt-every', type=int, default=500)
