@@ -6,6 +6,7 @@ import {
   bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, type Emulator, type LookAngles,
 } from './xr';
 import { DreamClient } from './dream';
+import { createGazeController, FocusMarker } from './gaze';
 
 const DEFAULT_CALIBRATION_SHIFT_PX = 8;
 
@@ -57,9 +58,20 @@ async function main(): Promise<void> {
     }
   });
 
+  // Gaze: head ray in XR, a moving controller or a Vision Pro pinch, mouse hover on the desktop.
+  // Created before any session so three.js reports the controllers when they connect.
+  const gaze = createGazeController({
+    renderer: viewer.renderer, camera: viewer.camera, screenObject: viewer.screen.group,
+    layout: viewer.screen.layout, domElement: viewer.renderer.domElement, viewMode: () => viewer.mode,
+  });
+  const marker = new FocusMarker(viewer.screen.layout);
+  marker.mesh.layers.enableAll();
+  marker.mesh.visible = false;
+  viewer.screen.group.add(marker.mesh);
+
   const xrState = await bindVRButton(hud, viewer);
   const where = `${emulator ? 'emulated Quest 3' : 'WebXR'} · ${xrState === 'ENTER VR' ? 'ready' : xrState.toLowerCase()}`;
-  const extras: Record<string, unknown> = {};
+  const extras: Record<string, unknown> = { gaze };
 
   if (calibration) {
     hud.setStatus(`${where} · calibration pattern, right eye shifted ${shiftPx} px`);
@@ -89,10 +101,15 @@ async function main(): Promise<void> {
     client?.on('error', (e) => hud.message('error', `Dream engine: ${e.message}`, 'dream'));
     hud.setStatus(`${where} · ${client ? 'loading the dream network…' : 'dream engine off'}`);
     let lastT = -1;
-    const focus = { u: 0.5, v: 0.5 };
+    // The zoom centre; follows the gaze unless `focus.manual` is set (tests, scripted tours).
+    const focus = { u: 0.5, v: 0.5, manual: false };
     viewer.onFrame((tMs) => {
       const dt = lastT < 0 ? 0 : Math.min(0.1, (tMs - lastT) / 1000);
       lastT = tMs;
+      const g = gaze.update(dt);
+      if (!focus.manual) { focus.u = g.focus[0]; focus.v = g.focus[1]; }
+      marker.mesh.visible = g.locked; // an amber ring says "focus locked here"
+      marker.set(g.focus, g.locked);
       stereo.update(dt, focus.u, focus.v);
       live?.frame(dt, focus.u, focus.v);
     });

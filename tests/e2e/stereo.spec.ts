@@ -80,6 +80,7 @@ test('disparity stays inside the 1° budget over 200 frames of zooming, gazing a
     // A bumpy depth field with full 0..1 range.
     const depthOf = (s: number) => (x: number, y: number) => 0.5 + 0.5 * Math.sin(11 * x + s) * Math.cos(7 * y + 2 * s);
     h.stereo.push(code(depthOf(0)), performance.now() / 1000);
+    (h.focus as { manual?: boolean }).manual = true; // a scripted gaze path below
     let seed = 1;
     const timer = setInterval(() => h.stereo.push(code(depthOf(seed++), 1.08, false), performance.now() / 1000), 250);
     const gl: WebGL2RenderingContext = h.viewer.renderer.getContext();
