@@ -76,7 +76,9 @@ async function main(): Promise<void> {
   if (calibration) {
     hud.setStatus(`${where} · calibration pattern, right eye shifted ${shiftPx} px`);
   } else {
-    const stereo = new StereoScreen();
+    // Reduced motion (the OS setting, or ?motion=reduced): half the zoom speed and half the depth.
+    const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
+    const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
     viewer.screen.setEyeMaterials(stereo.left, stereo.right);
     const client = dreamOff ? null : new DreamClient();
     let backend = '…';
