@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { createDepthEstimator, validateDepthEstimatorConfig, disparityToDepth, DEFAULT_DEPTH_ESTIMATOR_CONFIG } from '../../../src/depth/index.ts';
 import { fileFetch } from '../../../src/tf/file-fetch.ts';
 import { MODEL_URL, depthTestBackend, referenceInput } from './helpers.ts';
+import { Plane } from '../../../training/depth/gen/geometry.ts';
+import { makeCamera } from '../../../training/depth/gen/scene.ts';
+import { render } from '../../../training/depth/gen/render.ts';
 
 describe('DepthEstimator config', () => {
   it('fills defaults and copies the config', () => {
@@ -55,6 +58,27 @@ describe('DepthEstimator', () => {
     [d2, img2].forEach((t) => t.dispose());
     small.dispose();
     expect(() => small.estimate(img2)).toThrow('DepthEstimator: estimate() after dispose()');
+  });
+
+  it('puts a rendered ground plane near at the bottom and far at the top (fixed sign)', async () => {
+    // a lit checkered ground seen from 1.5 units up, pitched 20° down: true depth grows towards the horizon
+    const scene = {
+      type: 'test', camera: makeCamera([0, 1.5, 0], 0.3, (-20 * Math.PI) / 180, 0, Math.PI / 3), prims: [new Plane([0, 1, 0], 0)],
+      materials: [{ kind: 'checker' as const, a: [0.9, 0.8, 0.6] as [number, number, number], b: [0.2, 0.3, 0.5] as [number, number, number], scale: 1, phase: 0, spec: 0, shininess: 1 }],
+      light: { kind: 'dir' as const, dir: [0.3, 0.8, 0.5] as [number, number, number] }, ambient: 0.3, shadows: false, flat: false,
+      skyTop: [0.3, 0.5, 0.9] as [number, number, number], skyBottom: [0.8, 0.85, 0.9] as [number, number, number], skyMaterial: null,
+      fogColor: [0.8, 0.85, 0.9] as [number, number, number], fogDensity: 0.02,
+    };
+    const img = render(scene, 96, 96, 1);
+    const est = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch });
+    const image = tf.tidy(() => tf.tensor3d(img.rgb, [96, 96, 3], 'int32').toFloat().div(255) as tf.Tensor3D);
+    const depth = est.estimate(image);
+    const v = await depth.data();
+    const rowMean = (y0: number, y1: number) => { let s = 0; for (let y = y0; y < y1; y++) for (let x = 0; x < 96; x++) s += v[y * 96 + x]; return s / ((y1 - y0) * 96); };
+    expect(rowMean(80, 96)).toBeLessThan(rowMean(56, 72)); // nearest ground is nearer than mid ground
+    expect(rowMean(56, 72)).toBeLessThan(rowMean(0, 16));  // … which is nearer than the sky
+    [image, depth].forEach((t) => t.dispose());
+    est.dispose();
   });
 
   it('leaves no tensors behind after create + dispose', async () => {
