@@ -51,10 +51,29 @@ def run_exported(layers, channels, x):
     return conv('head', x, relu=False)[:, 0]
 
 
-def export(ckpt_path, out_dir, fixture_path, use_ema=True, size=96):
+def recalibrate_bn(model, data_dirs, batches=40, batch=16, seed=0):
+    """Recompute BatchNorm statistics for the given weights (the EMA weights otherwise carry the raw
+    model's running statistics) on un-augmented training batches."""
+    from dataset import ShardPool
+    pool = ShardPool(data_dirs)
+    rng = np.random.default_rng(seed)
+    for mod in model.modules():
+        if isinstance(mod, torch.nn.BatchNorm2d):
+            mod.reset_running_stats()
+            mod.momentum = None  # cumulative average over all recalibration batches
+    model.train()
+    with torch.no_grad():
+        for _ in range(batches):
+            model(pool.batch(rng, batch)[0])
+    model.eval()
+
+
+def export(ckpt_path, out_dir, fixture_path, use_ema=True, size=96, recal_dirs=None):
     ck = torch.load(ckpt_path, map_location='cpu')
     model = DepthUNet(ck.get('channels'))
     model.load_state_dict(ck['ema' if use_ema else 'model'])
+    if recal_dirs:
+        recalibrate_bn(model, recal_dirs)
     model.eval()
     layers = []
     specs, blobs = [], []
@@ -81,7 +100,7 @@ def export(ckpt_path, out_dir, fixture_path, use_ema=True, size=96):
         'upsample': 'nearest2x',
         'params': count_params(model),
         'trainingStep': int(ck['step']),
-        'weights': 'ema' if use_ema else 'raw',
+        'weights': ('ema' if use_ema else 'raw') + ('+bn-recalibrated' if recal_dirs else ''),
         'weightsManifest': [{'paths': ['weights.bin'], 'weights': specs}],
     }
     with open(os.path.join(out_dir, 'model.json'), 'w') as f:
@@ -122,8 +141,11 @@ def main():
     ap.add_argument('--ema', action='store_true',
                     help='export the EMA weights instead of the raw ones (the EMA uses the raw model\'s BatchNorm statistics; '
                          'on this run it scored worse on validation, see val.csv)')
+    ap.add_argument('--recalibrate', nargs='*', metavar='DATA_DIR',
+                    help='recompute BatchNorm statistics on these shard folders (default training/depth/data/train)')
     a = ap.parse_args()
-    export(a.ckpt, a.out, a.fixture, use_ema=a.ema)
+    recal = None if a.recalibrate is None else (a.recalibrate or ['training/depth/data/train'])
+    export(a.ckpt, a.out, a.fixture, use_ema=a.ema, recal_dirs=recal)
 
 
 if __name__ == '__main__':

@@ -53,3 +53,14 @@ def test_export_writes_manifest_weights_and_fixture(tmp_path):
     on_disk = json.loads(fix.read_text())
     assert on_disk['trainingStep'] == 7 and len(on_disk['samples']) == 12 and len(on_disk['samples'][0]) == 12
     assert reference_input(48).shape == (48, 48, 3)
+
+
+def test_bn_recalibration_replaces_running_statistics(tmp_path):
+    from export import recalibrate_bn
+    from test_dataset import _write_shard
+    _write_shard(tmp_path / 'shard-s1-b0-0000000.dgd', n=4, h=32, w=32)
+    m = _trained_looking_model()
+    before = m.enc[0][0].bn.running_mean.clone()
+    recalibrate_bn(m, [str(tmp_path)], batches=2, batch=4)
+    assert not m.training
+    assert not torch.allclose(before, m.enc[0][0].bn.running_mean)

@@ -1,0 +1,45 @@
+"""Validation metrics of one checkpoint for the raw weights, the EMA weights, and the EMA weights
+with recalibrated BatchNorm statistics, on the validation shards (seed 2). Use it to choose what
+export.py ships (default raw; `--ema` / `--recalibrate`).
+
+    OMP_NUM_THREADS=1 /usr/bin/python3 training/depth/validate.py training/depth/runs/main/ckpt-last.pt
+"""
+import os
+import sys
+
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dataset import ShardPool  # noqa: E402
+from losses import depth_metrics  # noqa: E402
+from model import DepthUNet  # noqa: E402
+from export import recalibrate_bn  # noqa: E402
+
+
+def evaluate(net, x, d):
+    net.eval()
+    with torch.no_grad():
+        pr = torch.cat([net(x[i:i + 32]) for i in range(0, len(x), 32)])
+    r = np.array([m for m in (depth_metrics(pr[i], d[i]) for i in range(len(x))) if m])
+    return r[:, 0].mean(), r[:, 1].mean(), (r[:, 2] > 0).mean()
+
+
+def main():
+    torch.set_num_threads(1)
+    ckpt = sys.argv[1]
+    val = sys.argv[2] if len(sys.argv) > 2 else 'training/depth/data/val'
+    x, d = ShardPool([val]).all()
+    ck = torch.load(ckpt, map_location='cpu')
+    for name, key, recal in (('raw', 'model', False), ('ema', 'ema', False), ('ema+recal', 'ema', True)):
+        net = DepthUNet(ck.get('channels'))
+        net.load_state_dict(ck[key])
+        if recal:
+            recalibrate_bn(net, ['training/depth/data/train'])
+        absrel, d1, pos = evaluate(net, x, d)
+        print(f'step {ck["step"]} {name:10s} AbsRel {absrel:.4f}  δ<1.25 {d1:.4f}  positive scale {100 * pos:.1f} %')
+
+
+if __name__ == '__main__':
+    main()
