@@ -63,4 +63,18 @@ describe('temporal depth stabiliser', () => {
     stab.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('keeps its state when fuse() runs inside the caller\'s tf.tidy (as in the dream worker)', async () => {
+    const stab = createDepthStabilizer();
+    const before = tf.memory().numTensors;
+    const zoom: ZoomStep = { scale: 1.1, focus: [0.5, 0.5] };
+    for (let k = 0; k < 3; k++) {
+      const out = tf.tidy(() => stab.fuse(tf.fill([H, W], 0.5) as tf.Tensor2D, zoom));
+      expect(out.isDisposed).toBe(false);
+      out.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before + 1); // the stabiliser's own previous map
+    stab.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
