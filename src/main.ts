@@ -86,12 +86,12 @@ async function main(): Promise<void> {
     let lastKeyframeAt = 0;
     let rate = 0;
     const live = client && new LiveDream(client, stereo, () => performance.now() / 1000, {
-      onKeyframe: () => {
+      onKeyframe: (k) => {
         const t = performance.now() / 1000;
         if (lastKeyframeAt > 0) rate = rate === 0 ? 1 / (t - lastKeyframeAt) : 0.8 * rate + 0.2 / (t - lastKeyframeAt);
         lastKeyframeAt = t;
         keyframes++;
-        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s`);
+        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}`);
       },
       onError: (err) => hud.message('error', err.message, 'feed'),
     });
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
       client.start();
     });
     client?.on('error', (e) => hud.message('error', `Dream engine: ${e.message}`, 'dream'));
+    client?.on('notice', (e) => hud.message('warning', e.message, 'dream-notice'));
     hud.setStatus(`${where} · ${client ? 'loading the dream network…' : 'dream engine off'}`);
     let lastT = -1;
     // The zoom centre; follows the gaze unless `focus.manual` is set (tests, scripted tours).

@@ -20,6 +20,7 @@ export class DreamClient {
       ...DEFAULT_CLIENT_OPTIONS,
       modelBaseUrl: new URL('models/human/', base).href,
       wasmPath: new URL('tfjs/', base).href,
+      depthModelUrl: new URL('models/depth/model.json', base).href,
       backend: parseBackendOverride(new URLSearchParams(self.location.search).get('backend')),
       ...options,
     };

@@ -20,6 +20,8 @@ export interface InitOptions {
   focus: Focus;
   /** Numeric seed for the procedural seed image and the jitter RNG. */
   seed: number;
+  /** URL of the depth net's model.json (src/depth); null or absent = no depth (flat stereo). */
+  depthModelUrl?: string | null;
 }
 
 export type DreamCommand =
@@ -32,8 +34,9 @@ export type DreamCommand =
   | { type: 'dispose' };
 
 /**
- * Per-keyframe depth, filled in by the depth stage (a later issue: src/depth's DepthEstimator runs in the
- * worker after dreaming). Absent until then.
+ * Per-keyframe depth from src/depth's DepthEstimator (run in the worker after dreaming, stabilised across
+ * the zoom): [0,1], near 0 → far 1, row-major, top row first, at the keyframe's size. Its buffer is
+ * transferred. Absent while the depth net loads, or when it could not be loaded.
  */
 export interface KeyframeDepth { data: Float32Array; width: number; height: number }
 
@@ -54,4 +57,6 @@ export type DreamEvent =
   | { type: 'ready'; backend: BackendName; timingsMs: Partial<Record<BackendName, number>>; recipes: string[] }
   | KeyframeMessage
   | { type: 'state'; running: boolean }
+  /** Something degraded but the dream goes on (e.g. no depth model: flat stereo). */
+  | { type: 'notice'; message: string }
   | { type: 'error'; message: string; command?: DreamCommand['type'] };

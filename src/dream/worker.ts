@@ -11,6 +11,7 @@ import { RECIPES, validateRecipe, type Recipe } from './recipes';
 import { noiseSeed } from './seed';
 import { ascentStep } from './step';
 import type { Focus } from './zoom';
+import { createDepthEstimator, createDepthStabilizer, type DepthEstimator, type DepthStabilizer } from '../depth';
 
 declare const self: DedicatedWorkerGlobalScope;
 const post = (e: DreamEvent, transfer: Transferable[] = []) => self.postMessage(e, transfer);
@@ -23,6 +24,34 @@ let recipe: Recipe | null = null;
 let focus: Focus = [0.5, 0.5];
 let running = false;
 let looping = false;
+// Depth for each keyframe (one dreamed image → both eyes). Loaded after the first dream is ready so it
+// never delays it; until then, or if it fails, keyframes go out without depth (flat stereo).
+let depth: { estimator: DepthEstimator; stabilizer: DepthStabilizer } | null = null;
+let lastZoom = 1;
+
+async function loadDepth(url: string): Promise<void> {
+  try {
+    const estimator = await createDepthEstimator({ modelUrl: url });
+    depth = { estimator, stabilizer: createDepthStabilizer() };
+  } catch (e) {
+    post({ type: 'notice', message: `depth model not loaded (${(e as Error).message}); the dream is shown without stereo depth` });
+  }
+}
+
+/** Depth of one keyframe ([h,w,3] in [0,1]), stabilised against the previous one; async readback. */
+async function keyframeDepth(img: tf.Tensor3D, index: number, zoom: number, f: Focus) {
+  if (!depth) return undefined;
+  if (index <= 1) depth.stabilizer.reset();
+  const step = index <= 1 ? 1 : zoom / lastZoom;
+  const d = tf.tidy(() => {
+    const raw = depth!.estimator.estimate(img);
+    return depth!.stabilizer.fuse(raw, { scale: Math.max(step, 1e-6), focus: [f[0], f[1]] });
+  });
+  const [h, w] = d.shape;
+  const data = (await d.data()) as Float32Array;
+  d.dispose();
+  return { data, width: w, height: h };
+}
 
 function resolveRecipe(r: string | Recipe): Recipe {
   if (typeof r !== 'string') return validateRecipe(r);
@@ -86,6 +115,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
       dreamer = new Dreamer(m, recipe, seed, options.seed);
       seed.dispose();
       post({ type: 'ready', backend, timingsMs, recipes: Object.keys(RECIPES) });
+      if (options.depthModelUrl) void loadDepth(options.depthModelUrl);
       return;
     }
     case 'start': running = true; post({ type: 'state', running }); void loop(); return;
@@ -114,6 +144,9 @@ async function handle(cmd: DreamCommand): Promise<void> {
       running = false;
       dreamer?.dispose();
       dreamer = null;
+      depth?.estimator.dispose();
+      depth?.stabilizer.dispose();
+      depth = null;
       for (const p of models.values()) void p.then((m) => m.dispose(), () => undefined);
       models.clear();
       self.close();
@@ -135,10 +168,17 @@ async function loop(): Promise<void> {
       const frame = dreamer.keyframe(focus);
       const [, h, w] = frame.image.shape;
       const img = tf.squeeze(frame.image, [0]) as tf.Tensor3D;
-      const rgba = await tf.browser.toPixels(img); // the one readback per keyframe, async
-      img.dispose();
+      const rgba = await tf.browser.toPixels(img); // the keyframe's readbacks: its pixels and its depth, async
+      let kd: Awaited<ReturnType<typeof keyframeDepth>>;
+      try {
+        kd = await keyframeDepth(img, frame.index, frame.zoom, frame.focus);
+      } finally {
+        img.dispose();
+      }
+      lastZoom = frame.zoom;
       const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, rgba.length), w, h));
-      post({ type: 'keyframe', bitmap, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms: performance.now() - t0 }, [bitmap]);
+      const transfer: Transferable[] = kd ? [bitmap, kd.data.buffer] : [bitmap];
+      post({ type: 'keyframe', bitmap, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms: performance.now() - t0, depth: kd }, transfer);
       await new Promise((r) => setTimeout(r, 0)); // let queued commands in
     }
   } catch (e) {
