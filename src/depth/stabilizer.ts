@@ -1,9 +1,11 @@
 // Temporal stabilisation across the dream zoom. Each keyframe is the previous one magnified by a
 // factor s about a focus (u, v) in [0,1]² and then dreamed further, so the previous keyframe's
 // depth, warped by the same zoom, predicts most of the new one. We fuse the new prediction with
-// that warp: first fit the prediction to the warp by least squares (scale ≥ 0 and shift, so the
-// per-frame [0,1] normalisation cannot make the whole scene pump in and out), then blend with an
-// exponential moving average. Stereo then does not "breathe" from keyframe to keyframe.
+// that warp by an exponential moving average, so per-keyframe noise and the wobble of the per-frame
+// [0,1] normalisation are damped and stereo does not "breathe" from keyframe to keyframe.
+// Deliberately no re-fitting of the new map to the old one (least squares or moment matching): any
+// such fit shrinks the contrast by the correlation on every keyframe, and over a long zoom the
+// relief flattens. Both inputs of the plain EMA are [0,1]-normalised, so its contrast cannot drift.
 import * as tf from '@tensorflow/tfjs';
 
 export interface ZoomStep {
@@ -16,11 +18,9 @@ export interface ZoomStep {
 export interface DepthStabilizerConfig {
   /** Weight of the new prediction in (0, 1]; 1 disables smoothing. */
   alpha: number;
-  /** Fit the new prediction to the warped previous depth (scale ≥ 0, shift) before blending. */
-  alignToPrevious: boolean;
 }
 
-export const DEFAULT_DEPTH_STABILIZER_CONFIG: Readonly<DepthStabilizerConfig> = Object.freeze({ alpha: 0.4, alignToPrevious: true });
+export const DEFAULT_DEPTH_STABILIZER_CONFIG: Readonly<DepthStabilizerConfig> = Object.freeze({ alpha: 0.4 });
 
 export interface DepthStabilizer {
   /** depth: [h,w] in [0,1] for the new keyframe → stabilised [h,w] in [0,1]. Caller owns the result;
@@ -33,7 +33,6 @@ export interface DepthStabilizer {
 export function validateDepthStabilizerConfig(config: Partial<DepthStabilizerConfig> = {}): DepthStabilizerConfig {
   const c = { ...DEFAULT_DEPTH_STABILIZER_CONFIG, ...config };
   if (!(c.alpha > 0 && c.alpha <= 1)) throw new Error(`alpha must be in (0, 1], got ${c.alpha}`);
-  if (typeof c.alignToPrevious !== 'boolean') throw new Error(`alignToPrevious must be a boolean, got ${c.alignToPrevious}`);
   return c;
 }
 
@@ -56,16 +55,6 @@ export function warpByZoom(prev: tf.Tensor2D, zoom: ZoomStep): tf.Tensor2D {
   });
 }
 
-/** Least-squares a·x + b ≈ y with a ≥ 0 (a = 0 falls back to the mean of y). */
-function fitAffine(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const xm = x.mean(), ym = y.mean();
-    const xc = x.sub(xm), yc = y.sub(ym);
-    const a = tf.maximum(xc.mul(yc).sum().div(tf.maximum(xc.square().sum(), 1e-9)), 0);
-    return xc.mul(a).add(ym) as tf.Tensor2D;
-  });
-}
-
 export function createDepthStabilizer(config: Partial<DepthStabilizerConfig> = {}): DepthStabilizer {
   const c = validateDepthStabilizerConfig(config);
   let prev: tf.Tensor2D | null = null;
@@ -80,8 +69,7 @@ export function createDepthStabilizer(config: Partial<DepthStabilizerConfig> = {
       const p = prev;
       const out = tf.tidy(() => {
         const warped = warpByZoom(p, zoom);
-        const fresh = c.alignToPrevious ? fitAffine(depth, warped) : depth;
-        return fresh.mul(c.alpha).add(warped.mul(1 - c.alpha)).clipByValue(0, 1) as tf.Tensor2D;
+        return depth.mul(c.alpha).add(warped.mul(1 - c.alpha)).clipByValue(0, 1) as tf.Tensor2D;
       });
       keep(out);
       return out;

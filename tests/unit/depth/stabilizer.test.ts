@@ -77,4 +77,23 @@ describe('temporal depth stabiliser', () => {
     stab.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('keeps the depth contrast over a long zoom with imperfect predictions (no flattening drift)', async () => {
+    const zoom: ZoomStep = { scale: 1.01, focus: [0.5, 0.5] };
+    const stab = createDepthStabilizer();
+    let truthStd = 0, fusedStd = 0;
+    for (let k = 0; k < 60; k++) {
+      const truth = field(zoom.scale ** k, zoom.focus);
+      const noisy = tf.tidy(() => truth.add(tf.randomNormal([H, W], 0, 0.05, 'float32', 100 + k)) as tf.Tensor2D);
+      const fused = stab.fuse(noisy, zoom);
+      if (k === 59) {
+        const s = tf.tidy(() => tf.stack([tf.moments(truth).variance.sqrt(), tf.moments(fused).variance.sqrt()]));
+        [truthStd, fusedStd] = Array.from(await s.data());
+        s.dispose();
+      }
+      [truth, noisy, fused].forEach((t) => t.dispose());
+    }
+    expect(fusedStd).toBeGreaterThan(0.8 * truthStd);
+    stab.dispose();
+  });
 });
