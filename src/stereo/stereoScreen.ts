@@ -28,6 +28,7 @@ interface Slot {
   depth: THREE.DataTexture;
   depthBytes: Uint8Array;
   bitmap: ImageBitmap | null;
+  hasDepth: boolean;
 }
 
 export class StereoScreen {
@@ -49,7 +50,7 @@ export class StereoScreen {
     this.blank.needsUpdate = true;
     for (let i = 0; i < SLOTS; i++) {
       const depthBytes = new Uint8Array([128]);
-      this.slots.push({ color: null, depth: depthTexture(depthBytes, 1, 1), depthBytes, bitmap: null });
+      this.slots.push({ color: null, depth: depthTexture(depthBytes, 1, 1), depthBytes, bitmap: null, hasDepth: false });
     }
     // One uniforms object shared by both eyes' materials, except the eye sign.
     this.shared = {
@@ -70,6 +71,12 @@ export class StereoScreen {
 
   get hasKeyframe(): boolean {
     return this.playback.hasKeyframe;
+  }
+
+  /** Does the keyframe on screen carry depth (false: it is shown flat)? */
+  get showingDepth(): boolean {
+    const c = this.playback.currentSlot;
+    return c >= 0 && this.slots[c].hasDepth;
   }
 
   /** A keyframe arrived. Uploads its textures into a free slot (never one on screen or queued). */
@@ -108,6 +115,7 @@ export class StereoScreen {
       s.depthBytes = new Uint8Array(w * h);
       s.depth = depthTexture(s.depthBytes, w, h);
     }
+    s.hasDepth = !!d;
     if (d) for (let i = 0; i < d.data.length; i++) s.depthBytes[i] = Math.round(Math.min(1, Math.max(0, d.data[i])) * 255);
     else s.depthBytes.fill(128);
     s.depth.needsUpdate = true;
