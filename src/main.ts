@@ -5,7 +5,7 @@ import {
   Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
   bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, type Emulator, type LookAngles,
 } from './xr';
-import { DreamClient } from './dream';
+import { DreamClient, RECIPES, DEFAULT_RECIPE } from './dream';
 import { createGazeController, FocusMarker } from './gaze';
 
 const DEFAULT_CALIBRATION_SHIFT_PX = 8;
@@ -80,7 +80,10 @@ async function main(): Promise<void> {
     const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
     const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
     viewer.screen.setEyeMaterials(stereo.left, stereo.right);
-    const client = dreamOff ? null : new DreamClient();
+    const askedRecipe = params.get('recipe');
+    const recipe = askedRecipe && askedRecipe in RECIPES ? askedRecipe : DEFAULT_RECIPE;
+    if (askedRecipe && !(askedRecipe in RECIPES)) hud.message('warning', `Unknown recipe "${askedRecipe}"; dreaming "${recipe}" (recipes: ${Object.keys(RECIPES).join(', ')}).`, 'recipe');
+    const client = dreamOff ? null : new DreamClient({ recipe });
     let backend = '…';
     let keyframes = 0;
     let lastKeyframeAt = 0;
