@@ -32,6 +32,8 @@ def parse(argv=None):
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--lr-half-life', type=float, default=5000, help='steps per halving of the learning rate')
     ap.add_argument('--lr-min', type=float, default=5e-5)
+    ap.add_argument('--lr-offset', type=int, default=0,
+                    help='count the schedule from this step (fine-tuning a branch copied from another run: no warm-up)')
     ap.add_argument('--steps', type=int, default=10**9, help='stop after this many steps in total')
     ap.add_argument('--ckpt-every', type=int, default=500)
     ap.add_argument('--keep-every', type=int, default=5000)
@@ -49,8 +51,9 @@ def parse(argv=None):
 
 
 def lr_at(a, step):
-    warm = min(1.0, (step + 1) / 300)
-    return max(a.lr_min, a.lr * warm * 0.5 ** (step / a.lr_half_life))
+    s = max(0, step - a.lr_offset)
+    warm = 1.0 if a.lr_offset else min(1.0, (s + 1) / 300)
+    return max(a.lr_min, a.lr * warm * 0.5 ** (s / a.lr_half_life))
 
 
 @torch.no_grad()
