@@ -41,18 +41,22 @@ test('turning the emulated head to the right moves the zoom focus right within o
 
 test('a controller select locks the focus and a second one releases it', async ({ page }) => {
   await openXR(page);
-  // IWER samples buttons once per frame: hold each state for a few rendered frames.
-  const press = () => page.evaluate(async () => {
+  // three.js forwards a select only from input sources it has mapped to a controller: wait for them.
+  await page.waitForFunction(() => ((window.__dreamGoggles as any).viewer.renderer.xr.getSession()?.inputSources?.length ?? 0) >= 2);
+  const frames = (n: number) => page.evaluate((k) => new Promise<void>((res) => {
     const h = window.__dreamGoggles as any;
-    const c = h.emulator.device.controllers.right;
-    const frames = (n: number) => new Promise<void>((res) => { const t = h.viewer.frameCount + n; const off = h.viewer.onFrame(() => { if (h.viewer.frameCount >= t) { off(); res(); } }); });
-    c.updateButtonValue('trigger', 1);
-    await frames(3);
-    c.updateButtonValue('trigger', 0);
-    await frames(3);
-  });
-  await press();
+    const t = h.viewer.frameCount + k;
+    const off = h.viewer.onFrame(() => { if (h.viewer.frameCount >= t) { off(); res(); } });
+  }), n);
+  await frames(3);
+  // IWER samples buttons once per frame and fires select on the press: hold until it lands, then release.
+  const trigger = (v: number) => page.evaluate((x) => (window.__dreamGoggles as any).emulator.device.controllers.right.updateButtonValue('trigger', x), v);
+  await trigger(1);
   await page.waitForFunction(() => (window.__dreamGoggles as any).gaze.isLocked === true);
-  await press();
+  await trigger(0);
+  await frames(3);
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).gaze.isLocked)).toBe(true); // release does not unlock
+  await trigger(1);
   await page.waitForFunction(() => (window.__dreamGoggles as any).gaze.isLocked === false);
+  await trigger(0);
 });
