@@ -12,14 +12,30 @@ export function parseViewMode(value: string | null | undefined): ViewMode | null
   return ALIASES[value.trim().toLowerCase()] ?? null;
 }
 
-/** Viewports (in CSS pixels, origin bottom-left as in GL) for each eye in a mode; mono shows the left eye. */
-export function eyeViewports(mode: ViewMode, width: number, height: number): { eye: 'left' | 'right'; x: number; y: number; w: number; h: number }[] {
+export interface EyeViewport { eye: 'left' | 'right'; x: number; y: number; w: number; h: number }
+
+/**
+ * Viewports (in CSS pixels, origin bottom-left as in GL) for each eye in a mode; mono shows the left
+ * eye. Writes into `out` (two reusable entries) and returns how many are used, so the frame loop
+ * allocates nothing.
+ */
+export function eyeViewportsInto(mode: ViewMode, width: number, height: number, out: [EyeViewport, EyeViewport]): number {
   if (mode === 'side-by-side') {
     const half = Math.floor(width / 2);
-    return [
-      { eye: 'left', x: 0, y: 0, w: half, h: height },
-      { eye: 'right', x: half, y: 0, w: width - half, h: height },
-    ];
+    set(out[0], 'left', 0, half, height);
+    set(out[1], 'right', half, width - half, height);
+    return 2;
   }
-  return [{ eye: 'left', x: 0, y: 0, w: width, h: height }];
+  set(out[0], 'left', 0, width, height);
+  return 1;
+}
+
+function set(v: EyeViewport, eye: 'left' | 'right', x: number, w: number, h: number): void {
+  v.eye = eye; v.x = x; v.y = 0; v.w = w; v.h = h;
+}
+
+/** Allocating convenience form of eyeViewportsInto (tests, tools). */
+export function eyeViewports(mode: ViewMode, width: number, height: number): EyeViewport[] {
+  const out: [EyeViewport, EyeViewport] = [{ eye: 'left', x: 0, y: 0, w: 0, h: 0 }, { eye: 'right', x: 0, y: 0, w: 0, h: 0 }];
+  return out.slice(0, eyeViewportsInto(mode, width, height, out));
 }

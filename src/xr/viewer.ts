@@ -5,10 +5,18 @@ import fullscreenVert from '../../shaders/fullscreen.vert?raw';
 import anaglyphFrag from '../../shaders/anaglyph.frag?raw';
 import { DreamScreen, LEFT_EYE_LAYER, RIGHT_EYE_LAYER } from './screen';
 import { contentHeight, pickReferenceSpace, SESSION_INIT, DEFAULT_EYE_HEIGHT, type RefSpaceType } from './session';
-import { eyeViewports, DEFAULT_VIEW_MODE, type ViewMode } from '../stereo/modes';
+import { eyeViewportsInto, DEFAULT_VIEW_MODE, type ViewMode, type EyeViewport } from '../stereo/modes';
 import type { ScreenLayoutOptions } from './screenLayout';
 
 export type FrameCallback = (timeMs: number, frame: XRFrame | undefined) => void;
+
+const NOOP: FrameCallback = () => undefined;
+
+function removeNoops(list: FrameCallback[]): void {
+  let j = 0;
+  for (let i = 0; i < list.length; i++) if (list[i] !== NOOP) list[j++] = list[i];
+  list.length = j;
+}
 
 export interface ViewerOptions {
   container: HTMLElement;
@@ -37,8 +45,10 @@ export class Viewer {
   private readonly anaglyphCamera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
   private readonly anaglyphMaterial: THREE.ShaderMaterial;
   private readonly size = new THREE.Vector2();
+  private readonly views: [EyeViewport, EyeViewport] = [{ eye: 'left', x: 0, y: 0, w: 1, h: 1 }, { eye: 'right', x: 0, y: 0, w: 1, h: 1 }];
   private readonly resizeObserver: ResizeObserver;
   private session: XRSession | null = null;
+  private compact = false;
 
   constructor(opts: ViewerOptions) {
     this.mode = opts.mode ?? DEFAULT_VIEW_MODE;
@@ -85,16 +95,24 @@ export class Viewer {
     this.scene.add(grid);
   }
 
-  /** Runs every frame before rendering (zoom, gaze, texture swaps). Returns an unsubscribe. */
+  /** Runs every frame before rendering (zoom, gaze, texture swaps), in subscription order. Returns an unsubscribe. */
   onFrame(cb: FrameCallback): () => void {
-    this.frameCallbacks.push(cb);
-    return () => this.frameCallbacks.splice(this.frameCallbacks.indexOf(cb) >>> 0, 1);
+    return this.subscribe(this.frameCallbacks, cb);
   }
 
   /** Runs every frame right after rendering, while the frame's pixels are still in the framebuffer. */
   onAfterRender(cb: FrameCallback): () => void {
-    this.afterRender.push(cb);
-    return () => this.afterRender.splice(this.afterRender.indexOf(cb) >>> 0, 1);
+    return this.subscribe(this.afterRender, cb);
+  }
+
+  // Unsubscribing during the loop only blanks the entry (the loop's indices stay valid); the lists are
+  // compacted after the frame.
+  private subscribe(list: FrameCallback[], cb: FrameCallback): () => void {
+    list.push(cb);
+    return () => {
+      const i = list.indexOf(cb);
+      if (i >= 0) { list[i] = NOOP; this.compact = true; }
+    };
   }
 
   setMode(mode: ViewMode): void {
@@ -150,6 +168,11 @@ export class Viewer {
       this.renderFlat();
     }
     for (let i = 0; i < this.afterRender.length; i++) this.afterRender[i](timeMs, frame);
+    if (this.compact) {
+      this.compact = false;
+      removeNoops(this.frameCallbacks);
+      removeNoops(this.afterRender);
+    }
   }
 
   private renderFlat(): void {
@@ -169,10 +192,10 @@ export class Viewer {
       r.setRenderTarget(null);
       r.render(this.anaglyphScene, this.anaglyphCamera);
     } else {
-      const views = eyeViewports(this.mode, w, h);
-      r.setScissorTest(views.length > 1);
-      for (let i = 0; i < views.length; i++) {
-        const v = views[i];
+      const n = eyeViewportsInto(this.mode, w, h, this.views);
+      r.setScissorTest(n > 1);
+      for (let i = 0; i < n; i++) {
+        const v = this.views[i];
         cam.aspect = v.w / v.h;
         cam.updateProjectionMatrix();
         cam.layers.set(0);
