@@ -83,7 +83,9 @@ async function main(): Promise<void> {
     const askedRecipe = params.get('recipe');
     const recipe = askedRecipe && askedRecipe in RECIPES ? askedRecipe : DEFAULT_RECIPE;
     if (askedRecipe && !(askedRecipe in RECIPES)) hud.message('warning', `Unknown recipe "${askedRecipe}"; dreaming "${recipe}" (recipes: ${Object.keys(RECIPES).join(', ')}).`, 'recipe');
-    const client = dreamOff ? null : new DreamClient({ recipe });
+    // ?size=N: keyframe size in px (32–512; the bench measures 128²), else the client's default.
+    const size = Number.parseInt(params.get('size') ?? '', 10);
+    const client = dreamOff ? null : new DreamClient({ recipe, ...(size >= 32 && size <= 512 ? { size: [size, size] as [number, number] } : {}) });
     let backend = '…';
     let keyframes = 0;
     let lastKeyframeAt = 0;
