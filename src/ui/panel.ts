@@ -1,0 +1,121 @@
+// Desktop controls (lil-gui): every control edits one field of PanelState and calls one handler, so
+// the panel is only a view; what a change does lives in controls.ts. Not shown in XR (DOM).
+import GUI, { type Controller } from 'lil-gui';
+import { VIEW_MODES, type ViewMode } from '../stereo/modes';
+import { ZOOM_RANGE } from './recipeUrl';
+
+export interface PanelState {
+  recipe: string;
+  seed: string;
+  zoom: number;
+  rng: number;
+  mode: ViewMode;
+  /** 0..1 depth strength (comfort `strength`). */
+  depth: number;
+  /** Largest disparity, degrees (comfort `maxDisparityDeg`). */
+  budget: number;
+  paused: boolean;
+}
+
+export interface PanelHandlers {
+  recipe(name: string): void;
+  seed(id: string): void;
+  zoom(z: number): void;
+  rng(n: number): void;
+  mode(m: ViewMode): void;
+  depth(strength: number, budgetDeg: number): void;
+  paused(p: boolean): void;
+  resetSeed(): void;
+  pickFile(file: File): void;
+  snapshot(): void;
+  record(): void;
+  copyLink(): void;
+}
+
+export interface PanelChoices {
+  recipes: readonly string[];
+  /** id → label */
+  seeds: readonly { id: string; label: string }[];
+}
+
+export class ControlPanel {
+  readonly gui: GUI;
+  private seedCtl: Controller;
+  private readonly recordCtl: Controller;
+  private readonly pauseCtl: Controller;
+  private readonly fileInput: HTMLInputElement;
+  private readonly seedOptions: Record<string, string>;
+
+  constructor(container: HTMLElement, readonly state: PanelState, choices: PanelChoices, private readonly h: PanelHandlers) {
+    this.gui = new GUI({ container, title: 'Dream controls' });
+    this.gui.domElement.dataset.testid = 'panel';
+    const s = state;
+    this.gui.add(s, 'recipe', [...choices.recipes]).name('recipe').onChange((v: string) => h.recipe(v));
+    this.seedOptions = Object.fromEntries(choices.seeds.map((x) => [x.label, x.id]));
+    this.seedCtl = this.gui.add(s, 'seed', this.seedOptions).name('seed image').onChange((v: string) => h.seed(v));
+
+    // Hidden file input behind a button: lil-gui has no file control.
+    this.fileInput = document.createElement('input');
+    this.fileInput.type = 'file';
+    this.fileInput.accept = 'image/jpeg,image/png,image/webp';
+    this.fileInput.dataset.testid = 'seed-file';
+    this.fileInput.style.display = 'none';
+    this.fileInput.addEventListener('change', () => {
+      const f = this.fileInput.files?.[0];
+      if (f) h.pickFile(f);
+      this.fileInput.value = '';
+    });
+    this.gui.domElement.appendChild(this.fileInput);
+    const actions = {
+      chooseFile: () => this.fileInput.click(),
+      resetSeed: () => h.resetSeed(),
+      snapshot: () => h.snapshot(),
+      record: () => h.record(),
+      copyLink: () => h.copyLink(),
+    };
+    this.gui.add(actions, 'chooseFile').name('your own image… (or drop one)');
+    this.gui.add(actions, 'resetSeed').name('reset seed');
+
+    const motion = this.gui.addFolder('motion & depth');
+    motion.add(s, 'zoom', ZOOM_RANGE[0], 2, 0.05).name('zoom speed').onChange((v: number) => h.zoom(v));
+    this.pauseCtl = motion.add(s, 'paused').name('paused').onChange((v: boolean) => h.paused(v));
+    motion.add(s, 'depth', 0, 1, 0.05).name('depth strength').onChange(() => h.depth(s.depth, s.budget));
+    motion.add(s, 'budget', 0, 2, 0.1).name('comfort budget (°)').onChange(() => h.depth(s.depth, s.budget));
+    motion.add(s, 'mode', [...VIEW_MODES]).name('stereo view').onChange((v: ViewMode) => h.mode(v));
+    motion.add(s, 'rng').step(1).name('random seed').onFinishChange((v: number) => h.rng(v));
+
+    const capture = this.gui.addFolder('capture & share');
+    capture.add(actions, 'snapshot').name('stereo snapshot (PNG)');
+    this.recordCtl = capture.add(actions, 'record').name('record video (WebM)');
+    capture.add(actions, 'copyLink').name('copy link to this dream');
+  }
+
+  /** Reflect a change made elsewhere (URL, VR buttons, the page's mode menu). */
+  refresh(): void {
+    this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+  }
+
+  /** Adds (once) and selects the person's own image in the seed menu. */
+  showUserSeed(id: string, label: string): void {
+    if (!(label in this.seedOptions)) {
+      this.seedOptions[label] = id;
+      // options() replaces the controller with a new one: name it and hook it up again.
+      this.seedCtl = this.seedCtl.options(this.seedOptions).name('seed image').onChange((v: string) => this.h.seed(v));
+    }
+    this.state.seed = id;
+    this.refresh();
+  }
+
+  setRecording(on: boolean): void {
+    this.recordCtl.name(on ? '■ stop recording' : 'record video (WebM)');
+  }
+
+  setPaused(p: boolean): void {
+    this.state.paused = p;
+    this.pauseCtl.updateDisplay();
+  }
+
+  dispose(): void {
+    this.gui.destroy();
+  }
+}
