@@ -135,5 +135,30 @@ mkdirSync(dirname(a.sheet!), { recursive: true });
 writeFileSync(a.sheet!, PNG.sync.write(png));
 writeFileSync(a.json!, JSON.stringify({ seed, count, size: S, trainingStep: manifest.trainingStep ?? null, dreamBank: bank.length, maxDepth: MAX_DEPTH, results, absRelGainOverVertical: gain, targets, dreamSheetImages: picks }, null, 1) + '\n');
 console.log(`wrote ${a.sheet} and ${a.json}`);
+
+// The model card's metrics block is regenerated whenever the shipped weights are evaluated.
+const card = join(ROOT, 'models/depth/MODEL_CARD.md');
+if (resolve(a.model!) === join(ROOT, 'models/depth/model.json') && existsSync(card)) {
+  const text = readFileSync(card, 'utf8');
+  const begin = '<!-- eval:begin -->', end = '<!-- eval:end -->';
+  const i = text.indexOf(begin), j = text.indexOf(end);
+  if (i >= 0 && j > i) {
+    const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+    const table = [
+      begin,
+      `\`npm run eval:depth\`: ${count} held-out images (seed ${seed}, dream bank ${bank.length}), weights from training step ${manifest.trainingStep ?? '?'}${a.flip ? ', flip-averaged' : ''}.`,
+      '',
+      '| method | AbsRel | δ<1.25 | best-fit scale > 0 |',
+      '|---|---|---|---|',
+      ...methods.map((m) => `| ${m} | ${results[m].absRel.toFixed(3)} | ${results[m].delta1.toFixed(3)} | ${m === 'constant' ? '—' : pct(results[m].positiveScale)} |`),
+      '',
+      `Targets: AbsRel ≥ 30 % below the vertical prior — ${pct(gain)} below (${targets.absRelBelowVertical ? 'met' : 'not met'}); ` +
+        `positive best-fit scale on ≥ 98 % of images — ${pct(results.net.positiveScale)} (${targets.positiveScale ? 'met' : 'not met'}).`,
+      end,
+    ].join('\n');
+    writeFileSync(card, text.slice(0, i) + table + text.slice(j + end.length));
+    console.log(`updated the metrics in ${card}`);
+  }
+}
 estimator.dispose();
 if (a.strict && !(targets.absRelBelowVertical && targets.positiveScale)) process.exit(1);
