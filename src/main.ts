@@ -1,11 +1,11 @@
 // Wiring only: each folder under src/ owns one concern; this file connects them.
-import { Hud } from './ui';
-import { calibrationPattern, CALIBRATION_SIZE, parseViewMode, DEFAULT_VIEW_MODE, StereoScreen, LiveDream } from './stereo';
+import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED } from './ui';
+import { calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream } from './stereo';
 import {
   Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
   bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, type Emulator, type LookAngles,
 } from './xr';
-import { DreamClient, RECIPES, DEFAULT_RECIPE } from './dream';
+import { DreamClient, RECIPES, DEFAULT_RECIPE, DEFAULT_CLIENT_OPTIONS } from './dream';
 import { createGazeController, FocusMarker } from './gaze';
 
 const DEFAULT_CALIBRATION_SHIFT_PX = 8;
@@ -30,9 +30,11 @@ async function main(): Promise<void> {
     hud.message('warning', `Headset emulator not started: ${(err as Error).message}`, 'emulator');
   }
 
-  const requestedMode = params.get('mode');
-  const mode = parseViewMode(requestedMode) ?? DEFAULT_VIEW_MODE;
-  if (requestedMode && !parseViewMode(requestedMode)) hud.message('warning', `Unknown view mode "${requestedMode}"; showing ${mode}.`, 'mode');
+  // Shareable settings (recipe, seed, zoom speed, random seed, view mode) from the URL; src/ui/recipeUrl.ts.
+  const share = resolveShareParams(location.search, { recipes: Object.keys(RECIPES), seeds: SEED_IDS }, {
+    recipe: DEFAULT_RECIPE, seed: NOISE_SEED, zoom: 1, rng: DEFAULT_CLIENT_OPTIONS.seed, mode: DEFAULT_VIEW_MODE,
+  });
+  const mode = share.params.mode;
   const shift = Number.parseInt(params.get('shift') ?? '', 10);
   const shiftPx = Number.isFinite(shift) ? shift : DEFAULT_CALIBRATION_SHIFT_PX;
   // ?source=calibration: the calibration pattern (no dream); ?dream=off: the stereo screen without
@@ -107,7 +109,12 @@ async function main(): Promise<void> {
     });
     client?.on('error', (e) => hud.message('error', `Dream engine: ${e.message}`, 'dream'));
     client?.on('notice', (e) => hud.message('warning', e.message, 'dream-notice'));
-    hud.setStatus(`${where} · ${client ? 'loading the dream network…' : 'dream engine off'}`);
+    hud.setStatus(`${where} · ${client ? 'loading the dream network… (the seed zooms meanwhile)' : 'dream engine off'}`);
+    // Panel, seeds, drop target, capture, share URL and in-VR buttons (src/ui/controls.ts).
+    const controls = new ProductControls({
+      hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share,
+      size: DEFAULT_CLIENT_OPTIONS.size, showInitialSeed: share.given.seed !== undefined,
+    });
     let lastT = -1;
     // The zoom centre; follows the gaze unless `focus.manual` is set (tests, scripted tours).
     const focus = { u: 0.5, v: 0.5, manual: false };
@@ -120,8 +127,9 @@ async function main(): Promise<void> {
       marker.set(g.focus, g.locked);
       stereo.update(dt, focus.u, focus.v);
       live?.frame(dt, focus.u, focus.v);
+      controls.frame(dt);
     });
-    Object.assign(extras, { stereo, client, focus });
+    Object.assign(extras, { stereo, client, focus, controls });
   }
   if (emulator) installTestHooks(viewer, emulator, extras);
 }

@@ -40,19 +40,18 @@ export interface PanelChoices {
 
 export class ControlPanel {
   readonly gui: GUI;
-  private seedCtl: Controller;
+  private readonly seedCtl: Controller;
   private readonly recordCtl: Controller;
   private readonly pauseCtl: Controller;
   private readonly fileInput: HTMLInputElement;
-  private readonly seedOptions: Record<string, string>;
 
-  constructor(container: HTMLElement, readonly state: PanelState, choices: PanelChoices, private readonly h: PanelHandlers) {
+  constructor(container: HTMLElement, readonly state: PanelState, choices: PanelChoices, h: PanelHandlers) {
     this.gui = new GUI({ container, title: 'Dream controls' });
     this.gui.domElement.dataset.testid = 'panel';
     const s = state;
     this.gui.add(s, 'recipe', [...choices.recipes]).name('recipe').onChange((v: string) => h.recipe(v));
-    this.seedOptions = Object.fromEntries(choices.seeds.map((x) => [x.label, x.id]));
-    this.seedCtl = this.gui.add(s, 'seed', this.seedOptions).name('seed image').onChange((v: string) => h.seed(v));
+    const seedOptions = Object.fromEntries(choices.seeds.map((x) => [x.label, x.id]));
+    this.seedCtl = this.gui.add(s, 'seed', seedOptions).name('seed image').onChange((v: string) => h.seed(v));
 
     // Hidden file input behind a button: lil-gui has no file control.
     this.fileInput = document.createElement('input');
@@ -82,7 +81,7 @@ export class ControlPanel {
     motion.add(s, 'depth', 0, 1, 0.05).name('depth strength').onChange(() => h.depth(s.depth, s.budget));
     motion.add(s, 'budget', 0, 2, 0.1).name('comfort budget (°)').onChange(() => h.depth(s.depth, s.budget));
     motion.add(s, 'mode', [...VIEW_MODES]).name('stereo view').onChange((v: ViewMode) => h.mode(v));
-    motion.add(s, 'rng').step(1).name('random seed').onFinishChange((v: number) => h.rng(v));
+    motion.add(s, 'rng').step(1).name('random seed (restarts)').onFinishChange((v: number) => h.rng(v));
 
     const capture = this.gui.addFolder('capture & share');
     capture.add(actions, 'snapshot').name('stereo snapshot (PNG)');
@@ -95,15 +94,9 @@ export class ControlPanel {
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
-  /** Adds (once) and selects the person's own image in the seed menu. */
-  showUserSeed(id: string, label: string): void {
-    if (!(label in this.seedOptions)) {
-      this.seedOptions[label] = id;
-      // options() replaces the controller with a new one: name it and hook it up again.
-      this.seedCtl = this.seedCtl.options(this.seedOptions).name('seed image').onChange((v: string) => this.h.seed(v));
-    }
-    this.state.seed = id;
-    this.refresh();
+  /** Opens the file picker (the person's own seed image). */
+  chooseFile(): void {
+    this.fileInput.click();
   }
 
   setRecording(on: boolean): void {

@@ -103,3 +103,9 @@ function strictNumber(s: string): number | null {
   const n = Number(s);
   return Number.isFinite(n) ? n : null;
 }
+
+/** decodeShareParams with the gaps filled from `defaults`; `given` says what the URL itself set. */
+export function resolveShareParams(search: string, known: Known, defaults: ShareParams): { params: ShareParams; given: Partial<ShareParams>; warnings: string[] } {
+  const d = decodeShareParams(search, known);
+  return { params: { ...defaults, ...d.params }, given: d.params, warnings: d.warnings };
+}

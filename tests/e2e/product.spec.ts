@@ -1,0 +1,126 @@
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+
+// The product around the dream: seeds, the panel, capture and the shareable URL. Dream engine off
+// (?dream=off) so these stay short: the stereo screen shows what the controls give it.
+
+async function open(page: Page, query: string): Promise<void> {
+  await page.goto(`./?emulate=quest3&dream=off${query}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.controls, undefined, { timeout: 60_000 });
+}
+
+/** RGBA at the centre of the flat (mono = left eye) view, next frame. */
+const centre = (page: Page) => page.evaluate(async () => (await window.__dreamGoggles!.readPixels([[0.5, 0.5]]))[0]);
+
+function solidPng(w: number, h: number, rgb: [number, number, number]): Buffer {
+  const p = new PNG({ width: w, height: h });
+  for (let i = 0; i < w * h; i++) p.data.set([...rgb, 255], i * 4);
+  return PNG.sync.write(p);
+}
+
+test('an image dropped on the page, or picked with the file input, becomes the seed on screen', async ({ page }) => {
+  await open(page, '');
+  const before = await centre(page);
+  // Drop: a real File in a DataTransfer, as a browser delivers it.
+  await page.evaluate(async () => {
+    const c = new OffscreenCanvas(96, 64);
+    const g = c.getContext('2d')!;
+    g.fillStyle = 'rgb(220, 30, 30)';
+    g.fillRect(0, 0, 96, 64);
+    const blob = await c.convertToBlob({ type: 'image/png' });
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'red.png', { type: 'image/png' }));
+    document.documentElement.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => (window.__dreamGoggles as any).controls.state.seed === 'user');
+  await expect(page.getByRole('alert')).toContainText('red.png (stays on this device');
+  await expect.poll(async () => (await centre(page))[0], { timeout: 10_000 }).toBeGreaterThan(150);
+  const red = await centre(page);
+  expect(red[1]).toBeLessThan(90);
+  expect(red).not.toEqual(before);
+
+  // File input: a wide blue PNG, centre-cropped to the keyframe.
+  await page.getByTestId('seed-file').setInputFiles({ name: 'blue.png', mimeType: 'image/png', buffer: solidPng(120, 40, [20, 40, 230]) });
+  await expect.poll(async () => (await centre(page))[2], { timeout: 10_000 }).toBeGreaterThan(150);
+  expect((await centre(page))[0]).toBeLessThan(90);
+
+  // A file that is not an image: a clear message, the seed stays.
+  await page.getByTestId('seed-file').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text') });
+  await expect(page.getByRole('alert')).toContainText('notes.png is not a JPEG, PNG or WebP image.');
+  await page.screenshot({ path: test.info().outputPath('panel.png') });
+});
+
+test('a stereo snapshot downloads a side-by-side PNG twice the eye width, and a depth PNG', async ({ page }) => {
+  await open(page, '&seed=rings&recipe=faces');
+  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.hasKeyframe);
+  const eye = await page.evaluate(() => (window.__dreamGoggles as any).controls.capture.options as { eyeWidth: number; eyeHeight: number });
+  const downloads: Promise<import('@playwright/test').Download>[] = [page.waitForEvent('download'), page.waitForEvent('download', (d) => d.suggestedFilename().endsWith('_depth.png'))];
+  await page.getByText('stereo snapshot (PNG)').click();
+  const [sbsDl, depthDl] = await Promise.all(downloads);
+  expect(sbsDl.suggestedFilename()).toMatch(/^dream-goggles_faces_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d_sbs\.png$/);
+  const sbsPath = test.info().outputPath('snapshot-sbs.png');
+  const depthPath = test.info().outputPath('snapshot-depth.png');
+  await sbsDl.saveAs(sbsPath);
+  await depthDl.saveAs(depthPath);
+  const sbs = PNG.sync.read(readFileSync(sbsPath));
+  expect(sbs.width).toBe(2 * eye.eyeWidth);
+  expect(sbs.height).toBe(eye.eyeHeight);
+  // Both halves show the seed (not the blank screen colour, not black).
+  for (const x of [eye.eyeWidth / 2, eye.eyeWidth * 1.5]) {
+    let sum = 0;
+    for (let y = 0; y < sbs.height; y += 8) { const i = (y * sbs.width + x) * 4; sum += sbs.data[i] + sbs.data[i + 1] + sbs.data[i + 2]; }
+    expect(sum / (sbs.height / 8) / 3).toBeGreaterThan(40);
+  }
+  const depth = PNG.sync.read(readFileSync(depthPath));
+  expect([depth.width, depth.height]).toEqual([eye.eyeWidth, eye.eyeHeight]);
+});
+
+test('a recorded side-by-side WebM has a non-zero duration', async ({ page }) => {
+  await open(page, '&seed=waves');
+  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.hasKeyframe);
+  await page.getByText('record video (WebM)').click();
+  await expect(page.getByText('■ stop recording')).toBeVisible();
+  await page.waitForTimeout(1500);
+  const dl = page.waitForEvent('download');
+  await page.getByText('■ stop recording').click();
+  const d = await dl;
+  expect(d.suggestedFilename()).toMatch(/_video\.webm$/);
+  const path = test.info().outputPath('recording.webm');
+  await d.saveAs(path);
+  const bytes = readFileSync(path);
+  expect([...bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]); // EBML header
+  const duration = await page.evaluate(async (b64) => {
+    const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const v = document.createElement('video');
+    v.muted = true;
+    v.src = URL.createObjectURL(new Blob([bin], { type: 'video/webm' }));
+    await new Promise((res, rej) => { v.onloadedmetadata = res; v.onerror = () => rej(new Error('video did not load')); });
+    // MediaRecorder's WebM has no duration field: seeking far past the end makes the browser find it.
+    if (v.duration === Infinity) {
+      v.currentTime = 1e9;
+      await new Promise((res) => { v.ondurationchange = res; setTimeout(res, 5000); });
+    }
+    return v.duration;
+  }, bytes.toString('base64'));
+  expect(duration).toBeGreaterThan(0);
+  expect(Number.isFinite(duration)).toBe(true);
+});
+
+test('a recipe URL round-trips: the panel shows its values and the page URL encodes to the same', async ({ page }) => {
+  const query = '&recipe=faces&seed=dusk&zoom=1.5&rng=42&mode=side-by-side';
+  await open(page, query);
+  const state = await page.evaluate(() => ({ ...(window.__dreamGoggles as any).controls.state }));
+  expect(state).toMatchObject({ recipe: 'faces', seed: 'dusk', zoom: 1.5, rng: 42, mode: 'side-by-side' });
+  const panel = page.getByTestId('panel');
+  await expect(panel.locator('.controller.option', { hasText: 'recipe' }).locator('.display')).toHaveText('faces');
+  await expect(panel.locator('.controller.option', { hasText: 'seed image' }).locator('.display')).toHaveText('dusk hills');
+  await expect(panel.locator('.controller.number', { hasText: 'zoom speed' }).locator('input')).toHaveValue('1.5');
+  await expect(page.getByTestId('mode')).toHaveValue('side-by-side');
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.mode)).toBe('side-by-side');
+  expect(new URL(page.url()).search).toBe(`?emulate=quest3&dream=off${query}`);
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).controls.shareSearch())).toBe(`?emulate=quest3&dream=off${query}`);
+  // A change in the panel is in the URL at once.
+  await panel.locator('.controller.option', { hasText: 'recipe' }).locator('select').selectOption({ label: 'crowds' });
+  await expect.poll(() => new URL(page.url()).searchParams.get('recipe')).toBe('crowds');
+});
