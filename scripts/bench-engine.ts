@@ -1,0 +1,165 @@
+// Engine figures of `npm run bench` (B2, B3), in Node on the wasm backend: one process, side by side.
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { ancestors, countFlops, shapeNodes, type FlopCount } from '../bench/flops';
+import { applyGraphFixes, type GraphNode, type WeightSpec } from '../src/dream/graph';
+import type { DreamModel, ModelEntry } from '../src/dream/model';
+import { activationsOf, type Objective } from '../src/dream/objectives';
+import { Dreamer, recipeObjective, recipeTransform } from '../src/dream/dreamer';
+import type { Recipe } from '../src/dream/recipes';
+import { noiseSeed } from '../src/dream/seed';
+import { ascentStep } from '../src/dream/step';
+import { seededRng } from '../src/dream/transforms';
+import { zoom } from '../src/dream/zoom';
+import { createDepthEstimator, createDepthStabilizer } from '../src/depth';
+import { fileFetch } from '../src/tf/file-fetch';
+import { MODEL_DIR, ROOT } from './dream-node';
+
+/** Median of the timings (ms) of `runs` awaited calls after `warm` untimed ones. */
+export async function timeMs(fn: () => Promise<void>, runs: number, warm = 1): Promise<number> {
+  for (let i = 0; i < warm; i++) await fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) { const t0 = performance.now(); await fn(); t.push(performance.now() - t0); }
+  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)];
+}
+
+/** The backend's dense matmul throughput: [n,n]·[n,n], 2n³ FLOPs per call. */
+export async function matmulGflops(n: number, runs: number): Promise<{ gflops: number; ms: number; n: number }> {
+  const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
+  const ms = await timeMs(async () => { const c = tf.matMul(a, b); await c.data(); c.dispose(); }, runs);
+  a.dispose(); b.dispose();
+  return { gflops: (2 * n ** 3) / (ms / 1000) / 1e9, ms, n };
+}
+
+/** The graph's nodes after the entry's load-time fixes: the nodes the engine actually executes. */
+export function fixedNodes(entry: ModelEntry): GraphNode[] {
+  const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8')) as { modelTopology: { node: GraphNode[] }; weightsManifest: { weights: WeightSpec[] }[] };
+  const specs = json.weightsManifest.flatMap((g) => g.weights);
+  // weightData is only touched by global-avgpool-to-mean (it appends two int32s); an empty buffer is enough here.
+  return applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: new ArrayBuffer(0) }, entry.graphFixes, entry.input.layout).nodes;
+}
+
+/**
+ * FLOPs of one ascent step of `obj` at size×size: shapes come from one forward pass that asks the graph for
+ * every counted node and its inputs (constants' shapes from the weight specs).
+ */
+export function stepFlops(model: DreamModel, nodes: GraphNode[], obj: Objective, size: number): FlopCount {
+  const entry = model.entry;
+  const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8')) as { weightsManifest: { weights: WeightSpec[] }[] };
+  const constShapes = new Map(json.weightsManifest.flatMap((g) => g.weights).map((w) => [w.name, w.shape]));
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  // Model-space node names: the objective's (already full names) and what they need; skip constants and the feed's upstream.
+  // Nodes upstream of the feed (movenet's int32 preprocessing) are never executed: skip them.
+  const upstream = ancestors(nodes, [entry.feed]);
+  upstream.delete(entry.feed);
+  const want = shapeNodes(nodes, obj.nodes).filter((n) => !constShapes.has(n) && byName.get(n)?.op !== 'Const' && !upstream.has(n));
+  const shapes = new Map<string, readonly number[]>(constShapes);
+  tf.tidy(() => {
+    // One forward pass for all of them. activations() returns rank-4 NCHW outputs as NHWC: undo that.
+    const outs = model.activations(noiseSeed(size, size, 1), want);
+    const nchw = entry.activationLayout === 'NCHW';
+    want.forEach((n, i) => { const s = outs[i].shape; shapes.set(n, nchw && s.length === 4 ? [s[0], s[3], s[1], s[2]] : s); });
+  });
+  return countFlops(nodes, (n) => shapes.get(n), obj.nodes);
+}
+
+/** One ascent step as the worker runs it (jitter, fwd, grad, normalise, step), with an async readback. */
+export async function stepMs(model: DreamModel, recipe: Recipe, size: number, runs: number): Promise<number> {
+  const obj = recipeObjective(recipe, model.entry);
+  const cfg = { stepSize: recipe.stepSize, transform: recipeTransform(recipe, size), rng: seededRng(1) };
+  let x = noiseSeed(size, size, 1);
+  const ms = await timeMs(async () => { const y = ascentStep(model, x, obj, cfg); await y.data(); x.dispose(); x = y; }, runs);
+  x.dispose();
+  return ms;
+}
+
+/** A loop that makes one keyframe per call (awaited, with its readback), and frees its state on dispose. */
+export interface KeyframeLoop { keyframe(): Promise<void>; dispose(): void }
+
+/** The real loop: Dreamer.keyframe + the one async readback the worker does. */
+export function realLoop(model: DreamModel, recipe: Recipe, size: number): KeyframeLoop {
+  const seed = noiseSeed(size, size, 1);
+  const d = new Dreamer(model, recipe, seed, 1);
+  seed.dispose();
+  return { keyframe: async () => { await d.keyframe([0.5, 0.5]).image.data(); }, dispose: () => d.dispose() };
+}
+
+/** Median ms per call of each job, calls interleaved (a, b, c, a, b, c, …) so drift in the machine's load hits all. */
+export async function interleaved(jobs: KeyframeLoop[], runs: number): Promise<number[]> {
+  for (const j of jobs) await j.keyframe(); // warm
+  const t: number[][] = jobs.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, j] of jobs.entries()) { const t0 = performance.now(); await j.keyframe(); t[k].push(performance.now() - t0); }
+  }
+  return t.map((x) => x.sort((p, q) => p - q)[Math.floor(x.length / 2)]);
+}
+
+/**
+ * The naive loop, for comparison: the same keyframe (zoom, octave pyramid, steps), but one fresh `tf.grad`
+ * per step straight through the graph (no validation, no transforms, no tiling, no colour care), tensors
+ * freed by hand, and a synchronous readback (dataSync) at the end of each keyframe.
+ */
+export function naiveLoop(model: DreamModel, recipe: Recipe, size: number): KeyframeLoop {
+  const obj = recipeObjective(recipe, model.entry);
+  let img = noiseSeed(size, size, 1);
+  const keyframe = async () => {
+    const zoomed = zoom(img, recipe.zoom, [0.5, 0.5]);
+    let detail: tf.Tensor4D | null = null;
+    let src: tf.Tensor4D = zoomed;
+    for (let o = recipe.octaves - 1; o >= 0; o--) {
+      const s = Math.round(size / recipe.octaveScale ** o);
+      const base = tf.image.resizeBilinear(zoomed, [s, s], false, true);
+      src = (detail ? tf.add(base, tf.image.resizeBilinear(detail, [s, s], false, true)) : base.clone()) as tf.Tensor4D;
+      for (let i = 0; i < recipe.steps; i++) {
+        const grad = tf.grad((x: tf.Tensor) => obj(activationsOf(model, x as tf.Tensor4D, obj.nodes)));
+        const g = grad(src);
+        const next = tf.tidy(() => tf.clipByValue(tf.add(src, tf.mul(g, tf.div(recipe.stepSize, tf.add(tf.mean(tf.abs(g)), 1e-8)))), 0, 1)) as tf.Tensor4D;
+        g.dispose(); src.dispose(); src = next;
+      }
+      detail?.dispose();
+      detail = tf.sub(src, base) as tf.Tensor4D;
+      base.dispose();
+      if (o > 0) src.dispose();
+    }
+    detail?.dispose();
+    zoomed.dispose();
+    src.dataSync();
+    img.dispose();
+    img = src;
+  };
+  return { keyframe, dispose: () => img.dispose() };
+}
+
+/** Depth for one keyframe-sized image as the worker does it (estimate + stabiliser fuse + async readback). */
+export async function depthJob(size: number): Promise<KeyframeLoop> {
+  const est = await createDepthEstimator({ modelUrl: `${ROOT}/models/depth/model.json`, fetchFn: fileFetch });
+  const stab = createDepthStabilizer();
+  const img = tf.tidy(() => tf.squeeze(noiseSeed(size, size, 2), [0]) as tf.Tensor3D);
+  return {
+    keyframe: async () => {
+      const d = tf.tidy(() => stab.fuse(est.estimate(img), { scale: 1.05, focus: [0.5, 0.5] }));
+      await d.data();
+      d.dispose();
+    },
+    dispose: () => { img.dispose(); est.dispose(); stab.dispose(); },
+  };
+}
+
+/** Where one ascent step's time goes: tf.profile's kernel times, summed per kernel name (ms, calls). */
+export async function stepKernels(model: DreamModel, recipe: Recipe, size: number): Promise<{ name: string; ms: number; calls: number }[]> {
+  const obj = recipeObjective(recipe, model.entry);
+  const cfg = { stepSize: recipe.stepSize, transform: recipeTransform(recipe, size), rng: seededRng(1) };
+  const x = noiseSeed(size, size, 1);
+  const once = async () => { const y = ascentStep(model, x, obj, cfg); await y.data(); y.dispose(); };
+  await once(); // warm
+  const info = await tf.profile(once);
+  x.dispose();
+  const by = new Map<string, { ms: number; calls: number }>();
+  for (const k of info.kernels) {
+    const e = by.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += Number(k.kernelTimeMs) || 0;
+    e.calls++;
+    by.set(k.name, e);
+  }
+  return [...by].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms);
+}

@@ -1,0 +1,187 @@
+// Page figures of `npm run bench` (B1, B4, B5): our own build and `vite preview` on our own port, Debian's
+// Chromium via playwright-core with the flags of playwright.config.ts, IWER's emulated Quest 3, the dream
+// worker forced to wasm. Every process started here is stopped here, by its PID.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Page } from 'playwright-core';
+
+// Same flags as playwright.config.ts (WebGL2 = ANGLE on SwiftShader).
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+const OUT_DIR = '/tmp/bench-dist';
+
+export interface PageOptions { port: number; size: number; windowS: number; steer: number; build: boolean; root: string; profileS: number }
+export interface LongTasks { count: number; totalMs: number; maxMs: number; durationsMs: number[] }
+export interface PageResult {
+  backend: string;
+  readyS: number; firstKeyframeArrivedS: number; firstKeyframeS: number;
+  fpsDreaming: number; fpsPaused: number; keyframesInWindow: number; dreamWindowS: number;
+  longTasks: LongTasks;
+  /** The same over the paused window: what the renderer alone costs here. */
+  longTasksPaused: LongTasks;
+  steerFrames: { all: number[]; max: number; median: number };
+  /** Main thread's self time by function while dreaming (CDP sampling profile after the measurements), ms. */
+  mainThreadProfile: { fn: string; ms: number }[];
+}
+
+function run(cmd: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, cmd, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(' ')} exited with ${code}`))));
+  });
+}
+
+async function waitHttp(url: string, timeoutMs: number, server: ChildProcess): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (server.exitCode != null) throw new Error(`vite preview exited with ${server.exitCode} (port taken?)`);
+    try { if ((await fetch(url)).ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+// Installed before any page script: long tasks (> 50 ms) on the main thread, with their start times.
+const INIT = () => {
+  const w = window as unknown as { __benchLong: { start: number; duration: number }[] };
+  w.__benchLong = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) w.__benchLong.push({ start: e.startTime, duration: e.duration }); })
+    .observe({ type: 'longtask', buffered: true });
+};
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Hooks = any;
+declare global { interface Window { __bench?: { readyAt: number; backend: string; keyframes: number; keyframeAt: number; firstArrived: number; firstShown: number } } }
+
+export async function pageBench(o: PageOptions): Promise<PageResult> {
+  const vite = `${o.root}/node_modules/vite/bin/vite.js`;
+  if (o.build) {
+    const t = performance.now();
+    await run([vite, 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], o.root);
+    console.log(`  built ${OUT_DIR} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  }
+  const server = spawn(process.execPath, [vite, 'preview', '--outDir', OUT_DIR, '--port', String(o.port), '--strictPort'], { cwd: o.root, stdio: 'ignore' });
+  const browser = await (async () => {
+    await waitHttp(`http://localhost:${o.port}/`, 30_000, server);
+    return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  })().catch((e) => { server.kill('SIGTERM'); throw e; });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.addInitScript(INIT);
+    return await measure(page, o);
+  } finally {
+    await browser.close().catch(() => undefined);
+    server.kill('SIGTERM');
+  }
+}
+
+async function measure(page: Page, o: PageOptions): Promise<PageResult> {
+  await page.goto(`http://localhost:${o.port}/?emulate=quest3&backend=wasm&size=${o.size}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!window.__dreamGoggles?.client, undefined, { timeout: 60_000 });
+  // performance.now() in the page counts from the navigation's start: B4's clock.
+  await page.evaluate(() => {
+    const h = window.__dreamGoggles as Hooks;
+    const b = (window.__bench = { readyAt: NaN, backend: '?', keyframes: 0, keyframeAt: NaN, firstArrived: NaN, firstShown: NaN });
+    h.client.on('ready', (e: { backend: string }) => { b.readyAt = performance.now(); b.backend = e.backend; });
+    h.client.on('keyframe', () => {
+      b.keyframes++;
+      b.keyframeAt = performance.now();
+      if (b.keyframes > 1) return;
+      b.firstArrived = b.keyframeAt;
+      const off = h.viewer.onFrame(() => { off(); b.firstShown = performance.now(); }); // the next frame draws it
+    });
+  });
+  await page.getByTestId('vr-button').click();
+  await page.waitForFunction(() => window.__dreamGoggles!.state().presenting, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => !Number.isNaN(window.__bench!.firstShown), undefined, { timeout: 180_000, polling: 100 });
+  const first = await page.evaluate(() => ({ ...window.__bench! }));
+  if (Number.isNaN(first.readyAt)) first.readyAt = first.firstArrived; // 'ready' fired before we listened
+
+  // B1: XR frames/s over windows dreaming / paused / dreaming (ABA evens out drift in the machine's load).
+  const window_ = (s: number) => page.evaluate(async (ms) => {
+    const h = window.__dreamGoggles as Hooks;
+    const f0 = h.state().frameCount, k0 = window.__bench!.keyframes, t0 = performance.now();
+    await new Promise((r) => setTimeout(r, ms));
+    const t1 = performance.now();
+    const long = ((window as any).__benchLong as { start: number; duration: number }[]).filter((e) => e.start >= t0 && e.start < t1).map((e) => e.duration);
+    return { fps: ((h.state().frameCount - f0) * 1000) / (t1 - t0), keyframes: window.__bench!.keyframes - k0, s: (t1 - t0) / 1000, long };
+  }, s * 1000);
+  const a = await window_(o.windowS);
+  const lastKeyframeMs = await page.evaluate(() => window.__bench!.keyframeAt);
+  await page.evaluate(() => (window.__dreamGoggles as Hooks).client.stop());
+  // The keyframe in flight still finishes: wait for it (or 60 s), then a short settle.
+  await page.waitForFunction((t) => window.__bench!.keyframeAt > t, lastKeyframeMs, { timeout: 60_000, polling: 50 }).catch(() => undefined);
+  await page.waitForTimeout(300);
+  const paused = await window_(o.windowS);
+  await page.evaluate(() => (window.__dreamGoggles as Hooks).client.start());
+  const b = await window_(o.windowS);
+  const long = [...a.long, ...b.long];
+
+  // B5: with the dream running, let the focus settle, turn the head ±20° yaw between two frames and count
+  // rendered frames until the zoom focus (the u the stereo screen and the worker get) has moved that way.
+  const steer: number[] = [];
+  for (let i = 0; i < o.steer; i++) {
+    const yaw = i % 2 === 0 ? -20 : 20; // −20°: look right (u grows)
+    const n = await page.evaluate(async (deg) => {
+      const h = window.__dreamGoggles as Hooks;
+      // settle: |Δu| < 1e-5 over a frame (or give up after 8 s)
+      await new Promise<void>((res) => {
+        let prev = h.focus.u;
+        const end = performance.now() + 8000;
+        const off = h.viewer.onFrame(() => { const d = Math.abs(h.focus.u - prev); prev = h.focus.u; if (d < 1e-5 || performance.now() > end) { off(); res(); } });
+      });
+      return await new Promise<number>((res) => {
+        let frames = -1;
+        let u0 = 0;
+        const off = h.viewer.onFrame(() => {
+          frames++;
+          if (frames === 0) { // end of a frame: change the pose for the next one
+            u0 = h.focus.u;
+            const half = (deg * Math.PI) / 360;
+            h.emulator.device.quaternion.set(0, Math.sin(half), 0, Math.cos(half));
+            return;
+          }
+          const moved = deg < 0 ? h.focus.u > u0 + 1e-6 : h.focus.u < u0 - 1e-6;
+          if (moved || frames >= 120) { off(); res(moved ? frames : Infinity); }
+        });
+      });
+    }, yaw);
+    steer.push(n);
+  }
+  const mainThreadProfile = o.profileS > 0 ? await profileMainThread(page, o.profileS) : [];
+  const sorted = [...steer].sort((x, y) => x - y);
+  return {
+    backend: first.backend,
+    readyS: first.readyAt / 1000, firstKeyframeArrivedS: first.firstArrived / 1000, firstKeyframeS: first.firstShown / 1000,
+    fpsDreaming: (a.fps * a.s + b.fps * b.s) / (a.s + b.s), fpsPaused: paused.fps, keyframesInWindow: a.keyframes + b.keyframes, dreamWindowS: a.s + b.s,
+    longTasks: longTasks(long), longTasksPaused: longTasks(paused.long),
+    mainThreadProfile,
+    steerFrames: { all: steer, max: sorted[sorted.length - 1], median: sorted[Math.floor(sorted.length / 2)] },
+  };
+}
+
+const longTasks = (d: number[]): LongTasks =>
+  ({ count: d.length, totalMs: Math.round(d.reduce((x, y) => x + y, 0)), maxMs: Math.round(Math.max(0, ...d)), durationsMs: d.map((x) => Math.round(x)) });
+
+interface CpuProfile { nodes: { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; startTime: number; endTime: number; samples?: number[] }
+
+/** Sample the page's main thread for `s` seconds; self time per function (top 12). */
+async function profileMainThread(page: Page, s: number): Promise<{ fn: string; ms: number }[]> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  await page.waitForTimeout(s * 1000);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  await cdp.detach();
+  const total = profile.nodes.reduce((n, x) => n + (x.hitCount ?? 0), 0) || 1;
+  const msPerHit = (profile.endTime - profile.startTime) / 1000 / total;
+  const self = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'}${f.url ? ` ${f.url.split('/').pop()}:${f.lineNumber + 1}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0) * msPerHit);
+  }
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, ms]) => ({ fn, ms: Math.round(ms) }));
+}

@@ -1,0 +1,114 @@
+// npm run bench [-- --quick] [--sizes=128,224] [--recipes=crowds,faces] [--no-page] [--no-engine] [--port=4195]
+// One run, side by side, on one machine: the page figures (B1 render independence, B4 time to first keyframe,
+// B5 steering latency) in headless Chromium + IWER, then the engine figures (B2 dream efficiency, B3 depth
+// cost) in Node on wasm. Every figure is a ratio of two things measured in this run (these machines are
+// shared and noisy). Prints a table and writes bench/results/<date>-<machine>.json. See bench/README.md.
+import * as tf from '@tensorflow/tfjs';
+import { cpus, hostname } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { recipeObjective } from '../src/dream/dreamer';
+import { RECIPES, DEFAULT_RECIPE } from '../src/dream/recipes';
+import { ROOT, nodeBackend, nodeModel } from './dream-node';
+import { depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepFlops, stepKernels, stepMs } from './bench-engine';
+import { pageBench } from './bench-page';
+
+const argv = process.argv.slice(2);
+const flag = (k: string) => argv.includes(`--${k}`);
+const arg = (k: string, d: string) => argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
+const quick = flag('quick');
+const opt = {
+  sizes: arg('sizes', quick ? '128' : '128,224').split(',').map(Number),
+  recipes: arg('recipes', quick ? DEFAULT_RECIPE : Object.keys(RECIPES).join(',')).split(','),
+  stepRuns: Number(arg('step-runs', quick ? '2' : '3')),
+  keyframes: Number(arg('keyframes', quick ? '1' : '3')), // timed keyframes per loop (after one warm-up)
+  loopSize: Number(arg('loop-size', '128')),
+  matmul: Number(arg('matmul', '512')),
+  pageSize: Number(arg('page-size', '128')),
+  window: Number(arg('window', quick ? '5' : '10')), // s per B1 measuring window
+  steer: Number(arg('steer', quick ? '3' : '6')), // B5 pose changes
+  port: Number(arg('port', '4195')),
+  profile: Number(arg('profile', quick ? '0' : '5')), // s of main-thread sampling after the page figures; 0 = off
+  page: !flag('no-page'),
+  engine: !flag('no-engine'),
+  build: !flag('no-build'),
+};
+
+const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? '?').trim();
+const machine = `${cpus().length} cores ${cpuModel}`;
+const machineSlug = `${hostname()}-${cpus().length}c`.replace(/[^A-Za-z0-9_-]+/g, '_');
+
+export interface Row {
+  id: string; what: string; backend: string; machine: string;
+  value: number; unit: string; target: number; cmp: '>=' | '<=';
+  pass: boolean; /** value ÷ target: ≥ 1 passes for '>=', ≤ 1 passes for '<='. */ ratio: number;
+  detail: Record<string, unknown>;
+}
+const rows: Row[] = [];
+const profiles: Record<string, unknown> = {};
+function row(id: string, what: string, backend: string, value: number, unit: string, cmp: '>=' | '<=', target: number, detail: Record<string, unknown> = {}): void {
+  const pass = cmp === '>=' ? value >= target : value <= target;
+  // value ÷ target; for a target of 0 (no long tasks) the ratio is the excess itself.
+  rows.push({ id, what, backend, machine, value, unit, target, cmp, pass, ratio: target === 0 ? value : value / target, detail });
+  const r = rows[rows.length - 1];
+  console.log(`  ${id.padEnd(4)} ${what.padEnd(44)} ${fmt(value).padStart(8)} ${unit.padEnd(6)} ${cmp} ${String(target).padEnd(5)} ${pass ? 'PASS' : 'MISS'} ${target === 0 ? `+${fmt(r.ratio)}` : `×${fmt(r.ratio)}`}`);
+}
+const fmt = (v: number) => (!Number.isFinite(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
+
+const t0 = performance.now();
+console.log(`dream-goggles bench · ${new Date().toISOString()} · ${machine} · node ${process.version}${quick ? ' · --quick' : ''}`);
+
+if (opt.page) {
+  console.log('page (headless Chromium + IWER, SwiftShader WebGL, dream worker on wasm):');
+  const p = await pageBench({ port: opt.port, size: opt.pageSize, windowS: opt.window, steer: opt.steer, build: opt.build, root: ROOT, profileS: opt.profile });
+  const be = `page/${p.backend}`;
+  row('B1', `XR fps dreaming ÷ paused (${opt.pageSize}²)`, be, p.fpsDreaming / p.fpsPaused, 'ratio', '>=', 0.9, { fpsDreaming: p.fpsDreaming, fpsPaused: p.fpsPaused, keyframesDuringWindow: p.keyframesInWindow });
+  row('B1', 'main-thread tasks > 50 ms while dreaming', be, p.longTasks.count, 'tasks', '<=', 0, { ...p.longTasks, windowS: p.dreamWindowS, paused: p.longTasksPaused });
+  row('B4', `first dreamed keyframe on screen (${opt.pageSize}²)`, be, p.firstKeyframeS, 's', '<=', 3, { readyS: p.readyS, keyframeArrivedS: p.firstKeyframeArrivedS });
+  if (p.mainThreadProfile.length) {
+    console.log(`  main thread while dreaming, self ms in ${opt.profile} s: ${p.mainThreadProfile.slice(0, 6).map((f) => `${f.fn} ${f.ms}`).join(' · ')}`);
+  }
+  row('B5', 'frames from head-pose change to focus move', be, p.steerFrames.max, 'frames', '<=', 1, { all: p.steerFrames.all, median: p.steerFrames.median });
+  profiles.mainThread = p.mainThreadProfile;
+}
+
+if (opt.engine) {
+  await nodeBackend('wasm');
+  const be = `node/${tf.getBackend()}`;
+  console.log(`engine (Node ${be}, single-threaded SIMD as in the worker):`);
+  const mm = await matmulGflops(opt.matmul, 5);
+  console.log(`  matmul ${mm.n}³: ${mm.ms.toFixed(1)} ms → ${mm.gflops.toFixed(2)} GFLOP/s (the reference for B2)`);
+  for (const name of opt.recipes) {
+    const recipe = RECIPES[name];
+    if (!recipe) throw new Error(`unknown recipe '${name}' (have ${Object.keys(RECIPES).join(', ')})`);
+    const model = await nodeModel(recipe.model);
+    const nodes = fixedNodes(model.entry);
+    const obj = recipeObjective(recipe, model.entry);
+    for (const size of opt.sizes) {
+      const flops = stepFlops(model, nodes, obj, size);
+      const ref = await matmulGflops(opt.matmul, 3); // again, right beside the step: the load drifts
+      const ms = await stepMs(model, recipe, size, opt.stepRuns);
+      const gflops = flops.step / (ms / 1000) / 1e9;
+      row('B2', `step GFLOP/s ÷ matmul: ${name} ${size}²`, be, gflops / ref.gflops, 'ratio', '>=', 0.5,
+        { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, byOp: flops.byOp, unknownShapes: flops.unknown });
+    }
+  }
+  const loopRecipe = RECIPES[opt.recipes.includes(DEFAULT_RECIPE) ? DEFAULT_RECIPE : opt.recipes[0]];
+  const lm = await nodeModel(loopRecipe.model);
+  // Real loop, naive loop and depth, one call of each in turn (B2's second ratio and B3 share the keyframe time).
+  const jobs = [realLoop(lm, loopRecipe, opt.loopSize), naiveLoop(lm, loopRecipe, opt.loopSize), await depthJob(opt.loopSize)];
+  const [realMs, naiveMs, dms] = await interleaved(jobs, opt.keyframes);
+  jobs.forEach((j) => j.dispose());
+  row('B2', `keyframes/s real ÷ naive: ${loopRecipe.name} ${opt.loopSize}²`, be, naiveMs / realMs, 'ratio', '>=', 3, { keyframesPerSReal: 1000 / realMs, keyframesPerSNaive: 1000 / naiveMs, keyframeMsReal: realMs, keyframeMsNaive: naiveMs });
+  row('B3', `depth ms ÷ keyframe ms (${opt.loopSize}²)`, be, dms / realMs, 'ratio', '<=', 0.2, { depthMs: dms, keyframeMs: realMs });
+  const kernels = await stepKernels(lm, loopRecipe, opt.loopSize);
+  profiles.stepKernels = { recipe: loopRecipe.name, size: opt.loopSize, kernels };
+  console.log(`  one ${loopRecipe.name} ${opt.loopSize}² step by kernel (ms): ${kernels.slice(0, 6).map((k) => `${k.name} ${k.ms.toFixed(1)}×${k.calls}`).join(' · ')}`);
+}
+
+const totalS = (performance.now() - t0) / 1000;
+const missed = rows.filter((r) => !r.pass);
+console.log(`${rows.length - missed.length}/${rows.length} pass · ${totalS.toFixed(0)} s`);
+mkdirSync(`${ROOT}/bench/results`, { recursive: true });
+const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}.json`;
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, node: process.version, options: opt, totalS, rows, profiles }, null, 1)}\n`);
+console.log(`wrote ${file.slice(ROOT.length + 1)}`);
