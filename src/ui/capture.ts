@@ -47,6 +47,7 @@ export class StereoCapture {
   private readonly quad: THREE.Mesh;
   private readonly depthMaterial: THREE.ShaderMaterial;
   private recorder: MediaRecorder | null = null;
+  private track: CanvasCaptureMediaStreamTrack | null = null;
   private sinceFrame = Infinity;
 
   constructor(private readonly eyes: EyeMaterials, options: Partial<StereoCaptureOptions> = {}) {
@@ -116,13 +117,18 @@ export class StereoCapture {
     const type = pickWebmType((t) => MediaRecorder.isTypeSupported(t));
     if (!type) throw new Error('This browser cannot record WebM video.');
     const chunks: Blob[] = [];
-    const rec = new MediaRecorder(this.canvas.captureStream(this.options.fps), { mimeType: type, videoBitsPerSecond: 4_000_000 });
+    // Frame rate 0 + requestFrame(): a frame is taken exactly when one is drawn. The canvas is never in
+    // the page, and an offscreen WebGL canvas is not composited, so automatic capture would see nothing new.
+    const stream = this.canvas.captureStream(0);
+    this.track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
+    const rec = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 4_000_000 });
     rec.ondataavailable = (e) => { if (e.data.size > 0) chunks.push(e.data); };
     rec.onstop = () => { this.done?.(new Blob(chunks, { type: 'video/webm' })); this.done = null; };
     this.recorder = rec;
     this.sinceFrame = Infinity;
-    this.drawStereo();
     rec.start(1000);
+    this.drawStereo();
+    this.track.requestFrame();
   }
 
   private done: ((b: Blob) => void) | null = null;
@@ -132,6 +138,7 @@ export class StereoCapture {
     const rec = this.recorder;
     if (!rec || rec.state === 'inactive') return Promise.reject(new Error('not recording'));
     this.recorder = null;
+    this.track = null;
     return new Promise((resolve) => { this.done = resolve; rec.stop(); });
   }
 
@@ -142,6 +149,7 @@ export class StereoCapture {
     if (this.sinceFrame < 1 / this.options.fps) return;
     this.sinceFrame = 0;
     this.drawStereo();
+    this.track?.requestFrame();
   }
 
   dispose(): void {

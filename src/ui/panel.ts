@@ -3,6 +3,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import { VIEW_MODES, type ViewMode } from '../stereo/modes';
 import { ZOOM_RANGE } from './recipeUrl';
+import './panel.css';
 
 export interface PanelState {
   recipe: string;
@@ -47,6 +48,7 @@ export class ControlPanel {
 
   constructor(container: HTMLElement, readonly state: PanelState, choices: PanelChoices, h: PanelHandlers) {
     this.gui = new GUI({ container, title: 'Dream controls' });
+    this.gui.domElement.classList.add('dg-panel');
     this.gui.domElement.dataset.testid = 'panel';
     const s = state;
     this.gui.add(s, 'recipe', [...choices.recipes]).name('recipe').onChange((v: string) => h.recipe(v));

@@ -113,14 +113,16 @@ test('a recipe URL round-trips: the panel shows its values and the page URL enco
   const state = await page.evaluate(() => ({ ...(window.__dreamGoggles as any).controls.state }));
   expect(state).toMatchObject({ recipe: 'faces', seed: 'dusk', zoom: 1.5, rng: 42, mode: 'side-by-side' });
   const panel = page.getByTestId('panel');
-  await expect(panel.locator('.controller.option', { hasText: 'recipe' }).locator('.display')).toHaveText('faces');
-  await expect(panel.locator('.controller.option', { hasText: 'seed image' }).locator('.display')).toHaveText('dusk hills');
-  await expect(panel.locator('.controller.number', { hasText: 'zoom speed' }).locator('input')).toHaveValue('1.5');
+  await expect(panel.getByRole('combobox', { name: 'recipe' }).locator('option:checked')).toHaveText('faces');
+  await expect(panel.getByRole('combobox', { name: 'seed image' }).locator('option:checked')).toHaveText('dusk hills');
+  await expect(panel.getByRole('textbox', { name: 'zoom speed' })).toHaveValue('1.5');
+  await expect(panel.getByRole('textbox', { name: 'random seed (restarts)' })).toHaveValue('42');
+  await expect(panel.getByRole('combobox', { name: 'stereo view' }).locator('option:checked')).toHaveText('side-by-side');
   await expect(page.getByTestId('mode')).toHaveValue('side-by-side');
   expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.mode)).toBe('side-by-side');
   expect(new URL(page.url()).search).toBe(`?emulate=quest3&dream=off${query}`);
   expect(await page.evaluate(() => (window.__dreamGoggles as any).controls.shareSearch())).toBe(`?emulate=quest3&dream=off${query}`);
   // A change in the panel is in the URL at once.
-  await panel.locator('.controller.option', { hasText: 'recipe' }).locator('select').selectOption({ label: 'crowds' });
+  await panel.getByRole('combobox', { name: 'recipe' }).selectOption({ label: 'crowds' });
   await expect.poll(() => new URL(page.url()).searchParams.get('recipe')).toBe('crowds');
 });
