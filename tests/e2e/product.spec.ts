@@ -126,3 +126,20 @@ test('a recipe URL round-trips: the panel shows its values and the page URL enco
   await panel.getByRole('combobox', { name: 'recipe' }).selectOption({ label: 'crowds' });
   await expect.poll(() => new URL(page.url()).searchParams.get('recipe')).toBe('crowds');
 });
+
+test('in VR, the B button takes a stereo snapshot and A pauses the zoom', async ({ page }) => {
+  await open(page, '&seed=bokeh');
+  await page.getByTestId('vr-button').click();
+  await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
+  await page.waitForFunction(() => ((window.__dreamGoggles as any).viewer.renderer.xr.getSession()?.inputSources?.length ?? 0) >= 2);
+  const press = async (button: string) => {
+    await page.evaluate((b) => (window.__dreamGoggles as any).emulator.device.controllers.right.updateButtonValue(b, 1), button);
+    await page.waitForTimeout(300); // IWER samples buttons once per frame
+    await page.evaluate((b) => (window.__dreamGoggles as any).emulator.device.controllers.right.updateButtonValue(b, 0), button);
+  };
+  const dl = page.waitForEvent('download');
+  await press('b-button');
+  expect((await dl).suggestedFilename()).toMatch(/_sbs\.png$/);
+  await press('a-button');
+  await page.waitForFunction(() => (window.__dreamGoggles as any).controls.state.paused === true);
+});
