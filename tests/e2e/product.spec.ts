@@ -143,3 +143,42 @@ test('in VR, the B button takes a stereo snapshot and A pauses the zoom', async 
   await press('a-button');
   await page.waitForFunction(() => (window.__dreamGoggles as any).controls.state.paused === true);
 });
+
+test('with the dream running, a dropped image becomes the dream worker\'s seed', async ({ page }) => {
+  test.setTimeout(300_000); // the dream network loads and warms up on two CPU cores
+  await page.goto('./?emulate=quest3&backend=wasm', { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.controls, undefined, { timeout: 60_000 });
+  // The first keyframe moment: the (noise) seed is on screen before the network is ready.
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).stereo.hasKeyframe)).toBe(true);
+  // Mean colour of every keyframe from the worker, with its index.
+  await page.evaluate(() => {
+    const h = window.__dreamGoggles as any;
+    h.seen = [] as { index: number; rgb: number[] }[];
+    const ctx = new OffscreenCanvas(16, 16).getContext('2d', { willReadFrequently: true })!;
+    h.client.on('keyframe', (k: { index: number; bitmap: ImageBitmap }) => {
+      ctx.drawImage(k.bitmap, 0, 0, 16, 16);
+      const d = ctx.getImageData(0, 0, 16, 16).data;
+      const rgb = [0, 0, 0];
+      for (let i = 0; i < d.length; i += 4) { rgb[0] += d[i]; rgb[1] += d[i + 1]; rgb[2] += d[i + 2]; }
+      h.seen.push({ index: k.index, rgb: rgb.map((x) => x / 256) });
+    });
+  });
+  await page.waitForFunction(() => (window.__dreamGoggles as any).seen.length >= 1, undefined, { timeout: 240_000 });
+  await page.evaluate(async () => {
+    const c = new OffscreenCanvas(64, 64);
+    const g = c.getContext('2d')!;
+    g.fillStyle = 'rgb(230, 40, 30)';
+    g.fillRect(0, 0, 64, 64);
+    g.fillStyle = 'rgb(250, 200, 40)';
+    g.fillRect(16, 16, 32, 32);
+    const dt = new DataTransfer();
+    dt.items.add(new File([await c.convertToBlob({ type: 'image/png' })], 'red.png', { type: 'image/png' }));
+    (window.__dreamGoggles as any).before = (window.__dreamGoggles as any).seen.length;
+    document.documentElement.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  // The worker restarts from the new seed: a keyframe with index 1 after the drop, and it is red.
+  await page.waitForFunction(() => { const h = window.__dreamGoggles as any; return h.seen.slice(h.before).some((k: { index: number }) => k.index === 1); }, undefined, { timeout: 120_000 });
+  const { first, after } = await page.evaluate(() => { const h = window.__dreamGoggles as any; return { first: h.seen[0], after: h.seen.slice(h.before).find((k: { index: number }) => k.index === 1) }; });
+  expect(after.rgb[0]).toBeGreaterThan(after.rgb[2] + 60);
+  expect(after.rgb).not.toEqual(first.rgb);
+});
