@@ -21,8 +21,8 @@ export interface PageResult {
   /** The same over the paused window: what the renderer alone costs here. */
   longTasksPaused: LongTasks;
   steerFrames: { all: number[]; max: number; median: number };
-  /** Main thread's self time by function while dreaming (CDP sampling profile after the measurements), ms. */
-  mainThreadProfile: { fn: string; ms: number }[];
+  /** Main thread's self time by function (and caller) while dreaming: share of samples (CDP profile after the measurements). */
+  mainThreadProfile: { fn: string; share: number }[];
 }
 
 function run(cmd: string[], cwd: string): Promise<void> {
@@ -164,10 +164,10 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
 const longTasks = (d: number[]): LongTasks =>
   ({ count: d.length, totalMs: Math.round(d.reduce((x, y) => x + y, 0)), maxMs: Math.round(Math.max(0, ...d)), durationsMs: d.map((x) => Math.round(x)) });
 
-interface CpuProfile { nodes: { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; startTime: number; endTime: number; samples?: number[] }
+interface CpuProfile { nodes: { id: number; hitCount?: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number } }[] }
 
-/** Sample the page's main thread for `s` seconds; self time per function (top 12). */
-async function profileMainThread(page: Page, s: number): Promise<{ fn: string; ms: number }[]> {
+/** Sample the page's main thread for `s` seconds; share of samples per function and its caller (top 12). */
+async function profileMainThread(page: Page, s: number): Promise<{ fn: string; share: number }[]> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
@@ -175,13 +175,19 @@ async function profileMainThread(page: Page, s: number): Promise<{ fn: string; m
   await page.waitForTimeout(s * 1000);
   const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
   await cdp.detach();
-  const total = profile.nodes.reduce((n, x) => n + (x.hitCount ?? 0), 0) || 1;
-  const msPerHit = (profile.endTime - profile.startTime) / 1000 / total;
+  const name = (n: CpuProfile['nodes'][number] | undefined) => {
+    if (!n) return '';
+    const f = n.callFrame;
+    return `${f.functionName || '(anonymous)'}${f.url ? ` ${f.url.split('/').pop()}:${f.lineNumber + 1}` : ''}`;
+  };
+  const parent = new Map<number, CpuProfile['nodes'][number]>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
+  const total = profile.nodes.reduce((k, x) => k + (x.hitCount ?? 0), 0) || 1;
   const self = new Map<string, number>();
   for (const n of profile.nodes) {
-    const f = n.callFrame;
-    const key = `${f.functionName || '(anonymous)'}${f.url ? ` ${f.url.split('/').pop()}:${f.lineNumber + 1}` : ''}`;
-    self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0) * msPerHit);
+    const caller = parent.get(n.id);
+    const key = caller && caller.callFrame.url ? `${name(n)} ← ${name(caller)}` : name(n);
+    self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
   }
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, ms]) => ({ fn, ms: Math.round(ms) }));
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, hits]) => ({ fn, share: Math.round((1000 * hits) / total) / 1000 }));
 }

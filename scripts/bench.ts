@@ -65,7 +65,7 @@ if (opt.page) {
   row('B1', 'main-thread tasks > 50 ms while dreaming', be, p.longTasks.count, 'tasks', '<=', 0, { ...p.longTasks, windowS: p.dreamWindowS, paused: p.longTasksPaused });
   row('B4', `first dreamed keyframe on screen (${opt.pageSize}²)`, be, p.firstKeyframeS, 's', '<=', 3, { readyS: p.readyS, keyframeArrivedS: p.firstKeyframeArrivedS });
   if (p.mainThreadProfile.length) {
-    console.log(`  main thread while dreaming, self ms in ${opt.profile} s: ${p.mainThreadProfile.slice(0, 6).map((f) => `${f.fn} ${f.ms}`).join(' · ')}`);
+    console.log(`  main thread while dreaming, share of ${opt.profile} s: ${p.mainThreadProfile.slice(0, 4).map((f) => `${f.fn} ${(100 * f.share).toFixed(0)} %`).join(' · ')}`);
   }
   row('B5', 'frames from head-pose change to focus move', be, p.steerFrames.max, 'frames', '<=', 1, { all: p.steerFrames.all, median: p.steerFrames.median });
   profiles.mainThread = p.mainThreadProfile;
