@@ -11,6 +11,7 @@ import { RECIPES, DEFAULT_RECIPE } from '../src/dream/recipes';
 import { ROOT, nodeBackend, nodeModel } from './dream-node';
 import { depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepFlops, stepKernels, stepMs } from './bench-engine';
 import { pageBench } from './bench-page';
+import { registerConvBackpropAsConv } from '../bench/conv-backprop-as-conv';
 
 const argv = process.argv.slice(2);
 const flag = (k: string) => argv.includes(`--${k}`);
@@ -31,6 +32,7 @@ const opt = {
   page: !flag('no-page'),
   engine: !flag('no-engine'),
   build: !flag('no-build'),
+  fastConvgrad: flag('fast-convgrad'), // experiment: Conv2DBackpropInput as a forward conv (bench/conv-backprop-as-conv.ts)
 };
 
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? '?').trim();
@@ -73,7 +75,8 @@ if (opt.page) {
 
 if (opt.engine) {
   await nodeBackend('wasm');
-  const be = `node/${tf.getBackend()}`;
+  if (opt.fastConvgrad) registerConvBackpropAsConv('wasm');
+  const be = `node/${tf.getBackend()}${opt.fastConvgrad ? '+convgrad-as-conv' : ''}`;
   console.log(`engine (Node ${be}, single-threaded SIMD as in the worker):`);
   const mm = await matmulGflops(opt.matmul, 5);
   console.log(`  matmul ${mm.n}³: ${mm.ms.toFixed(1)} ms → ${mm.gflops.toFixed(2)} GFLOP/s (the reference for B2)`);
@@ -109,6 +112,6 @@ const totalS = (performance.now() - t0) / 1000;
 const missed = rows.filter((r) => !r.pass);
 console.log(`${rows.length - missed.length}/${rows.length} pass · ${totalS.toFixed(0)} s`);
 mkdirSync(`${ROOT}/bench/results`, { recursive: true });
-const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}.json`;
+const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}${opt.fastConvgrad ? '-convgrad-as-conv' : ''}.json`;
 writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, node: process.version, options: opt, totalS, rows, profiles }, null, 1)}\n`);
 console.log(`wrote ${file.slice(ROOT.length + 1)}`);
