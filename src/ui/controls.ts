@@ -49,7 +49,7 @@ const BUTTON_BY = 5;
 export class ProductControls {
   readonly state: PanelState;
   readonly panel: ControlPanel;
-  readonly capture: StereoCapture;
+  private captureImpl: StereoCapture | null = null;
   /** Warnings from the URL (also shown as messages). */
   readonly urlWarnings: string[];
   private ready = false;
@@ -85,7 +85,6 @@ export class ProductControls {
       record: () => void this.toggleRecording(),
       copyLink: () => void this.copyLink(),
     });
-    this.capture = new StereoCapture(o.stereo, { eyeWidth: 2 * o.size[0], eyeHeight: 2 * o.size[1] });
     this.bindDrop();
 
     o.client?.on('ready', () => {
@@ -99,6 +98,12 @@ export class ProductControls {
     this.updateUrl();
     // The first keyframe moment: the seed zooms on the screen while the network loads.
     if (o.client || o.showInitialSeed) void this.chooseSeed(this.state.seed, true);
+  }
+
+  /** Made on first use: a second (small) WebGL context costs nothing until someone captures. */
+  get capture(): StereoCapture {
+    this.captureImpl ??= new StereoCapture(this.o.stereo, { eyeWidth: 2 * this.o.size[0], eyeHeight: 2 * this.o.size[1] });
+    return this.captureImpl;
   }
 
   /** Shows a seed at once (a reset keyframe) and gives it to the dream (now, or once it is ready). */
@@ -239,7 +244,7 @@ export class ProductControls {
    * No allocation: the session's input source list is walked by index.
    */
   frame(dtSec: number): void {
-    this.capture.frame(dtSec);
+    this.captureImpl?.frame(dtSec);
     if (!this.o.viewer.presenting) return;
     const sources = this.o.viewer.renderer.xr.getSession()?.inputSources;
     if (!sources) return;
@@ -257,7 +262,7 @@ export class ProductControls {
   }
 
   dispose(): void {
-    this.capture.dispose();
+    this.captureImpl?.dispose();
     this.panel.dispose();
   }
 }
