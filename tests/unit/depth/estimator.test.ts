@@ -63,7 +63,7 @@ describe('DepthEstimator', () => {
   it('puts a rendered ground plane near at the bottom and far at the top (fixed sign)', async () => {
     // a lit checkered ground seen from 1.5 units up, pitched 20° down: true depth grows towards the horizon
     const scene = {
-      type: 'test', camera: makeCamera([0, 1.5, 0], 0.3, (-20 * Math.PI) / 180, 0, Math.PI / 3), prims: [new Plane([0, 1, 0], 0)],
+      type: 'test', camera: makeCamera([0, 1.5, 0], 0.3, (20 * Math.PI) / 180, 0, Math.PI / 3), prims: [new Plane([0, 1, 0], 0)],
       materials: [{ kind: 'checker' as const, a: [0.9, 0.8, 0.6] as [number, number, number], b: [0.2, 0.3, 0.5] as [number, number, number], scale: 1, phase: 0, spec: 0, shininess: 1 }],
       light: { kind: 'dir' as const, dir: [0.3, 0.8, 0.5] as [number, number, number] }, ambient: 0.3, shadows: false, flat: false,
       skyTop: [0.3, 0.5, 0.9] as [number, number, number], skyBottom: [0.8, 0.85, 0.9] as [number, number, number], skyMaterial: null,
@@ -72,12 +72,14 @@ describe('DepthEstimator', () => {
     const img = render(scene, 96, 96, 1);
     const est = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch });
     const image = tf.tidy(() => tf.tensor3d(img.rgb, [96, 96, 3], 'int32').toFloat().div(255) as tf.Tensor3D);
-    const depth = est.estimate(image);
-    const v = await depth.data();
-    const rowMean = (y0: number, y1: number) => { let s = 0; for (let y = y0; y < y1; y++) for (let x = 0; x < 96; x++) s += v[y * 96 + x]; return s / ((y1 - y0) * 96); };
-    expect(rowMean(80, 96)).toBeLessThan(rowMean(56, 72)); // nearest ground is nearer than mid ground
-    expect(rowMean(56, 72)).toBeLessThan(rowMean(0, 16));  // … which is nearer than the sky
-    [image, depth].forEach((t) => t.dispose());
+    const depth = est.estimate(image), disparity = est.estimateDisparity(image);
+    const rowMean = (v: ArrayLike<number>, y0: number, y1: number) => { let s = 0; for (let y = y0; y < y1; y++) for (let x = 0; x < 96; x++) s += v[y * 96 + x]; return s / ((y1 - y0) * 96); };
+    const d = await disparity.data(), z = await depth.data();
+    expect(rowMean(img.disparity, 0, 8)).toBe(0); // sky at the top, ground from about row 17 down
+    expect(rowMean(d, 80, 96)).toBeGreaterThan(rowMean(d, 40, 56)); // net disparity: near ground > mid ground
+    expect(rowMean(d, 40, 56)).toBeGreaterThan(rowMean(d, 0, 8));   // … > sky
+    expect(rowMean(z, 80, 96)).toBeLessThan(rowMean(z, 0, 8));      // depth: near = 0 end
+    [image, depth, disparity].forEach((t) => t.dispose());
     est.dispose();
   });
 

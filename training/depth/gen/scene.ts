@@ -21,6 +21,7 @@ export interface Scene {
   fogDensity: number;
 }
 
+/** Camera at pos; yaw about +y, pitch > 0 looks down, roll about the view axis; fovY in radians. */
 export function makeCamera(pos: Vec3, yaw: number, pitch: number, roll: number, fovY: number): Camera {
   const R = rotationYXZ(yaw, pitch, roll);
   // columns of R: local x (right), y (up), z (forward)
@@ -76,7 +77,8 @@ function addObject(c: Ctx, p: Vec3, s: number, restOnGround: boolean): void {
 function outdoor(c: Ctx): Camera {
   const r = c.r;
   const h = Math.exp(uniform(r, Math.log(0.25), Math.log(4)));
-  const pitch = r() < 0.15 ? -uniform(r, 40, 85) * deg : -uniform(r, -5, 35) * deg;
+  // positive pitch looks down (forward.y = −sin pitch): mostly near the horizon, 15 % steeply at the ground
+  const pitch = r() < 0.15 ? uniform(r, 40, 85) * deg : uniform(r, -5, 35) * deg;
   const cam = makeCamera([0, h, 0], uniform(r, 0, 2 * Math.PI), pitch, uniform(r, -8, 8) * deg, uniform(r, 40, 80) * deg);
   c.cam = cam;
   c.prims.push(new Plane([0, 1, 0], 0, mat(c)));
