@@ -27,7 +27,7 @@ def parse(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument('--run', default='training/depth/runs/main')
     ap.add_argument('--data', nargs='+', default=['training/depth/data/train'])
-    ap.add_argument('--val', default='training/depth/data/val2')
+    ap.add_argument('--val', default='training/depth/data/val3')
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--lr-half-life', type=float, default=5000, help='steps per halving of the learning rate')

@@ -29,7 +29,7 @@ def evaluate(net, x, d):
 def main():
     torch.set_num_threads(1)
     ckpt = sys.argv[1]
-    val = sys.argv[2] if len(sys.argv) > 2 else 'training/depth/data/val'
+    val = sys.argv[2] if len(sys.argv) > 2 else 'training/depth/data/val3'
     x, d = ShardPool([val]).all()
     ck = torch.load(ckpt, map_location='cpu')
     for name, key, recal in (('raw', 'model', False), ('ema', 'ema', False), ('ema+recal', 'ema', True)):
