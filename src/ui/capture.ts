@@ -7,7 +7,7 @@
 // programs per renderer, so the same materials and keyframe textures simply get uploaded here too.
 import * as THREE from 'three';
 import screenVert from '../../shaders/screen.vert?raw';
-import depthFrag from './shaders/depth-view.frag?raw';
+import depthFrag from '../../shaders/depth-view.frag?raw';
 
 export interface EyeMaterials { left: THREE.ShaderMaterial; right: THREE.ShaderMaterial }
 

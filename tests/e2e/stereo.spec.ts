@@ -128,6 +128,7 @@ test('disparity stays inside the 1° budget over 200 frames of zooming, gazing a
 });
 
 test('the displayed zoom advances smoothly between keyframes: never backwards, never faster than allowed', async ({ page }) => {
+  test.setTimeout(300_000); // 150 XR frames on SwiftShader
   await open(page);
   await installCoder(page);
   const r = await page.evaluate(async () => {
