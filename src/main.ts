@@ -82,12 +82,9 @@ async function main(): Promise<void> {
     const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
     const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
     viewer.screen.setEyeMaterials(stereo.left, stereo.right);
-    const askedRecipe = params.get('recipe');
-    const recipe = askedRecipe && askedRecipe in RECIPES ? askedRecipe : DEFAULT_RECIPE;
-    if (askedRecipe && !(askedRecipe in RECIPES)) hud.message('warning', `Unknown recipe "${askedRecipe}"; dreaming "${recipe}" (recipes: ${Object.keys(RECIPES).join(', ')}).`, 'recipe');
     // ?size=N: keyframe size in px (32–512; the bench measures 128²), else the client's default.
     const size = Number.parseInt(params.get('size') ?? '', 10);
-    const client = dreamOff ? null : new DreamClient({ recipe, ...(size >= 32 && size <= 512 ? { size: [size, size] as [number, number] } : {}) });
+    const client = dreamOff ? null : new DreamClient({ recipe: share.params.recipe, seed: share.params.rng, ...(size >= 32 && size <= 512 ? { size: [size, size] as [number, number] } : {}) });
     let backend = '…';
     let keyframes = 0;
     let lastKeyframeAt = 0;
