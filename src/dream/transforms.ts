@@ -3,7 +3,8 @@
 // notebook's roll / un-roll). Transforms compose with `compose`.
 import * as tf from '@tensorflow/tfjs';
 
-export type Rng = () => number; // uniform in [0,1)
+import type { Rng } from './rng';
+export { seededRng, type Rng } from './rng';
 export interface Warp {
   forward(x: tf.Tensor4D): tf.Tensor4D;
   inverse(g: tf.Tensor4D): tf.Tensor4D;
@@ -68,14 +69,3 @@ export const compose = (...ts: Transform[]): Transform => (rng) => {
   };
 };
 
-/** Small seeded PRNG (mulberry32), so sheets and tests are reproducible. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,16 +1,7 @@
 // Seeded PRNG (mulberry32) and a seed mixer, so every image is a pure function of (dataset seed, index).
-export type Rng = () => number; // uniform in [0,1)
-
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The project's one PRNG (src/dream/rng.ts), under the name this generator has always used.
+import type { Rng } from '../../../src/dream/rng.ts';
+export { seededRng as mulberry32, type Rng } from '../../../src/dream/rng.ts';
 
 /** Mix two integers into one 32-bit seed (splitmix-style avalanche). */
 export function mixSeed(a: number, b: number): number {
