@@ -31,42 +31,81 @@ async function installCoder(page: Page): Promise<void> {
   });
 }
 
-test('a synthetic depth step gives the expected per-eye disparity, near covering far, holes filled with background', async ({ page }) => {
+/**
+ * A finer code for sub-pixel measurements: a 1024-texel-wide keyframe, R = x / 4 (coarse), and G, B two
+ * triangle waves of period 8 texels a quarter period apart (fine phase). Bilinear filtering of a
+ * piecewise-linear wave with knots at texel centres is exact, so the decoded position is continuous.
+ */
+const FINE_W = 1024;
+const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15; // 15..255
+
+function decodeFine(r: number, g: number, b: number): number | null {
+  if (g + b < 120) return null; // the dark room, not the screen (on screen g + b ≥ 150)
+  const coarse = r * 4 + 2; // ±2 texels
+  const dg = 4 - (g - 15) / 60; // |p − 4|: two candidate phases; B (a quarter period on) picks one
+  let best = 0, bestErr = Infinity;
+  for (const p of [4 - dg, 4 + dg]) {
+    const err = Math.abs(tri(p + 2) - b);
+    if (err < bestErr) { bestErr = err; best = p; }
+  }
+  // texel-centre coordinate: X = 8k + p + 0.5 nearest to the coarse estimate
+  const k = Math.round((coarse - best - 0.5) / 8);
+  return 8 * k + best + 0.5;
+}
+
+test('a synthetic depth step gives the expected per-eye disparity within 1 px, near covering far, holes filled with background', async ({ page }) => {
   await open(page);
-  await installCoder(page);
   const K = 0.06; // disparity per unit depth, screen uv
-  await page.evaluate((k) => {
+  await page.evaluate(({ k, W }) => {
     const h = window.__dreamGoggles! as unknown as { stereo: any };
-    const kf = (window as any).codedKeyframe((x: number) => (x < 0.5 ? 0 : 1)); // near left half, far right half
-    h.stereo.push(kf, performance.now() / 1000);
+    const H = 16;
+    const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15;
+    const data = new Uint8Array(W * H * 4);
+    const depth = new Float32Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const o = (y * W + x) * 4;
+      data[o] = x >> 2; data[o + 1] = tri(x); data[o + 2] = tri(x + 2); data[o + 3] = 255;
+      depth[y * W + x] = x < W / 2 ? 0 : 1; // near left half, far right half
+    }
+    h.stereo.push({ image: { data, width: W, height: H }, depth: { data: depth, width: W, height: H }, stepZoom: 1, focus: [0.5, 0.5], reset: true }, performance.now() / 1000);
     h.stereo.playback.setPaused(true);
     h.stereo.playback.logSpeed = 0;
     h.stereo.override = { z0: 0.5, scale: k };
-  }, K);
-  const n = 160;
+  }, { k: K, W: FINE_W });
+  const n = 200;
+  const fx = (i: number) => 0.12 + (0.26 * i) / n;
   const pts: [number, number][] = [];
-  for (let i = 0; i < n; i++) pts.push([0.12 + (0.26 * i) / n, 0.5]);
-  for (let i = 0; i < n; i++) pts.push([0.62 + (0.26 * i) / n, 0.5]);
+  for (let i = 0; i < n; i++) pts.push([fx(i), 0.5]);
+  for (let i = 0; i < n; i++) pts.push([fx(i) + 0.5, 0.5]);
   // the override is in the uniforms, and two more frames have been drawn with it
   await page.waitForFunction((k) => (window.__dreamGoggles as any).stereo.left.uniforms.scale.value === k, K);
   await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
   const px = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
-  const colL = px.slice(0, n).map((p) => p[0] + 0.5);
-  const colR = px.slice(n).map((p) => p[0] + 0.5);
-  const expected = K * 0.5 * 256; // |colL − colR| in keyframe texels: disparity K·(z0 − d), z0 − d = ±0.5
-  let near = 0, far = 0, holes = 0;
+  const fbWidth = (await page.evaluate(() => window.__dreamGoggles!.state())).width;
+  const L = px.slice(0, n).map((p) => decodeFine(p[0], p[1], p[2]));
+  const R = px.slice(n).map((p) => decodeFine(p[0], p[1], p[2]));
+  // Keyframe texels per framebuffer pixel, from the left eye's smooth near region.
+  const nearIdx = L.map((v, i) => (v !== null && v < FINE_W / 2 - 60 ? i : -1)).filter((i) => i >= 0);
+  const i0 = nearIdx[0], i1 = nearIdx[nearIdx.length - 1];
+  const texelsPerPx = (L[i1]! - L[i0]!) / ((fx(i1) - fx(i0)) * fbWidth);
+  expect(texelsPerPx).toBeGreaterThan(0.5);
+  const expected = K * 0.5 * FINE_W; // |L − R| in keyframe texels: disparity K·(z0 − d) with z0 − d = ±0.5
+  let near = 0, far = 0, holes = 0, worstPx = 0;
   for (let i = 0; i < n; i++) {
-    if (px[i][2] !== 128) continue; // off the screen
-    const avg = (colL[i] + colR[i]) / 2;
-    if (avg < 118) { near++; expect(Math.abs(colL[i] - colR[i] + expected)).toBeLessThanOrEqual(1); }
-    else if (avg > 138) { far++; expect(Math.abs(colL[i] - colR[i] - expected)).toBeLessThanOrEqual(1); }
+    const l = L[i], r = R[i];
+    if (l === null || r === null) continue; // off the screen
+    const avg = (l + r) / 2;
+    if (avg < FINE_W / 2 - 40) { near++; worstPx = Math.max(worstPx, Math.abs(l - r + expected) / texelsPerPx); }
+    else if (avg > FINE_W / 2 + 40) { far++; worstPx = Math.max(worstPx, Math.abs(l - r - expected) / texelsPerPx); }
     // Left eye: the near half moves right over the far half (occlusion). Right eye: the near half
     // moves left and uncovers a gap, which must show far (background) content, not near.
-    if (colL[i] > 121 && colL[i] < 127) { holes++; expect(colR[i]).toBeGreaterThanOrEqual(128); }
+    if (l > FINE_W / 2 - 14 && l < FINE_W / 2 - 2) { holes++; expect(r).toBeGreaterThanOrEqual(FINE_W / 2); }
   }
+  console.log('depth step', JSON.stringify({ near, far, holes, worstPx, texelsPerPx, expectedPx: expected / texelsPerPx }));
   expect(near).toBeGreaterThan(20);
   expect(far).toBeGreaterThan(20);
   expect(holes).toBeGreaterThan(0);
+  expect(worstPx).toBeLessThanOrEqual(1); // the per-eye disparity is what the depth asks for, within 1 px
   await page.screenshot({ path: test.info().outputPath('depth-step-eyes.png') });
 });
 
