@@ -120,7 +120,7 @@ function boxNormal(x: number, y: number, z: number, h: Vec3, out: Vec3): void {
 
 /** Solid box with half sizes h. */
 export class Box extends Local {
-  readonly kind = 'box';
+  readonly kind: string = 'box';
   constructor(c: Vec3, readonly h: Vec3, R: Mat3 = IDENTITY, material = 0) { super(c, R, material); }
   protected hitLocal(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMin: number): number {
     const [tn, tf] = slab(ox, oy, oz, dx, dy, dz, this.h);
@@ -131,17 +131,9 @@ export class Box extends Local {
   protected normalLocal(x: number, y: number, z: number, out: Vec3): void { boxNormal(x, y, z, this.h, out); }
 }
 
-/** The inside of a box: rooms and corridors. The camera sits inside; rays hit the far side. */
-export class Room extends Local {
-  readonly kind = 'room';
-  constructor(c: Vec3, readonly h: Vec3, R: Mat3 = IDENTITY, material = 0) { super(c, R, material); }
-  protected hitLocal(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMin: number): number {
-    const [tn, tf] = slab(ox, oy, oz, dx, dy, dz, this.h);
-    if (tn > tf) return Infinity;
-    if (tn > tMin) return tn;
-    return tf > tMin ? tf : Infinity;
-  }
-  protected normalLocal(x: number, y: number, z: number, out: Vec3): void { boxNormal(x, y, z, this.h, out); }
+/** The inside of a box: rooms and corridors. The camera sits inside; rays hit the far side (same slab test). */
+export class Room extends Box {
+  override readonly kind: string = 'room';
 }
 
 /** Infinite cylinder of radius r along the local z axis (tunnels) or local y axis (pillars). */
