@@ -86,6 +86,10 @@ export class ProductControls {
       copyLink: () => void this.copyLink(),
     });
     this.bindDrop();
+    // In an (emulated) immersive session the page's DOM lies over the eyes: fold the panel away while
+    // presenting; in a real headset it is not seen anyway.
+    o.viewer.renderer.xr.addEventListener('sessionstart', () => { this.panel.gui.domElement.style.display = 'none'; });
+    o.viewer.renderer.xr.addEventListener('sessionend', () => { this.panel.gui.domElement.style.display = ''; });
 
     o.client?.on('ready', () => {
       this.ready = true;
