@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       const g = gaze.update(dt);
       if (!focus.manual) { focus.u = g.focus[0]; focus.v = g.focus[1]; }
       marker.mesh.visible = g.locked; // an amber ring says "focus locked here"
-      marker.set(g.focus, g.locked);
+      if (g.locked) marker.set(g.focus, true); // placed only while it is seen
       stereo.update(dt, focus.u, focus.v);
       live?.frame(dt, focus.u, focus.v);
       controls.frame(dt);
