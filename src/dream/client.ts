@@ -1,4 +1,7 @@
 // Page-side handle on the dream worker: typed commands out, typed events in, and dispose().
+// It also keeps the dream alive through faults: when the worker dies (an uncaught error, a lost WebGL
+// context, a failed load of its script) it starts a new one with backoff, re-sends init, the current
+// recipe and focus, and seeds it with the last keyframe so the dream goes on from where it was.
 import { parseBackendOverride } from '../tf/backend-names';
 import type { DreamCommand, DreamEvent, InitOptions, KeyframeMessage, RgbaPixels } from './protocol';
 import type { Recipe } from './recipes';
@@ -6,17 +9,46 @@ import { DEFAULT_RECIPE } from './recipes';
 
 export const DEFAULT_CLIENT_OPTIONS = { size: [160, 160] as [number, number], recipe: DEFAULT_RECIPE, focus: [0.5, 0.5] as [number, number], seed: 1 };
 
+export interface RestartPolicy {
+  /** Delay before the first restart; doubles with each further try. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Restarts in a row (without a keyframe in between) before giving up. */
+  maxRetries: number;
+}
+export const DEFAULT_RESTART_POLICY: Readonly<RestartPolicy> = Object.freeze({ baseDelayMs: 250, maxDelayMs: 8000, maxRetries: 5 });
+
+/** Milliseconds before restart number `attempt` (1, 2, …). */
+export function restartDelayMs(attempt: number, p: RestartPolicy = DEFAULT_RESTART_POLICY): number {
+  return Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
 type Handler<T extends DreamEvent['type']> = (e: Extract<DreamEvent, { type: T }>) => void;
+export type MemoryReport = Omit<Extract<DreamEvent, { type: 'memory' }>, 'type'>;
 
 export class DreamClient {
-  private readonly worker: Worker;
+  private worker!: Worker;
   private readonly handlers = new Map<string, Set<(e: DreamEvent) => void>>();
+  private readonly init: InitOptions;
+  private readonly policy: RestartPolicy;
   private disposed = false;
+  // What the dream should be, replayed into a restarted worker.
+  private recipe: string | Recipe;
+  private focus: [number, number];
+  private lastFrame: ImageBitmap | null = null; // a copy of the newest keyframe
+  private seed: ImageBitmap | RgbaPixels | null = null; // the seed given since the last keyframe, if any
+  // Running = wanted (start/stop) and no pause reason (hidden tab, lost graphics, …).
+  private wanted = false;
+  private readonly pauses = new Set<string>();
+  private sentRunning = false;
+  private attempts = 0;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private frameCopies = 0; // guards against an old keyframe's copy landing after a newer one
 
   /** Missing URLs default to the build layout next to the page (`models/human/`, `tfjs/`); backend to `?backend=`. */
-  constructor(options: Partial<InitOptions> = {}) {
+  constructor(options: Partial<InitOptions> = {}, policy: Partial<RestartPolicy> = {}) {
     const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
-    const init: InitOptions = {
+    this.init = {
       ...DEFAULT_CLIENT_OPTIONS,
       modelBaseUrl: new URL('models/human/', base).href,
       wasmPath: new URL('tfjs/', base).href,
@@ -24,10 +56,10 @@ export class DreamClient {
       backend: parseBackendOverride(new URLSearchParams(self.location.search).get('backend')),
       ...options,
     };
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (ev: MessageEvent<DreamEvent>) => this.emit(ev.data);
-    this.worker.onerror = (ev) => this.emit({ type: 'error', message: `dream worker failed: ${ev.message || 'script error'}` });
-    this.send({ type: 'init', options: init });
+    this.policy = { ...DEFAULT_RESTART_POLICY, ...policy };
+    this.recipe = this.init.recipe;
+    this.focus = [this.init.focus[0], this.init.focus[1]];
+    this.spawn();
   }
 
   /** Subscribe to one event type; returns an unsubscribe function. */
@@ -38,26 +70,125 @@ export class DreamClient {
     return () => set.delete(handler as (e: DreamEvent) => void);
   }
 
-  start(): void { this.send({ type: 'start' }); }
-  stop(): void { this.send({ type: 'stop' }); }
-  setRecipe(recipe: string | Recipe): void { this.send({ type: 'setRecipe', recipe }); }
+  start(): void { this.guard(); this.wanted = true; this.sync(); }
+  stop(): void { this.guard(); this.wanted = false; this.sync(); }
+  /** Holds the dream for a reason (e.g. 'hidden', 'context'); it runs again once every reason is resumed. */
+  pause(reason: string): void { this.guard(); this.pauses.add(reason); this.sync(); }
+  resume(reason: string): void { this.guard(); this.pauses.delete(reason); this.sync(); }
+  /** Is the worker asked to dream now? */
+  get running(): boolean { return this.sentRunning; }
+  get pausedBy(): string[] { return [...this.pauses]; }
+  /** Restarts since the last keyframe (0 while healthy). */
+  get restartAttempts(): number { return this.attempts; }
+
+  setRecipe(recipe: string | Recipe): void { this.recipe = recipe; this.send({ type: 'setRecipe', recipe }); }
   /** (u,v) in [0,1]², u left→right, v top→bottom. */
-  setFocus(u: number, v: number): void { this.send({ type: 'setFocus', focus: [u, v] }); }
+  setFocus(u: number, v: number): void { this.focus = [u, v]; this.send({ type: 'setFocus', focus: [u, v] }); }
   /** The bitmap is transferred (unusable here afterwards); pixels are copied. */
   setSeedImage(image: ImageBitmap | RgbaPixels): void {
+    this.guard();
+    // Keep it for a restart until a keyframe (made from it) supersedes it.
+    if (!('close' in image)) this.keepSeed({ data: new Uint8ClampedArray(image.data), width: image.width, height: image.height });
+    else void createImageBitmap(image).then((b) => this.keepSeed(b), () => undefined);
     this.send({ type: 'setSeedImage', image }, 'close' in image ? [image] : []);
   }
+
+  /** The worker's tf.memory() (tensors and bytes on its backend). */
+  memory(): Promise<MemoryReport> {
+    return new Promise((resolve) => {
+      const off = this.on('memory', ({ type: _t, ...m }) => { off(); resolve(m); });
+      this.send({ type: 'memory' });
+    });
+  }
+
+  /** Fault injection (e2e tests): see the 'fault' command in protocol.ts. */
+  injectFault(fault: 'crash' | 'loseContext'): void { this.send({ type: 'fault', fault }); }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     this.worker.postMessage({ type: 'dispose' } satisfies DreamCommand);
     this.worker.terminate();
     this.handlers.clear();
+    this.lastFrame?.close();
+    this.lastFrame = null;
+    this.keepSeed(null);
+  }
+
+  private spawn(): void {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.worker = w;
+    this.sentRunning = false;
+    w.onmessage = (ev: MessageEvent<DreamEvent>) => { if (w === this.worker) this.onEvent(ev.data); };
+    // An error that escaped the worker's handlers (or its script failed to load): its state is unknown.
+    w.onerror = (ev) => { ev.preventDefault(); if (w === this.worker) this.crashed(`dream worker failed: ${ev.message || 'script error'}`); };
+    w.onmessageerror = () => { if (w === this.worker) this.crashed('dream worker sent a message that could not be read'); };
+    w.postMessage({ type: 'init', options: { ...this.init, recipe: this.recipe, focus: this.focus } } satisfies DreamCommand);
+  }
+
+  private crashed(reason: string): void {
+    if (this.disposed || this.restartTimer) return;
+    this.worker.terminate();
+    this.sentRunning = false;
+    this.attempts++;
+    if (this.attempts > this.policy.maxRetries) {
+      this.emit({ type: 'error', message: `${reason}; gave up after ${this.policy.maxRetries} restarts (reload the page to try again)` });
+      return;
+    }
+    const delayMs = restartDelayMs(this.attempts, this.policy);
+    this.emit({ type: 'restarting', attempt: this.attempts, delayMs, reason });
+    this.restartTimer = setTimeout(() => void this.respawn(), delayMs);
+  }
+
+  private async respawn(): Promise<void> {
+    // The dream goes on from the newest picture we have (the seed given since the last keyframe, else the
+    // last keyframe); a copy is sent, so a second crash can use it again. The recipe and focus go with init.
+    const from = this.seed ?? this.lastFrame;
+    const image: ImageBitmap | RgbaPixels | null = !from ? null
+      : 'close' in from ? await createImageBitmap(from).catch(() => null)
+      : { data: new Uint8ClampedArray(from.data), width: from.width, height: from.height };
+    this.restartTimer = null;
+    if (this.disposed) { if (image && 'close' in image) image.close(); return; }
+    this.spawn();
+    if (image) this.worker.postMessage({ type: 'setSeedImage', image } satisfies DreamCommand, 'close' in image ? [image] : []);
+    this.sync(); // 'start' after the seed: the first keyframe is already the old dream's
+  }
+
+  private keepSeed(s: ImageBitmap | RgbaPixels | null): void {
+    if (this.seed && 'close' in this.seed) this.seed.close();
+    this.seed = s;
+  }
+
+  private onEvent(e: DreamEvent): void {
+    if (e.type === 'fatal') { this.crashed(e.message); return; }
+    if (e.type === 'keyframe') {
+      this.attempts = 0;
+      this.keepSeed(null);
+      // A copy for a restart; taken now, before a handler can close the original.
+      const n = ++this.frameCopies;
+      createImageBitmap(e.bitmap).then((b) => {
+        if (n !== this.frameCopies || this.disposed) { b.close(); return; }
+        this.lastFrame?.close();
+        this.lastFrame = b;
+      }, () => undefined);
+    }
+    this.emit(e);
+  }
+
+  private sync(): void {
+    const run = this.wanted && this.pauses.size === 0 && !this.restartTimer;
+    if (run === this.sentRunning || this.disposed) return;
+    this.sentRunning = run;
+    this.worker.postMessage({ type: run ? 'start' : 'stop' } satisfies DreamCommand);
+  }
+
+  private guard(): void {
+    if (this.disposed) throw new Error('DreamClient: used after dispose()');
   }
 
   private send(cmd: DreamCommand, transfer: Transferable[] = []): void {
-    if (this.disposed) throw new Error('DreamClient: used after dispose()');
+    this.guard();
     this.worker.postMessage(cmd, transfer);
   }
 

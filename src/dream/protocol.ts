@@ -31,6 +31,11 @@ export type DreamCommand =
   | { type: 'setRecipe'; recipe: string | Recipe }
   | { type: 'setFocus'; focus: Focus }
   | { type: 'setSeedImage'; image: ImageBitmap | RgbaPixels }
+  /** Asks for a 'memory' event (the soak script, leak checks). */
+  | { type: 'memory' }
+  /** Fault injection for the e2e tests: 'crash' throws an uncaught error in the worker; 'loseContext' loses
+   * the tfjs WebGL backend's context (WEBGL_lose_context). */
+  | { type: 'fault'; fault: 'crash' | 'loseContext' }
   | { type: 'dispose' };
 
 /**
@@ -59,4 +64,9 @@ export type DreamEvent =
   | { type: 'state'; running: boolean }
   /** Something degraded but the dream goes on (e.g. no depth model: flat stereo). */
   | { type: 'notice'; message: string }
-  | { type: 'error'; message: string; command?: DreamCommand['type'] };
+  | { type: 'error'; message: string; command?: DreamCommand['type'] }
+  /** The worker cannot go on (e.g. its WebGL context was lost); DreamClient restarts it. */
+  | { type: 'fatal'; message: string }
+  /** From DreamClient itself, not the worker: the worker died and a new one starts in `delayMs`. */
+  | { type: 'restarting'; attempt: number; delayMs: number; reason: string }
+  | { type: 'memory'; numTensors: number; numBytes: number; backend: string };

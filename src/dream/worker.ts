@@ -115,6 +115,11 @@ async function handle(cmd: DreamCommand): Promise<void> {
       dreamer = new Dreamer(m, recipe, seed, options.seed);
       seed.dispose();
       post({ type: 'ready', backend, timingsMs, recipes: Object.keys(RECIPES) });
+      // A lost WebGL context takes every tensor with it: say so, and DreamClient starts a fresh worker.
+      (webglContext()?.canvas as EventTarget | undefined)?.addEventListener('webglcontextlost', () => {
+        running = false;
+        post({ type: 'fatal', message: 'the dream worker lost its WebGL context' });
+      }, { once: true });
       if (options.depthModelUrl) void loadDepth(options.depthModelUrl);
       return;
     }
@@ -140,6 +145,18 @@ async function handle(cmd: DreamCommand): Promise<void> {
       seed.dispose();
       return;
     }
+    case 'memory': {
+      const m = tf.memory();
+      post({ type: 'memory', numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() });
+      return;
+    }
+    case 'fault': {
+      if (cmd.fault === 'crash') { setTimeout(() => { throw new Error('injected fault: the dream worker crashed'); }); return; }
+      const lose = webglContext()?.getExtension('WEBGL_lose_context');
+      if (!lose) throw new Error(`fault 'loseContext': the '${tf.getBackend()}' backend has no WebGL context to lose`);
+      lose.loseContext();
+      return;
+    }
     case 'dispose': {
       running = false;
       dreamer?.dispose();
@@ -152,6 +169,12 @@ async function handle(cmd: DreamCommand): Promise<void> {
       self.close();
     }
   }
+}
+
+/** The tfjs WebGL backend's context, when that backend is the one in use. */
+function webglContext(): WebGL2RenderingContext | null {
+  if (tf.getBackend() !== 'webgl') return null;
+  return (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl ?? null;
 }
 
 function requireDreamer(): Dreamer {
