@@ -62,6 +62,10 @@ export type DreamEvent =
   | { type: 'ready'; backend: BackendName; timingsMs: Partial<Record<BackendName, number>>; recipes: string[] }
   | KeyframeMessage
   | { type: 'state'; running: boolean }
+  /** Bytes of a model's real files loaded so far (model.json + shards); total from its weightsManifest. */
+  | { type: 'progress'; what: string; loaded: number; total: number }
+  /** The recipe the dream now runs (after init and after each setRecipe), as the worker validated it. */
+  | { type: 'recipe'; recipe: Recipe }
   /** Something degraded but the dream goes on (e.g. no depth model: flat stereo). */
   | { type: 'notice'; message: string }
   | { type: 'error'; message: string; command?: DreamCommand['type'] }

@@ -9,6 +9,7 @@ import { loadDreamModel, validateManifest, type DreamModel, type Manifest } from
 import type { DreamCommand, DreamEvent, InitOptions, RgbaPixels } from './protocol';
 import { RECIPES, validateRecipe, type Recipe } from './recipes';
 import { noiseSeed } from './seed';
+import { trackedFetch } from './progress';
 import { ascentStep } from './step';
 import type { Focus } from './zoom';
 import { createDepthEstimator, createDepthStabilizer, type DepthEstimator, type DepthStabilizer } from '../depth';
@@ -31,7 +32,7 @@ let lastZoom = 1;
 
 async function loadDepth(url: string): Promise<void> {
   try {
-    const estimator = await createDepthEstimator({ modelUrl: url });
+    const estimator = await createDepthEstimator({ modelUrl: url, fetchFn: trackedFetch('depth network', (p) => post({ type: 'progress', ...p })) });
     depth = { estimator, stabilizer: createDepthStabilizer() };
   } catch (e) {
     post({ type: 'notice', message: `depth model not loaded (${(e as Error).message}); the dream is shown without stereo depth` });
@@ -65,7 +66,7 @@ function model(id: string): Promise<DreamModel> {
   if (!entry || !options) return Promise.reject(new Error(`model '${id}' is not in models/manifest.json`));
   let p = models.get(id);
   if (!p) {
-    p = loadDreamModel(entry, options.modelBaseUrl, (url) => fetch(url));
+    p = loadDreamModel(entry, options.modelBaseUrl, trackedFetch(`dream network (${id})`, (pr) => post({ type: 'progress', ...pr })));
     p.catch(() => models.delete(id)); // let a later command retry
     models.set(id, p);
   }
@@ -115,6 +116,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
       dreamer = new Dreamer(m, recipe, seed, options.seed);
       seed.dispose();
       post({ type: 'ready', backend, timingsMs, recipes: Object.keys(RECIPES) });
+      post({ type: 'recipe', recipe });
       // A lost WebGL context takes every tensor with it: say so, and DreamClient starts a fresh worker.
       (webglContext()?.canvas as EventTarget | undefined)?.addEventListener('webglcontextlost', () => {
         running = false;
@@ -136,6 +138,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
       const m = await model(r.model);
       requireDreamer().setRecipe(r, m);
       recipe = r;
+      post({ type: 'recipe', recipe: r });
       return;
     }
     case 'setSeedImage': {
