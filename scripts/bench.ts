@@ -9,9 +9,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { recipeObjective } from '../src/dream/dreamer';
 import { RECIPES, DEFAULT_RECIPE } from '../src/dream/recipes';
 import { ROOT, nodeBackend, nodeModel } from './dream-node';
-import { depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepFlops, stepKernels, stepMs } from './bench-engine';
+import { type KeyframeLoop, depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepFlops, stepKernels, stepMs } from './bench-engine';
 import { pageBench } from './bench-page';
-import { registerConvBackpropAsConv } from '../bench/conv-backprop-as-conv';
+import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
 
 const argv = process.argv.slice(2);
 const flag = (k: string) => argv.includes(`--${k}`);
@@ -32,7 +32,7 @@ const opt = {
   page: !flag('no-page'),
   engine: !flag('no-engine'),
   build: !flag('no-build'),
-  fastConvgrad: flag('fast-convgrad'), // experiment: Conv2DBackpropInput as a forward conv (bench/conv-backprop-as-conv.ts)
+  before: !flag('no-before'), // also time the engine with the stock wasm Conv2DBackpropInput (src/tf/conv-backprop-as-conv.ts off)
 };
 
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? '?').trim();
@@ -74,9 +74,14 @@ if (opt.page) {
 }
 
 if (opt.engine) {
-  await nodeBackend('wasm');
-  if (opt.fastConvgrad) registerConvBackpropAsConv('wasm');
-  const be = `node/${tf.getBackend()}${opt.fastConvgrad ? '+convgrad-as-conv' : ''}`;
+  await nodeBackend('wasm'); // with Conv2DBackpropInput as a forward conv, as the worker runs it
+  const be = `node/${tf.getBackend()}`;
+  /** Run `fn` with the stock (on = false) or the composed (on = true) Conv2DBackpropInput, then back to composed. */
+  const convgrad = async <T>(on: boolean, fn: () => Promise<T>): Promise<T> => {
+    setConvBackpropAsConv('wasm', on);
+    try { return await fn(); } finally { setConvBackpropAsConv('wasm', true); }
+  };
+  const stockJob = (j: KeyframeLoop): KeyframeLoop => ({ keyframe: () => convgrad(false, () => j.keyframe()), dispose: () => j.dispose() });
   console.log(`engine (Node ${be}, single-threaded SIMD as in the worker):`);
   const mm = await matmulGflops(opt.matmul, 5);
   console.log(`  matmul ${mm.n}³: ${mm.ms.toFixed(1)} ms → ${mm.gflops.toFixed(2)} GFLOP/s (the reference for B2)`);
@@ -91,17 +96,24 @@ if (opt.engine) {
       const ref = await matmulGflops(opt.matmul, 3); // again, right beside the step: the load drifts
       const ms = await stepMs(model, recipe, size, opt.stepRuns);
       const gflops = flops.step / (ms / 1000) / 1e9;
+      // before: the same step with wasm's own Conv2DBackpropInput, right after
+      const msBefore = opt.before ? await convgrad(false, () => stepMs(model, recipe, size, opt.stepRuns)) : NaN;
+      const before = flops.step / (msBefore / 1000) / 1e9 / ref.gflops;
       row('B2', `step GFLOP/s ÷ matmul: ${name} ${size}²`, be, gflops / ref.gflops, 'ratio', '>=', 0.5,
-        { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, byOp: flops.byOp, unknownShapes: flops.unknown });
+        { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, stockConvgrad: { stepMs: msBefore, ratio: before, speedup: msBefore / ms }, byOp: flops.byOp, unknownShapes: flops.unknown });
+      if (opt.before) console.log(`       before (stock Conv2DBackpropInput): ${fmt(before)} · step ${msBefore.toFixed(0)} → ${ms.toFixed(0)} ms (×${(msBefore / ms).toFixed(2)})`);
     }
   }
   const loopRecipe = RECIPES[opt.recipes.includes(DEFAULT_RECIPE) ? DEFAULT_RECIPE : opt.recipes[0]];
   const lm = await nodeModel(loopRecipe.model);
   // Real loop, naive loop and depth, one call of each in turn (B2's second ratio and B3 share the keyframe time).
-  const jobs = [realLoop(lm, loopRecipe, opt.loopSize), naiveLoop(lm, loopRecipe, opt.loopSize), await depthJob(opt.loopSize)];
-  const [realMs, naiveMs, dms] = await interleaved(jobs, opt.keyframes);
+  // The naive loop runs on stock TF.js (wasm's own Conv2DBackpropInput): what one would write without this engine.
+  const jobs = [realLoop(lm, loopRecipe, opt.loopSize), stockJob(naiveLoop(lm, loopRecipe, opt.loopSize)), await depthJob(opt.loopSize)];
+  if (opt.before) jobs.push(stockJob(realLoop(lm, loopRecipe, opt.loopSize)));
+  const [realMs, naiveMs, dms, realStockMs] = await interleaved(jobs, opt.keyframes);
   jobs.forEach((j) => j.dispose());
-  row('B2', `keyframes/s real ÷ naive: ${loopRecipe.name} ${opt.loopSize}²`, be, naiveMs / realMs, 'ratio', '>=', 3, { keyframesPerSReal: 1000 / realMs, keyframesPerSNaive: 1000 / naiveMs, keyframeMsReal: realMs, keyframeMsNaive: naiveMs });
+  row('B2', `keyframes/s real ÷ naive: ${loopRecipe.name} ${opt.loopSize}²`, be, naiveMs / realMs, 'ratio', '>=', 3, { keyframesPerSReal: 1000 / realMs, keyframesPerSNaive: 1000 / naiveMs, keyframeMsReal: realMs, keyframeMsNaive: naiveMs, keyframeMsRealStockConvgrad: realStockMs, before: naiveMs / realStockMs });
+  if (opt.before) console.log(`       before (real loop with stock Conv2DBackpropInput): ${fmt(naiveMs / realStockMs)} · keyframe ${realStockMs.toFixed(0)} → ${realMs.toFixed(0)} ms`);
   row('B3', `depth ms ÷ keyframe ms (${opt.loopSize}²)`, be, dms / realMs, 'ratio', '<=', 0.2, { depthMs: dms, keyframeMs: realMs });
   const kernels = await stepKernels(lm, loopRecipe, opt.loopSize);
   profiles.stepKernels = { recipe: loopRecipe.name, size: opt.loopSize, kernels };
@@ -112,6 +124,6 @@ const totalS = (performance.now() - t0) / 1000;
 const missed = rows.filter((r) => !r.pass);
 console.log(`${rows.length - missed.length}/${rows.length} pass · ${totalS.toFixed(0)} s`);
 mkdirSync(`${ROOT}/bench/results`, { recursive: true });
-const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}${opt.fastConvgrad ? '-convgrad-as-conv' : ''}.json`;
+const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}.json`;
 writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, node: process.version, options: opt, totalS, rows, profiles }, null, 1)}\n`);
 console.log(`wrote ${file.slice(ROOT.length + 1)}`);

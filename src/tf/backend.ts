@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu'; // registers only where navigator.gpu exists
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop';
+import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-backprop-as-conv';
 
 import type { BackendName } from './backend-names';
 export { BACKEND_NAMES, parseBackendOverride, type BackendName } from './backend-names';
@@ -15,6 +16,8 @@ export const DEFAULT_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'w
 export interface BackendConfig {
   /** Folder (URL or, in Node, a path ending in '/') holding the tfjs-backend-wasm .wasm files. */
   wasmPath?: string;
+  /** Input gradients of Conv2D as a forward Conv2D where that is faster (wasm); default true. The bench turns it off to compare. */
+  convBackpropAsConv?: boolean;
 }
 
 let wasmPathSet = false;
@@ -35,6 +38,10 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   // wasm 4.22 lacks it; any backend that also lacks it gets the composite kernel. If even its building
   // blocks are missing, the backend cannot dream: the warm-up step fails and chooseBackend skips it.
   try { registerDepthwiseBackpropInput(name); } catch { /* see above */ }
+  // wasm's own Conv2DBackpropInput is 10–20× slower than its Conv2D: input gradients go through Conv2D.
+  if (CONV_BACKPROP_AS_CONV_BACKENDS.includes(name)) {
+    try { setConvBackpropAsConv(name, config.convBackpropAsConv !== false); } catch { /* keep the backend's own */ }
+  }
   return true;
 }
 

@@ -1,0 +1,55 @@
+// Conv2DBackpropInput (the input gradient of every Conv2D, most of a dream step) as a forward Conv2D, which
+// tfjs-backend-wasm 4.22 runs 10–20× faster than its own Conv2DBackpropInput (`npm run bench:convgrad`).
+// Same math as depthwise-backprop.ts: dx = VALID stride-1 conv of pad(zero-inserted dy) with the filter
+// flipped in space and its in/out channels swapped. NHWC only; other layouts go to the backend's own kernel.
+import * as tf from '@tensorflow/tfjs';
+import { dilateAndPad, kernelScope, kernelsOf, type Info, type KernelFn } from './kernel-compose';
+
+/** Backends whose Conv2DBackpropInput is slower than their Conv2D (used by `useBackend`). */
+export const CONV_BACKPROP_AS_CONV_BACKENDS: readonly string[] = ['wasm'];
+
+const originals = new Map<string, tf.KernelConfig | undefined>();
+
+/** Whether the composed kernel is the one registered for `backendName` now. */
+export const convBackpropAsConvActive = (backendName: string): boolean => originals.has(backendName);
+
+/**
+ * Register (on = true) the composed Conv2DBackpropInput over `backendName`'s own, or put the original back
+ * (on = false). Idempotent; returns whether anything changed.
+ */
+export function setConvBackpropAsConv(backendName: string, on: boolean): boolean {
+  if (on === originals.has(backendName)) return false;
+  if (!on) {
+    const original = originals.get(backendName);
+    originals.delete(backendName);
+    tf.unregisterKernel('Conv2DBackpropInput', backendName);
+    if (original) tf.registerKernel(original);
+    return true;
+  }
+  const original = tf.getKernel('Conv2DBackpropInput', backendName);
+  const [reshape, pad, slice, reverse, transpose, conv] = kernelsOf(backendName, ['Reshape', 'PadV2', 'Slice', 'Reverse', 'Transpose', 'Conv2D'], 'Conv2DBackpropInput as a conv');
+  const fallback = original?.kernelFunc as unknown as KernelFn | undefined;
+  if (original) tf.unregisterKernel('Conv2DBackpropInput', backendName);
+  originals.set(backendName, original);
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropInput',
+    backendName,
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const { dy, filter } = inputs as { dy: Info; filter: Info };
+      const a = attrs as unknown as { strides: number | [number, number]; pad: 'same' | 'valid' | number; dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
+      if (a.dataFormat && a.dataFormat !== 'NHWC') {
+        if (!fallback) throw new Error(`${backendName}: Conv2DBackpropInput as a conv is NHWC only, got ${a.dataFormat}`);
+        return fallback(args as Parameters<KernelFn>[0]);
+      }
+      const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false);
+      const { batchSize: b, inHeight: H, inWidth: W, outChannels: CO, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+      const scope = kernelScope(backend as tf.KernelBackend);
+      const z = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CO, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left });
+      const flipped = kh > 1 || kw > 1 ? scope.run(reverse, { x: filter }, { dims: [0, 1] }) : filter;
+      const w = scope.run(transpose, { x: flipped }, { perm: [0, 1, 3, 2] });
+      return scope.finish(scope.run(conv, { x: z, filter: w }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' }));
+    },
+  });
+  return true;
+}

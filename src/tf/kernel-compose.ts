@@ -1,0 +1,69 @@
+// Glue for kernels composed from a backend's own kernels (depthwise-backprop.ts, conv-backprop-as-conv.ts):
+// look the building blocks up once, run them with temporaries tracked, free every temporary but the result.
+// Also the shared step of both input gradients: dy zero-inserted by the stride and padded (or cropped) so that
+// a VALID stride-1 forward conv with the flipped filter gives dx.
+import * as tf from '@tensorflow/tfjs';
+
+export type Info = tf.TensorInfo;
+export type KernelFn = (args: { inputs: Record<string, Info>; backend: tf.KernelBackend; attrs?: Record<string, unknown> }) => Info | Info[];
+
+/** The kernel functions `names` of `backendName`; throws, naming what is missing, if one is not registered. */
+export function kernelsOf(backendName: string, names: readonly string[], neededFor: string): KernelFn[] {
+  return names.map((name) => {
+    const k = tf.getKernel(name, backendName);
+    if (k == null) throw new Error(`${backendName} lacks kernel ${name}, needed for ${neededFor}`);
+    return k.kernelFunc as unknown as KernelFn;
+  });
+}
+
+/** A scope for one composed kernel call: `run` records each intermediate; `finish(result)` frees all others. */
+export function kernelScope(backend: tf.KernelBackend) {
+  const temps: Info[] = [];
+  return {
+    run(fn: KernelFn, inputs: Record<string, Info>, attrs?: Record<string, unknown>): Info {
+      const r = fn({ inputs, backend, attrs }) as Info;
+      temps.push(r);
+      return r;
+    },
+    finish(result: Info): Info {
+      for (const t of temps) if (t !== result) backend.disposeData(t.dataId);
+      return result;
+    },
+  };
+}
+
+export interface BackpropGeometry {
+  b: number; H: number; W: number; C: number; // dx shape (C = channels of dy)
+  oh: number; ow: number; sh: number; sw: number; // dy spatial size, strides
+  kh: number; kw: number; dh: number; dw: number; // filter size, dilations
+  padTop: number; padLeft: number; // the forward conv's leading pads
+}
+
+/**
+ * dy [b,oh,ow,C] → z such that dx = VALID stride-1 conv(z, flipped filter, dilation d). Per spatial axis:
+ * insert s−1 zeros after each sample, then pad (K−1)d − p before and whatever makes the output H after;
+ * negative pads become crops.
+ */
+export function dilateAndPad(scope: ReturnType<typeof kernelScope>, [reshape, pad, slice]: KernelFn[], dy: Info, g: BackpropGeometry): Info {
+  const { b, H, W, C, oh, ow, sh, sw, kh, kw, dh, dw } = g;
+  let z = dy;
+  if (sh > 1 || sw > 1) {
+    // [b,oh,1,ow,1,C] padded to [b,oh,sh,ow,sw,C] → [b,oh·sh,ow·sw,C]
+    z = scope.run(reshape, { x: dy }, { shape: [b, oh, 1, ow, 1, C] });
+    z = scope.run(pad, { x: z }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    z = scope.run(reshape, { x: z }, { shape: [b, oh * sh, ow * sw, C] });
+  }
+  const top = (kh - 1) * dh - g.padTop;
+  const left = (kw - 1) * dw - g.padLeft;
+  const bottom = H + (kh - 1) * dh - top - oh * sh;
+  const right = W + (kw - 1) * dw - left - ow * sw;
+  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
+    z = scope.run(pad, { x: z }, { paddings: [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]], constantValue: 0 });
+  }
+  if (Math.min(top, bottom, left, right) < 0) {
+    const [, zh, zw] = z.shape;
+    const t0 = Math.max(-top, 0), l0 = Math.max(-left, 0);
+    z = scope.run(slice, { x: z }, { begin: [0, t0, l0, 0], size: [b, zh - t0 - Math.max(-bottom, 0), zw - l0 - Math.max(-right, 0), C] });
+  }
+  return z;
+}

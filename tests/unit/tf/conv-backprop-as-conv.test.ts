@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convBackpropAsConvActive, setConvBackpropAsConv } from '../../../src/tf/conv-backprop-as-conv';
+import { seededRng } from '../../../src/dream/transforms';
+import { wasm } from '../dream/helpers';
+
+interface Case { h: number; w: number; cin: number; cout: number; kh: number; kw: number; stride: number | [number, number]; pad: 'same' | 'valid' }
+const cases: Case[] = [];
+for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const [kh, kw] of [[1, 1], [3, 3], [5, 3]])
+  cases.push({ h: 9 + stride, w: 8, cin: 3, cout: 5, kh, kw, stride, pad });
+cases.push({ h: 33, w: 31, cin: 3, cout: 8, kh: 3, kw: 3, stride: 2, pad: 'same' }); // odd sizes, MobileNet's stem
+cases.push({ h: 17, w: 18, cin: 5, cout: 6, kh: 5, kw: 3, stride: [2, 1], pad: 'valid' }); // unequal strides
+cases.push({ h: 16, w: 16, cin: 24, cout: 144, kh: 1, kw: 1, stride: 1, pad: 'same' }); // expand 1×1
+cases.push({ h: 7, w: 7, cin: 4, cout: 4, kh: 3, kw: 3, stride: 3, pad: 'same' }); // stride > 2, odd
+
+/** d sum(conv(x)·dy) / dx: its Conv2DBackpropInput is the only backend kernel that differs between runs. */
+function inputGrad(cs: Case, seed: number): Float32Array {
+  const rng = seededRng(seed);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(rand(cs.h * cs.w * cs.cin), [1, cs.h, cs.w, cs.cin]);
+    const f = tf.tensor4d(rand(cs.kh * cs.kw * cs.cin * cs.cout), [cs.kh, cs.kw, cs.cin, cs.cout]);
+    const y = tf.conv2d(x, f, cs.stride, cs.pad);
+    const dy = tf.tensor(rand(y.size), y.shape);
+    const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, f, cs.stride, cs.pad), dy)))(x);
+    return g.dataSync() as Float32Array;
+  });
+}
+
+describe('wasm Conv2DBackpropInput as a forward conv', () => {
+  beforeAll(wasm);
+  afterAll(() => { setConvBackpropAsConv('wasm', true); });
+
+  it('is what useBackend(wasm) registers, and toggles idempotently', () => {
+    expect(convBackpropAsConvActive('wasm')).toBe(true);
+    expect(setConvBackpropAsConv('wasm', true)).toBe(false);
+    const composed = tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc;
+    expect(setConvBackpropAsConv('wasm', false)).toBe(true);
+    expect(convBackpropAsConvActive('wasm')).toBe(false);
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).not.toBe(composed);
+    expect(setConvBackpropAsConv('wasm', false)).toBe(false);
+    expect(setConvBackpropAsConv('wasm', true)).toBe(true);
+    expect(convBackpropAsConvActive('wasm')).toBe(true);
+  });
+
+  it.each(cases.map((c, i) => [i, `${c.h}×${c.w}×${c.cin}→${c.cout} k${c.kh}×${c.kw} s${c.stride} ${c.pad}`, c] as const))('matches cpu, case %i (%s)', async (i, _name, cs) => {
+    await tf.setBackend('cpu');
+    const want = inputGrad(cs, 200 + i);
+    await tf.setBackend('wasm');
+    setConvBackpropAsConv('wasm', true);
+    const before = tf.memory().numTensors;
+    const got = inputGrad(cs, 200 + i);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(got.length).toBe(want.length);
+    let err = 0, scale = 0;
+    for (let j = 0; j < got.length; j++) { err = Math.max(err, Math.abs(got[j] - want[j])); scale = Math.max(scale, Math.abs(want[j])); }
+    expect(scale).toBeGreaterThan(0.1); // a real gradient, not zeros on both sides
+    expect(err).toBeLessThan(1e-4 * Math.max(1, scale));
+  });
+
+  it('frees its intermediates in the backend (no data left behind over many calls)', async () => {
+    await tf.setBackend('wasm');
+    setConvBackpropAsConv('wasm', true);
+    const cs = cases[cases.length - 1];
+    inputGrad(cs, 1); // warm
+    const before = tf.memory();
+    for (let i = 0; i < 5; i++) inputGrad(cs, 2 + i);
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numDataBuffers).toBe(before.numDataBuffers);
+    expect(after.numBytes).toBe(before.numBytes);
+  });
+});
