@@ -19,7 +19,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import DepthUNet, count_params  # noqa: E402
-from losses import ssi_loss, depth_metrics, MAX_DEPTH  # noqa: E402
+from losses import ssi_loss, corr_hinge, depth_metrics, MAX_DEPTH  # noqa: E402
 from dataset import ShardPool, augment  # noqa: E402
 
 
@@ -47,6 +47,10 @@ def parse(argv=None):
     ap.add_argument('--no-augment', action='store_true')
     ap.add_argument('--valid-weight', type=float, default=1.0,
                     help='weight of a second loss term normalised over surfaces only (not sky, depth ≤ 100): the evaluated region')
+    ap.add_argument('--corr-weight', type=float, default=0.0,
+                    help='weight of a hinge on the per-image correlation of prediction and truth over surfaces '
+                         '(relu(margin - r)): pushes the images whose relief comes out inverted')
+    ap.add_argument('--corr-margin', type=float, default=0.5)
     return ap.parse_args(argv)
 
 
@@ -137,8 +141,17 @@ def main(argv=None):
             valid = d >= 1.0 / MAX_DEPTH
             l_valid, _ = ssi_loss(pred, d, valid, grad_weight=a.grad_weight)
             loss = loss + a.valid_weight * l_valid
+        if a.corr_weight > 0:
+            loss = loss + a.corr_weight * corr_hinge(pred, d, d >= 1.0 / MAX_DEPTH, a.corr_margin)
         opt.zero_grad(set_to_none=True)
+        if not torch.isfinite(loss):
+            print(f'step {step}: non-finite loss, batch skipped', flush=True)
+            continue
         loss.backward()
+        gn = torch.nn.utils.clip_grad_norm_(model.parameters(), float('inf'))
+        if not torch.isfinite(gn):
+            print(f'step {step}: non-finite gradient, batch skipped', flush=True)
+            continue
         opt.step()
         with torch.no_grad():
             decay = min(a.ema, (1 + step) / (10 + step))

@@ -51,3 +51,26 @@ def test_metrics_exclude_sky_and_far():
     pred[:12] = 123.0  # garbage where nothing is evaluated
     absrel, d1, _ = depth_metrics(pred + torch.linspace(0, 1e-3, 32)[:, None], disp)
     assert absrel < 1e-2 and d1 == 1.0
+
+
+def test_corr_hinge_is_zero_when_ordered_and_large_when_inverted():
+    from losses import corr_hinge
+    g = torch.Generator().manual_seed(3)
+    t = torch.rand(2, 16, 16, generator=g) + 0.1
+    m = torch.ones_like(t, dtype=torch.bool)
+    assert corr_hinge(3 * t + 1, t, m, margin=0.5).item() < 1e-6
+    inv = corr_hinge(-t, t, m, margin=0.5).item()
+    assert abs(inv - 1.5) < 1e-4  # r = -1 → relu(0.5 + 1)
+    # r = -1 exactly is a stationary point of r; a noisy inversion is what training meets
+    p = (-t + 0.3 * torch.rand(2, 16, 16, generator=g)).requires_grad_(True)
+    corr_hinge(p, t, m).backward()
+    assert p.grad.abs().sum().item() > 0
+
+
+def test_corr_hinge_gradients_stay_finite_on_flat_images():
+    from losses import corr_hinge
+    t = torch.ones(2, 16, 16)
+    t[1] = torch.linspace(0.1, 1, 16)[None, :]
+    p = torch.zeros(2, 16, 16, requires_grad=True)  # flat prediction, flat target in image 0
+    corr_hinge(p, t, torch.ones_like(t, dtype=torch.bool)).backward()
+    assert torch.isfinite(p.grad).all()
