@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu'; // registers only where navigator.gpu exists
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop';
+import { registerRelu6Grad } from './relu6-grad';
 import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-backprop-as-conv';
 
 import type { BackendName } from './backend-names';
@@ -38,6 +39,7 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   // wasm 4.22 lacks it; any backend that also lacks it gets the composite kernel. If even its building
   // blocks are missing, the backend cannot dream: the warm-up step fails and chooseBackend skips it.
   try { registerDepthwiseBackpropInput(name); } catch { /* see above */ }
+  registerRelu6Grad(); // 3 kernels instead of 6 per Relu6 in every backward pass
   // wasm's own Conv2DBackpropInput is 10–20× slower than its Conv2D: input gradients go through Conv2D.
   if (CONV_BACKPROP_AS_CONV_BACKENDS.includes(name)) {
     try { setConvBackpropAsConv(name, config.convBackpropAsConv !== false); } catch { /* keep the backend's own */ }

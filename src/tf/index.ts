@@ -2,3 +2,4 @@
 export { BACKEND_NAMES, DEFAULT_CANDIDATES, chooseBackend, parseBackendOverride, useBackend, type BackendChoice, type BackendConfig, type BackendName } from './backend';
 export { registerDepthwiseBackpropInput } from './depthwise-backprop';
 export { convBackpropAsConvActive, setConvBackpropAsConv } from './conv-backprop-as-conv';
+export { registerRelu6Grad, setRelu6Grad } from './relu6-grad';
