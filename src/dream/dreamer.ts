@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DreamModel, ModelEntry } from './model';
 import { channel, layer, sum, type Objective } from './objectives';
 import { validateRecipe, type Recipe } from './recipes';
-import { dreamOctaves } from './step';
+import { dreamOctaveSteps, drain } from './step';
 import { compose, jitter, randomRotate, randomScale, seededRng, type Rng, type Transform } from './transforms';
 import { zoom, type Focus } from './zoom';
 
@@ -47,8 +47,19 @@ export function recipeTransform(recipe: Recipe, size: number): Transform {
   return compose(...ts);
 }
 
+export interface DreamerOptions {
+  /**
+   * The first keyframe after a seed with this much less work (e.g. 1 octave, 2 steps), so something dreamed is
+   * on screen quickly (time to first keyframe, issue 6 B4); null = every keyframe the recipe's full work.
+   */
+  quickFirst?: { octaves: number; steps: number } | null;
+}
+
 export class Dreamer {
   private image: tf.Tensor4D;
+  private maxStepsLimit = Infinity;
+  private busy = false;
+  private readonly quickFirst: { octaves: number; steps: number } | null;
   private stats: { mean: tf.Tensor1D; std: tf.Tensor1D };
   private recipe!: Recipe;
   private objective!: Objective;
@@ -57,8 +68,9 @@ export class Dreamer {
   private readonly rng: Rng;
 
   /** `seed` is [1,h,w,3] in [0,1]; it is copied, the caller keeps ownership. */
-  constructor(private model: DreamModel, recipe: Recipe, seed: tf.Tensor4D, rngSeed = 1) {
+  constructor(private model: DreamModel, recipe: Recipe, seed: tf.Tensor4D, rngSeed = 1, options: DreamerOptions = {}) {
     this.rng = seededRng(rngSeed);
+    this.quickFirst = options.quickFirst ?? null;
     this.setRecipe(recipe, model);
     this.image = tf.clone(seed);
     this.stats = channelStats(seed);
@@ -68,6 +80,7 @@ export class Dreamer {
 
   /** Change recipe (and model, if the recipe needs another one; the caller owns models). */
   setRecipe(recipe: Recipe, model: DreamModel = this.model): void {
+    this.notBusy('setRecipe');
     const r = validateRecipe(recipe);
     if (r.model !== model.entry.id) throw new Error(`recipe '${r.name}' needs model '${r.model}', got '${model.entry.id}'`);
     const obj = recipeObjective(r, model.entry);
@@ -80,6 +93,7 @@ export class Dreamer {
 
   /** Restart the zoom from a new seed ([1,h,w,3] in [0,1], copied); its colours become the target. */
   setSeed(seed: tf.Tensor4D): void {
+    this.notBusy('setSeed');
     this.image.dispose();
     this.stats.mean.dispose();
     this.stats.std.dispose();
@@ -89,25 +103,69 @@ export class Dreamer {
     this.totalZoom = 1;
   }
 
-  /** Zoom about `focus`, dream, colour-correct. No readback: the caller decides when to read pixels. */
-  keyframe(focus: Focus): Keyframe {
-    const r = this.recipe;
-    const zoomed = zoom(this.image, r.zoom, focus);
-    const dreamed = dreamOctaves(this.model, zoomed, this.objective, {
-      octaves: r.octaves, octaveScale: r.octaveScale, steps: r.steps, stepSize: r.stepSize,
-      transform: recipeTransform(r, Math.max(...this.size)), rng: this.rng, tileSize: 256,
-    });
-    zoomed.dispose();
-    const next = colourCare(dreamed, this.stats, r.colour);
-    dreamed.dispose();
+  /** At most this many ascent steps per octave from now on (graceful degradation); Infinity = the recipe's. */
+  set maxSteps(n: number) {
+    if (!(n >= 1)) throw new Error(`maxSteps must be ≥ 1, got ${n}`);
+    this.maxStepsLimit = n;
+  }
+  get maxSteps(): number { return this.maxStepsLimit; }
+
+  /** Dream at another size from now on: the current image is resampled so its longer edge is `size` px. */
+  resize(size: number): void {
+    this.notBusy('resize');
+    const [h, w] = this.size;
+    const k = size / Math.max(h, w);
+    const nh = Math.max(1, Math.round(h * k)), nw = Math.max(1, Math.round(w * k));
+    if (nh === h && nw === w) return;
+    const next = tf.tidy(() => tf.image.resizeBilinear(this.image, [nh, nw], false, true));
     this.image.dispose();
     this.image = next;
-    this.index += 1;
-    this.totalZoom *= r.zoom;
-    return { image: this.image, index: this.index, zoom: this.totalZoom, focus: [focus[0], focus[1]] };
+  }
+
+  /** Zoom about `focus`, dream, colour-correct. No readback: the caller decides when to read pixels. */
+  keyframe(focus: Focus): Keyframe {
+    return drain(this.keyframeSteps(focus));
+  }
+
+  /**
+   * `keyframe` in slices: yields after every ascent step. Until it finishes, setSeed / setRecipe / resize /
+   * dispose throw (the worker waits for the end of the keyframe before it applies them).
+   */
+  *keyframeSteps(focus: Focus): Generator<void, Keyframe> {
+    this.notBusy('keyframe');
+    this.busy = true;
+    try {
+      const r = this.recipe;
+      const quick = this.index === 0 ? this.quickFirst : null;
+      const zoomed = zoom(this.image, r.zoom, focus);
+      let dreamed: tf.Tensor4D;
+      try {
+        dreamed = yield* dreamOctaveSteps(this.model, zoomed, this.objective, {
+          octaves: quick ? Math.min(quick.octaves, r.octaves) : r.octaves, octaveScale: r.octaveScale,
+          steps: Math.max(1, Math.min(r.steps, this.maxStepsLimit, quick ? quick.steps : Infinity)), stepSize: r.stepSize,
+          transform: recipeTransform(r, Math.max(...this.size)), rng: this.rng, tileSize: 256,
+        });
+      } finally {
+        zoomed.dispose();
+      }
+      const next = colourCare(dreamed, this.stats, r.colour);
+      dreamed.dispose();
+      this.image.dispose();
+      this.image = next;
+      this.index += 1;
+      this.totalZoom *= r.zoom;
+      return { image: this.image, index: this.index, zoom: this.totalZoom, focus: [focus[0], focus[1]] };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private notBusy(what: string): void {
+    if (this.busy) throw new Error(`Dreamer.${what}: a keyframe is being dreamed; wait for it to finish`);
   }
 
   dispose(): void {
+    this.notBusy('dispose');
     this.image.dispose();
     this.stats.mean.dispose();
     this.stats.std.dispose();

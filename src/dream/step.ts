@@ -63,24 +63,49 @@ const resize = (x: tf.Tensor4D, h: number, w: number) => tf.image.resizeBilinear
  * Returns a new image the caller owns; `image` is not disposed.
  */
 export function dreamOctaves(model: DreamModel, image: tf.Tensor4D, obj: Objective, cfg: OctaveConfig): tf.Tensor4D {
+  return drain(dreamOctaveSteps(model, image, obj, cfg));
+}
+
+/** Run a sliced computation to its end, synchronously. */
+export function drain<T>(g: Generator<void, T>): T {
+  for (;;) { const r = g.next(); if (r.done) return r.value; }
+}
+
+/**
+ * `dreamOctaves` in slices: yields after every ascent step, so a caller can let other work in between (the
+ * worker answers commands there). `image` must stay alive until it finishes. Abandoning it (`return()`)
+ * frees its intermediates.
+ */
+export function* dreamOctaveSteps(model: DreamModel, image: tf.Tensor4D, obj: Objective, cfg: OctaveConfig): Generator<void, tf.Tensor4D> {
   validateObjective(model, obj);
   const [, h, w] = image.shape;
   const sizes = Array.from({ length: cfg.octaves }, (_, i) => [Math.round(h / cfg.octaveScale ** i), Math.round(w / cfg.octaveScale ** i)]).reverse();
   let detail: tf.Tensor4D | null = null;
-  let src = image;
-  for (const [oh, ow] of sizes) {
-    const base = tf.tidy(() => resize(image, oh, ow));
-    src = tf.tidy(() => (detail ? tf.add(base, resize(detail, oh, ow)) : base.clone()) as tf.Tensor4D);
-    for (let i = 0; i < cfg.steps; i++) {
-      const next = ascentStep(model, src, obj, cfg);
-      src.dispose();
-      src = next;
+  let base: tf.Tensor4D | null = null;
+  let src: tf.Tensor4D | null = null;
+  let done = false;
+  try {
+    for (const [oh, ow] of sizes) {
+      base = tf.tidy(() => resize(image, oh, ow));
+      const b = base;
+      src = tf.tidy(() => (detail ? tf.add(b, resize(detail, oh, ow)) : b.clone()) as tf.Tensor4D);
+      for (let i = 0; i < cfg.steps; i++) {
+        const next: tf.Tensor4D = ascentStep(model, src, obj, cfg);
+        src.dispose();
+        src = next;
+        yield;
+      }
+      detail?.dispose();
+      detail = tf.sub(src, base) as tf.Tensor4D;
+      base.dispose();
+      base = null;
+      if (oh !== h || ow !== w) { src.dispose(); src = null; }
     }
+    done = true;
+    return src!;
+  } finally {
     detail?.dispose();
-    detail = tf.sub(src, base) as tf.Tensor4D;
-    base.dispose();
-    if (oh !== h || ow !== w) src.dispose();
+    base?.dispose();
+    if (!done) src?.dispose();
   }
-  detail?.dispose();
-  return src;
 }

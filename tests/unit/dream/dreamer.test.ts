@@ -94,3 +94,66 @@ describe('model loading errors', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('Dreamer in slices, quick first keyframe, degradation levers', () => {
+  const r3: Recipe = { ...tiny, octaves: 2, steps: 3 };
+  /** Drive keyframeSteps to its end, counting its yields (= ascent steps run). */
+  const sliced = (d: Dreamer) => { const g = d.keyframeSteps([0.5, 0.5]); let n = 0; for (let x = g.next(); !x.done; x = g.next()) n++; return n; };
+
+  it('yields once per ascent step; the first keyframe after each seed does the quick work only', () => {
+    const seed = noiseSeed(32, 32, 6);
+    const before = tf.memory().numTensors;
+    const d = new Dreamer(model, r3, seed, 1, { quickFirst: { octaves: 1, steps: 2 } });
+    expect(sliced(d)).toBe(2); // 1 octave × 2 steps
+    expect(sliced(d)).toBe(6); // 2 octaves × 3 steps
+    d.maxSteps = 1;
+    expect(sliced(d)).toBe(2); // 2 octaves × 1 step
+    d.setSeed(seed);
+    expect(sliced(d)).toBe(1); // quick again, and never above maxSteps
+    d.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    seed.dispose();
+  });
+
+  it('sliced and whole keyframes give the same image for the same rng seed', () => {
+    const seed = noiseSeed(32, 32, 7);
+    const a = new Dreamer(model, r3, seed, 5), b = new Dreamer(model, r3, seed, 5);
+    const ka = a.keyframe([0.3, 0.6]);
+    const g = b.keyframeSteps([0.3, 0.6]);
+    let x = g.next();
+    while (!x.done) x = g.next();
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(ka.image, x.value!.image))).dataSync()[0]);
+    expect(diff).toBe(0);
+    a.dispose(); b.dispose(); seed.dispose();
+  });
+
+  it('refuses changes mid-keyframe; an abandoned keyframe frees its tensors', () => {
+    const seed = noiseSeed(32, 32, 8);
+    const d = new Dreamer(model, r3, seed);
+    const before = tf.memory().numTensors;
+    const g = d.keyframeSteps([0.5, 0.5]);
+    g.next();
+    g.next();
+    expect(() => d.setSeed(seed)).toThrow('Dreamer.setSeed: a keyframe is being dreamed; wait for it to finish');
+    expect(() => d.resize(16)).toThrow(/Dreamer.resize: a keyframe is being dreamed/);
+    g.return(undefined as never);
+    expect(tf.memory().numTensors).toBe(before);
+    d.setSeed(seed); // allowed again
+    d.dispose(); seed.dispose();
+  });
+
+  it('resize resamples the state to the new longer edge, keeping the aspect, and keeps dreaming there', () => {
+    const seed = noiseSeed(48, 32, 9); // h 48, w 32
+    const before = tf.memory().numTensors;
+    const d = new Dreamer(model, tiny, seed);
+    d.keyframe([0.5, 0.5]);
+    d.resize(24);
+    expect(d.size).toEqual([24, 16]);
+    const k = d.keyframe([0.5, 0.5]);
+    expect(k.image.shape).toEqual([1, 24, 16, 3]);
+    expect(() => { d.maxSteps = 0; }).toThrow('maxSteps must be ≥ 1, got 0');
+    d.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    seed.dispose();
+  });
+});
