@@ -23,9 +23,11 @@ const client = new DreamClient({
   wasmPath: new URL('../tfjs/', location.href).href,
   size: [size, size],
   recipe: q.get('recipe') ?? 'faces',
+  // ?limit=ms: graceful degradation's keyframe time limit (the e2e test sets a tiny one)
+  ...(q.has('limit') ? { keyframeLimitMs: Number(q.get('limit')) } : {}),
 });
 (window as unknown as { __client: DreamClient }).__client = client;
-for (const type of ['ready', 'state', 'error'] as const) {
+for (const type of ['ready', 'state', 'error', 'degraded'] as const) {
   client.on(type, (e) => { rec.events.push(e); log.textContent += `${JSON.stringify(e)}\n`; if (e.type === 'error') rec.errors.push(e.message); });
 }
 client.on('keyframe', ({ bitmap, ...meta }) => {

@@ -33,7 +33,8 @@ export class DreamGovernor {
   private lvl: DreamLevel;
 
   constructor(start: DreamLevel, config: Partial<DegradeConfig> = {}) {
-    this.config = { ...DEFAULT_DEGRADE, ...config };
+    // undefined fields keep their defaults (spread alone would copy the undefined)
+    this.config = { ...DEFAULT_DEGRADE, ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) };
     const c = this.config;
     if (!(c.patience >= 1 && c.minSize >= 1 && c.sizeQuantum >= 1 && c.minSteps >= 1)) throw new Error(`degrade: bad config ${JSON.stringify(c)}`);
     if (!(start.size >= 1 && start.steps >= 1)) throw new Error(`degrade: bad start level ${JSON.stringify(start)}`);

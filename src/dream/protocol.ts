@@ -22,6 +22,11 @@ export interface InitOptions {
   seed: number;
   /** URL of the depth net's model.json (src/depth); null or absent = no depth (flat stereo). */
   depthModelUrl?: string | null;
+  /**
+   * Graceful degradation: when keyframes take longer than this (ms), the worker dreams smaller, then with
+   * fewer steps, and sends a 'degraded' event. Absent = 3000; ≤ 0 = never lower.
+   */
+  keyframeLimitMs?: number | null;
 }
 
 export type DreamCommand =
@@ -59,13 +64,21 @@ export interface KeyframeMessage {
 }
 
 export type DreamEvent =
-  | { type: 'ready'; backend: BackendName; timingsMs: Partial<Record<BackendName, number>>; recipes: string[] }
+  | {
+    type: 'ready'; backend: BackendName; timingsMs: Partial<Record<BackendName, number>>; recipes: string[];
+    /** Where start-up went, ms per phase (manifest, backend, model, warm-up or backend choice) and total. */
+    phasesMs?: Record<string, number>;
+    /** The backend is this browser's remembered auto choice (IndexedDB), only warmed up, not re-timed. */
+    backendRemembered?: boolean;
+  }
   | KeyframeMessage
   | { type: 'state'; running: boolean }
   /** Bytes of a model's real files loaded so far (model.json + shards); total from its weightsManifest. */
   | { type: 'progress'; what: string; loaded: number; total: number }
   /** The recipe the dream now runs (after init and after each setRecipe), as the worker validated it. */
   | { type: 'recipe'; recipe: Recipe }
+  /** Keyframes were too slow (over InitOptions.keyframeLimitMs): the dream now runs at this size / steps. */
+  | { type: 'degraded'; message: string; size: number; steps: number }
   /** Something degraded but the dream goes on (e.g. no depth model: flat stereo). */
   | { type: 'notice'; message: string }
   | { type: 'error'; message: string; command?: DreamCommand['type'] }

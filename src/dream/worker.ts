@@ -1,9 +1,12 @@
 /// <reference lib="webworker" />
 // The dream worker: owns the backend, the models and every tensor. Loop: zoom about the current focus →
 // dream → one async readback → post the keyframe as a transferred ImageBitmap. Commands are handled in
-// order; state changes land between keyframes (a keyframe itself is synchronous tensor work).
+// order. A keyframe is dreamed in slices (one ascent step each) with a yield to the event loop between
+// them, so commands are answered within a step; those that change the Dreamer wait for the keyframe's end.
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend, useBackend } from '../tf/backend';
+import { chooseBackend, useBackend, type BackendName } from '../tf/backend';
+import { clearChoice, loadChoice, saveChoice } from '../tf/backend-cache';
+import { DreamGovernor } from './degrade';
 import { Dreamer, recipeObjective } from './dreamer';
 import { loadDreamModel, validateManifest, type DreamModel, type Manifest } from './model';
 import type { DreamCommand, DreamEvent, InitOptions, RgbaPixels } from './protocol';
@@ -29,6 +32,27 @@ let looping = false;
 // never delays it; until then, or if it fails, keyframes go out without depth (flat stereo).
 let depth: { estimator: DepthEstimator; stabilizer: DepthStabilizer } | null = null;
 let lastZoom = 1;
+let depthUrl: string | null = null; // loaded after the first keyframe is out, so it never delays it
+// Set while the Dreamer is mid-keyframe; commands that change it wait (see betweenKeyframes).
+let inFlight: Promise<void> | null = null;
+// Graceful degradation: too-slow keyframes lower the dream's size, then its steps (src/dream/degrade.ts).
+let governor: DreamGovernor | null = null;
+
+/** Resolves when no keyframe is being dreamed; apply Dreamer changes synchronously right after it. */
+async function betweenKeyframes(): Promise<void> {
+  while (inFlight) await inFlight;
+}
+
+/** A macrotask yield (MessageChannel: setTimeout(0) is clamped to ≥ 4 ms when nested). */
+const yieldTask = (() => {
+  let ch: MessageChannel | null = null;
+  const waiting: (() => void)[] = [];
+  return () => new Promise<void>((resolve) => {
+    if (!ch) { ch = new MessageChannel(); ch.port1.onmessage = () => waiting.shift()?.(); }
+    waiting.push(resolve);
+    ch.port2.postMessage(0);
+  });
+})();
 
 async function loadDepth(url: string): Promise<void> {
   try {
@@ -95,6 +119,9 @@ function seedTensor(image: ImageBitmap | RgbaPixels, [w, h]: [number, number]): 
   });
 }
 
+/** The first keyframe after a seed: one octave, two steps (something dreamed on screen quickly). */
+const QUICK_FIRST = { octaves: 1, steps: 2 };
+
 /** The warm-up is a real ascent step of the recipe at 64 px: it times the real work and proves every kernel exists. */
 const warmupStep = (m: DreamModel, r: Recipe) => () =>
   ascentStep(m, noiseSeed(64, 64, 0), recipeObjective(r, m.entry), { stepSize: r.stepSize });
@@ -102,27 +129,53 @@ const warmupStep = (m: DreamModel, r: Recipe) => () =>
 async function handle(cmd: DreamCommand): Promise<void> {
   switch (cmd.type) {
     case 'init': {
+      const t0 = performance.now();
+      const phasesMs: Record<string, number> = {};
+      let tp = t0;
+      const phase = (name: string) => { const t = performance.now(); phasesMs[name] = Math.round(t - tp); tp = t; };
       options = cmd.options;
       focus = options.focus;
       const res = await fetch(new URL('../manifest.json', new URL(options.modelBaseUrl, self.location.href)).href).catch(() => null);
       if (!res?.ok) throw new Error(`cannot load models/manifest.json next to ${options.modelBaseUrl}`);
       manifest = validateManifest(await res.json());
       recipe = resolveRecipe(options.recipe);
-      // Weights load onto the forced backend, else onto wasm (it always starts); the choice below moves them.
-      if (!(await useBackend(options.backend ?? 'wasm', options))) throw new Error(`backend: '${options.backend ?? 'wasm'}' could not start`);
+      phase('manifest');
+      // Without an override, the choice this browser made last time (IndexedDB) skips timing every backend.
+      const remembered = options.backend ? null : await loadChoice();
+      const first: BackendName = options.backend ?? remembered?.backend ?? 'wasm';
+      // Weights load onto the forced (or remembered) backend, else onto wasm (it always starts); a choice moves them.
+      if (!(await useBackend(first, options))) {
+        if (options.backend) throw new Error(`backend: '${options.backend}' could not start`);
+        if (!(await useBackend('wasm', options))) throw new Error("backend: 'wasm' could not start");
+      }
+      phase('backend');
       const m = await model(recipe.model);
-      const { backend, timingsMs } = await chooseBackend(warmupStep(m, recipe), { override: options.backend, wasmPath: options.wasmPath });
+      phase('model');
+      const job = warmupStep(m, recipe);
+      let choice = remembered
+        ? await chooseBackend(job, { candidates: [remembered.backend], wasmPath: options.wasmPath }).catch(() => null)
+        : null;
+      const fromCache = choice?.backend === remembered?.backend && choice != null;
+      if (!fromCache) {
+        if (remembered) void clearChoice();
+        choice = await chooseBackend(job, { override: options.backend, wasmPath: options.wasmPath });
+        if (!options.backend && Object.keys(choice.timingsMs).length > 1) void saveChoice(choice.backend, choice.timingsMs);
+      }
+      const { backend, timingsMs } = choice!;
+      phase(fromCache ? 'warmup (remembered backend)' : options.backend ? 'warmup' : 'backend choice');
       const seed = noiseSeed(options.size[1], options.size[0], options.seed);
-      dreamer = new Dreamer(m, recipe, seed, options.seed);
+      dreamer = new Dreamer(m, recipe, seed, options.seed, { quickFirst: QUICK_FIRST });
       seed.dispose();
-      post({ type: 'ready', backend, timingsMs, recipes: Object.keys(RECIPES) });
+      governor = new DreamGovernor({ size: Math.max(...options.size), steps: recipe.steps }, { limitMs: options.keyframeLimitMs ?? undefined });
+      phasesMs.total = Math.round(performance.now() - t0);
+      post({ type: 'ready', backend, timingsMs, recipes: Object.keys(RECIPES), phasesMs, backendRemembered: fromCache });
       post({ type: 'recipe', recipe });
       // A lost WebGL context takes every tensor with it: say so, and DreamClient starts a fresh worker.
       (webglContext()?.canvas as EventTarget | undefined)?.addEventListener('webglcontextlost', () => {
         running = false;
         post({ type: 'fatal', message: 'the dream worker lost its WebGL context' });
       }, { once: true });
-      if (options.depthModelUrl) void loadDepth(options.depthModelUrl);
+      depthUrl = options.depthModelUrl ?? null;
       return;
     }
     case 'start': running = true; post({ type: 'state', running }); void loop(); return;
@@ -136,12 +189,14 @@ async function handle(cmd: DreamCommand): Promise<void> {
     case 'setRecipe': {
       const r = resolveRecipe(cmd.recipe);
       const m = await model(r.model);
+      await betweenKeyframes();
       requireDreamer().setRecipe(r, m);
       recipe = r;
       post({ type: 'recipe', recipe: r });
       return;
     }
     case 'setSeedImage': {
+      await betweenKeyframes();
       const d = requireDreamer();
       const seed = seedTensor(cmd.image, [d.size[1], d.size[0]]);
       d.setSeed(seed);
@@ -162,6 +217,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
     }
     case 'dispose': {
       running = false;
+      await betweenKeyframes();
       dreamer?.dispose();
       dreamer = null;
       depth?.estimator.dispose();
@@ -191,9 +247,23 @@ async function loop(): Promise<void> {
   try {
     while (running && dreamer && recipe) {
       const t0 = performance.now();
-      const frame = dreamer.keyframe(focus);
-      const [, h, w] = frame.image.shape;
-      const img = tf.squeeze(frame.image, [0]) as tf.Tensor3D;
+      const d = dreamer;
+      let done!: () => void;
+      inFlight = new Promise<void>((r) => { done = r; });
+      let img: tf.Tensor3D, h: number, w: number;
+      let frame: ReturnType<Dreamer['keyframe']>;
+      try {
+        const steps = d.keyframeSteps(focus);
+        for (let x = steps.next(); ; x = steps.next()) {
+          if (x.done) { frame = x.value; break; }
+          await yieldTask(); // commands (setFocus, stop, memory) are answered between ascent steps
+        }
+        img = tf.squeeze(frame.image, [0]) as tf.Tensor3D; // shares the data: survives a setSeed from here on
+        [h, w] = img.shape;
+      } finally {
+        inFlight = null;
+        done();
+      }
       const rgba = await tf.browser.toPixels(img); // the keyframe's readbacks: its pixels and its depth, async
       let kd: Awaited<ReturnType<typeof keyframeDepth>>;
       try {
@@ -204,7 +274,19 @@ async function loop(): Promise<void> {
       lastZoom = frame.zoom;
       const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, rgba.length), w, h));
       const transfer: Transferable[] = kd ? [bitmap, kd.data.buffer] : [bitmap];
-      post({ type: 'keyframe', bitmap, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms: performance.now() - t0, depth: kd }, transfer);
+      const ms = performance.now() - t0;
+      post({ type: 'keyframe', bitmap, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms, depth: kd }, transfer);
+      if (depthUrl && !depth) { const u = depthUrl; depthUrl = null; void loadDepth(u); }
+      // The quick first keyframe says nothing about the pace; later ones feed the governor.
+      const lower = frame.index > 1 ? governor?.observe(ms) : null;
+      if (lower) {
+        await betweenKeyframes();
+        if (dreamer === d) {
+          d.resize(lower.level.size);
+          d.maxSteps = lower.level.steps;
+          post({ type: 'degraded', message: lower.message, size: lower.level.size, steps: lower.level.steps });
+        }
+      }
       await new Promise((r) => setTimeout(r, 0)); // let queued commands in
     }
   } catch (e) {

@@ -57,13 +57,19 @@ export async function chooseBackend(warmup: () => tf.Tensor, opts: BackendConfig
   const candidates = opts.override ? [opts.override] : (opts.candidates ?? DEFAULT_CANDIDATES);
   const timingsMs: Partial<Record<BackendName, number>> = {};
   const runOnce = async () => { const t = tf.tidy(warmup); await t.data(); t.dispose(); };
+  // One candidate (an override, a remembered choice): nothing to compare, so only the warm-up run (it
+  // compiles shaders and proves every kernel exists); its time is what timingsMs reports.
+  const runs = candidates.length === 1 ? 0 : (opts.runs ?? 2);
   for (const name of candidates) {
     if (!(await useBackend(name, opts))) continue;
     try {
+      let t0 = performance.now();
       await runOnce(); // compile shaders / warm caches
-      const t0 = performance.now();
-      for (let i = 0; i < (opts.runs ?? 2); i++) await runOnce();
-      timingsMs[name] = (performance.now() - t0) / (opts.runs ?? 2);
+      if (runs > 0) {
+        t0 = performance.now();
+        for (let i = 0; i < runs; i++) await runOnce();
+      }
+      timingsMs[name] = (performance.now() - t0) / Math.max(runs, 1);
     } catch { /* a backend that cannot run the job is not a candidate */ }
   }
   const ranked = (Object.entries(timingsMs) as [BackendName, number][]).sort((a, b) => a[1] - b[1]);

@@ -54,4 +54,41 @@ test('dream worker: without ?backend= it times a real step on each backend and k
   const fastest = Object.entries(ready.timingsMs).sort((a, b) => a[1] - b[1])[0][0];
   expect(ready.backend).toBe(fastest);
   test.info().annotations.push({ type: 'backend', description: JSON.stringify(ready) });
+  // The next visit in this browser uses the remembered choice (IndexedDB): only that backend is warmed up.
+  await page.reload({ waitUntil: 'commit' });
+  await expect.poll(async () => (await rec(page))?.events.some((e) => e.type === 'ready' || e.type === 'error'), { timeout: 100_000 }).toBe(true);
+  const again = (await rec(page)).events.find((e) => e.type === 'ready') as unknown as { backend: string; timingsMs: Record<string, number>; backendRemembered: boolean; phasesMs: Record<string, number> };
+  expect(again.backendRemembered).toBe(true);
+  expect(again.backend).toBe(ready.backend);
+  expect(Object.keys(again.timingsMs)).toEqual([ready.backend]);
+  expect(Object.keys(again.phasesMs)).toContain('warmup (remembered backend)');
+});
+
+test('dream worker: keyframes over the time limit lower the dream size, then its steps, and say so', async ({ page }) => {
+  // A 1 ms limit: every keyframe is over it, so the governor lowers 96 → 64 px (its minimum), then the steps.
+  await page.goto('harness/dream-worker.html?backend=wasm&size=96&recipe=faces&limit=1', { waitUntil: 'commit' });
+  const degraded = async () => ((await rec(page))?.events ?? []).filter((e) => e.type === 'degraded') as unknown as { message: string; size: number; steps: number }[];
+  await expect.poll(async () => (await degraded()).length, { timeout: 110_000 }).toBeGreaterThan(1);
+  const r = await rec(page);
+  expect(r.errors).toEqual([]);
+  const [first, second] = await degraded();
+  expect(first.size).toBe(64);
+  expect(first.message).toMatch(/^dream lowered to 64 px to keep up \(keyframes took \d+\.\d s, limit 0\.0 s\)$/);
+  expect(second.size).toBe(64);
+  expect(second.steps).toBeLessThan(first.steps);
+  expect(second.message).toMatch(new RegExp(`^dream lowered to ${second.steps} steps per octave at 64 px to keep up`));
+  // Keyframes after the first lowering come out at 64 px (the harness records each keyframe's size).
+  const kfs = r.events.filter((e) => e.type === 'keyframe') as unknown as { width: number; height: number }[];
+  expect(kfs[0]).toMatchObject({ width: 96, height: 96 });
+  expect(kfs[kfs.length - 1]).toMatchObject({ width: 64, height: 64 });
+});
+
+test('dream worker: start-up phases are reported', async ({ page }) => {
+  await page.goto('harness/dream-worker.html?backend=wasm&size=64&recipe=faces', { waitUntil: 'commit' });
+  await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(1);
+  const r = await rec(page);
+  const ready = r.events.find((e) => e.type === 'ready') as unknown as { phasesMs: Record<string, number>; backendRemembered: boolean };
+  expect(Object.keys(ready.phasesMs)).toEqual(['manifest', 'backend', 'model', 'warmup', 'total']);
+  expect(ready.backendRemembered).toBe(false); // an override is never remembered
+  expect(ready.phasesMs.total).toBeGreaterThanOrEqual(ready.phasesMs.model);
 });

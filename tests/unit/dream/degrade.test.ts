@@ -7,6 +7,9 @@ describe('DreamGovernor (graceful degradation)', () => {
     for (const ms of [100, 2999, 3000, 500]) expect(g.observe(ms)).toBeNull();
     expect(g.level).toEqual({ size: 128, steps: 10 });
     expect(DEFAULT_DEGRADE.limitMs).toBe(3000);
+    const unset = new DreamGovernor({ size: 128, steps: 10 }, { limitMs: undefined, patience: 1 });
+    expect(unset.config.limitMs).toBe(3000);
+    expect(unset.observe(2000)).toBeNull();
   });
 
   it('needs `patience` keyframes over the limit in a row; one in-limit keyframe resets the count', () => {
