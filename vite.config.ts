@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import basicSsl from '@vitejs/plugin-basic-ssl';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -32,6 +32,33 @@ const harnessPages = existsSync(resolve(import.meta.dirname, 'harness'))
     )
   : {};
 
+// Content-Security-Policy of the built site, as a <meta> in every emitted HTML page (app and harnesses),
+// so it travels with the static files to any host. Everything comes from this origin; nothing else is
+// contacted. 'wasm-unsafe-eval' lets WebAssembly.compile run (TF.js wasm backend) without allowing eval
+// or new Function. blob:/data: images are the person's seed image and captures; blob: media is a
+// recording played back. No 'unsafe-inline' anywhere: lil-gui's injected <style> is replaced by its
+// stylesheet file (src/ui/panel.ts), and the build emits no inline scripts. Dev (`vite`) has no CSP:
+// its CSS hot reload injects <style> elements.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob:",
+  "style-src 'self'",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+const cspMeta = (): Plugin => ({
+  name: 'dream-goggles-csp',
+  apply: 'build',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+});
+
 // HTTPS (self-signed) only when asked: a headset on the LAN needs a secure context for WebXR,
 // while localhost is already secure and e2e tests stay on plain http://localhost.
 const useHttps = process.env.HTTPS === '1' || process.argv.includes('--host');
@@ -39,6 +66,7 @@ const useHttps = process.env.HTTPS === '1' || process.argv.includes('--host');
 export default defineConfig({
   base: './',
   plugins: [
+    cspMeta(),
     ...(useHttps ? [basicSsl({ name: 'dream-goggles' })] : []),
     viteStaticCopy({
       targets: [
@@ -57,8 +85,13 @@ export default defineConfig({
       input: { main: resolve(import.meta.dirname, 'index.html'), ...harnessPages },
     },
   },
+  // lil-gui's package exports hide its stylesheet; this name reaches it (src/ui/panel.ts, CSP above).
+  resolve: { alias: { 'lil-gui.css': resolve(import.meta.dirname, 'node_modules/lil-gui/dist/lil-gui.css') } },
   server: { port: 5173 },
-  preview: { port: 4173, strictPort: true },
+  // The meta tag governs the page, but a worker's policy comes only from its own response headers: the
+  // preview server (and the e2e tests on it) sends the same policy as a header, so the dream worker runs
+  // under it too. Hosts should do the same (README, Privacy and security).
+  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',

@@ -3,6 +3,8 @@
 import GUI, { type Controller } from 'lil-gui';
 import { VIEW_MODES, type ViewMode } from '../stereo/modes';
 import { ZOOM_RANGE } from './recipeUrl';
+// lil-gui's stylesheet as a file, not the <style> element it would inject: the CSP allows no inline styles.
+import 'lil-gui.css';
 import './panel.css';
 
 export interface PanelState {
@@ -16,10 +18,19 @@ export interface PanelState {
   /** Largest disparity, degrees (comfort `maxDisparityDeg`). */
   budget: number;
   paused: boolean;
+  /** Dream strength: ascent steps per octave and step size; octaves. They override the recipe's own. */
+  steps: number;
+  stepSize: number;
+  octaves: number;
+  /** 'auto' or a TF.js backend name. */
+  backend: string;
 }
 
 export interface PanelHandlers {
   recipe(name: string): void;
+  /** steps, step size or octaves changed (read them from the state). */
+  strength(): void;
+  backend(name: string): void;
   seed(id: string): void;
   zoom(z: number): void;
   rng(n: number): void;
@@ -37,6 +48,7 @@ export interface PanelChoices {
   recipes: readonly string[];
   /** id → label */
   seeds: readonly { id: string; label: string }[];
+  backends: readonly string[];
 }
 
 export class ControlPanel {
@@ -47,7 +59,7 @@ export class ControlPanel {
   private readonly fileInput: HTMLInputElement;
 
   constructor(container: HTMLElement, readonly state: PanelState, choices: PanelChoices, h: PanelHandlers) {
-    this.gui = new GUI({ container, title: 'Dream controls' });
+    this.gui = new GUI({ container, title: 'Dream controls', injectStyles: false });
     this.gui.domElement.classList.add('dg-panel');
     this.gui.domElement.dataset.testid = 'panel';
     const s = state;
@@ -84,6 +96,12 @@ export class ControlPanel {
     motion.add(s, 'budget', 0, 2, 0.1).name('comfort budget (°)').onChange(() => h.depth(s.depth, s.budget));
     motion.add(s, 'mode', [...VIEW_MODES]).name('stereo view').onChange((v: ViewMode) => h.mode(v));
     motion.add(s, 'rng').step(1).name('random seed (restarts)').onFinishChange((v: number) => h.rng(v));
+
+    const dream = this.gui.addFolder('dream');
+    dream.add(s, 'steps', 0, 30, 1).name('steps per octave').onChange(() => h.strength());
+    dream.add(s, 'stepSize', 0.001, 0.06, 0.001).name('step size').onChange(() => h.strength());
+    dream.add(s, 'octaves', 1, 6, 1).name('octaves').onChange(() => h.strength());
+    dream.add(s, 'backend', [...choices.backends]).name('backend (restarts)').onChange((v: string) => h.backend(v));
 
     const capture = this.gui.addFolder('capture & share');
     capture.add(actions, 'snapshot').name('stereo snapshot (PNG)');
