@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       if (g.locked) marker.set(g.focus, true); // placed only while it is seen
       stereo.update(dt, focus.u, focus.v);
       live?.frame(dt, focus.u, focus.v);
-      controls.frame(dt);
+      controls.frame(dt, g.locked);
     });
     Object.assign(extras, { stereo, client, focus, controls });
   }

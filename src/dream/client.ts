@@ -2,7 +2,7 @@
 // It also keeps the dream alive through faults: when the worker dies (an uncaught error, a lost WebGL
 // context, a failed load of its script) it starts a new one with backoff, re-sends init, the current
 // recipe and focus, and seeds it with the last keyframe so the dream goes on from where it was.
-import { parseBackendOverride } from '../tf/backend-names';
+import { parseBackendOverride, type BackendName } from '../tf/backend-names';
 import type { DreamCommand, DreamEvent, InitOptions, KeyframeMessage, RgbaPixels } from './protocol';
 import type { Recipe } from './recipes';
 import { DEFAULT_RECIPE } from './recipes';
@@ -99,6 +99,19 @@ export class DreamClient {
       const off = this.on('memory', ({ type: _t, ...m }) => { off(); resolve(m); });
       this.send({ type: 'memory' });
     });
+  }
+
+  /**
+   * Another backend (null = time them and pick): the worker is replaced the way a crashed one is (recipe,
+   * focus and the newest picture carry over, running state is kept), without counting as a fault.
+   */
+  setBackend(backend: BackendName | null): void {
+    this.guard();
+    if (this.restartTimer) { clearTimeout(this.restartTimer); this.restartTimer = null; }
+    this.init.backend = backend;
+    this.worker.terminate();
+    this.sentRunning = false;
+    void this.respawn();
   }
 
   /** Fault injection (e2e tests): see the 'fault' command in protocol.ts. */

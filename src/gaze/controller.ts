@@ -348,7 +348,8 @@ export class GazeController {
       onConnected: (e) => { slot.source = e.data ?? null; slot.detector.reset(); },
       onDisconnected: () => { slot.source = null; slot.detector.reset(); },
       // Only pointing devices toggle the lock: on Vision Pro a transient-pointer "select" is the pinch itself.
-      onSelect: (e) => { if (e.data?.targetRayMode === 'tracked-pointer') this.toggleLock(); },
+      // A tracked LEFT hand's pinch pauses the dream instead (src/ui/controls.ts); the right hand's locks.
+      onSelect: (e) => { if (e.data?.targetRayMode === 'tracked-pointer' && !(e.data.hand && e.data.handedness === 'left')) this.toggleLock(); },
     };
     group.addEventListener('connected', slot.onConnected);
     group.addEventListener('disconnected', slot.onDisconnected);

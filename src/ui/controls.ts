@@ -3,8 +3,15 @@
 // the parts over. The frame hook (`frame`) allocates nothing.
 import type * as THREE from 'three';
 import type { ViewMode } from '../stereo/modes';
+import type { BackendName } from '../tf/backend-names';
+import type { DreamEvent } from '../dream/protocol';
+import { RECIPES, type Recipe } from '../dream/recipes';
+import { screenPoint } from '../gaze/hit';
+import type { ScreenLayout } from '../xr/screenLayout';
 import { ControlPanel, type PanelState } from './panel';
-import { encodeShareParams, USER_SEED, type ShareParams } from './recipeUrl';
+import { encodeShareParams, USER_SEED, ZOOM_RANGE, type ShareParams } from './recipeUrl';
+import { VRLabel } from './vrLabel';
+import { VRInputMapper, stepRecipe, stepZoom, type VRAction } from './vrInput';
 import { DEFAULT_SEEDS, NOISE_SEED, noisePixels } from './seeds';
 import { loadSeedFile, type SeedPixels } from './seedImage';
 import { StereoCapture, captureFileName, download } from './capture';
@@ -21,16 +28,22 @@ export interface StereoLike {
 
 /** The parts of DreamClient the controls use. */
 export interface DreamLike {
-  on(type: 'ready', h: () => void): () => void;
+  on<T extends DreamEvent['type']>(type: T, h: (e: Extract<DreamEvent, { type: T }>) => void): () => void;
   start(): void;
   stop(): void;
-  setRecipe(name: string): void;
+  setRecipe(recipe: string | Recipe): void;
   setSeedImage(px: SeedPixels): void;
+  /** Replace the worker with one on another backend (null = measure and pick). */
+  setBackend?(backend: BackendName | null): void;
 }
 
 export interface ControlsOptions {
   hud: Hud;
-  viewer: { setMode(m: ViewMode): void; renderer: THREE.WebGLRenderer; presenting: boolean };
+  viewer: {
+    setMode(m: ViewMode): void; renderer: THREE.WebGLRenderer; presenting: boolean;
+    /** The dream screen: the in-scene label goes in front of it. */
+    screen: { group: THREE.Object3D; layout: ScreenLayout };
+  };
   stereo: StereoLike;
   client: DreamLike | null;
   recipes: readonly string[];
@@ -42,9 +55,13 @@ export interface ControlsOptions {
   showInitialSeed: boolean;
 }
 
-/** xr-standard gamepad: buttons[4] = A/X, buttons[5] = B/Y (Quest Touch; IWER emulates the same). */
-const BUTTON_AX = 4;
-const BUTTON_BY = 5;
+/** The panel's backend choices: 'auto' measures a warm-up on each and keeps the fastest. */
+export const BACKEND_CHOICES = ['auto', 'wasm', 'webgl', 'webgpu', 'cpu'] as const;
+/** Zoom speeds the thumbstick steps through (the panel's slider range). */
+const VR_ZOOM_RANGE: readonly [number, number] = [0.25, 2];
+/** Where the label sits: image point (u, v) of the screen, lifted this far towards the eye (m). */
+const LABEL_UV: readonly [number, number] = [0.5, 0.72];
+const LABEL_LIFT_M = 0.3;
 
 export class ProductControls {
   readonly state: PanelState;
@@ -54,15 +71,27 @@ export class ProductControls {
   readonly urlWarnings: string[];
   private ready = false;
   private pendingSeed: SeedPixels | null = null;
-  private pendingRecipe: string | null = null;
+  private pendingRecipe: string | Recipe | null = null;
   private userSeed: SeedPixels | null = null;
-  private readonly held = [false, false, false, false]; // [left AX, left BY, right AX, right BY] last frame
+  /** In-scene feedback (no DOM in XR). */
+  readonly label = new VRLabel();
+  private readonly vrInput = new VRInputMapper();
+  private readonly onVRAction = (a: VRAction) => this.vrAction(a);
+  private lastLocked = false;
+  /** The recipe the worker last confirmed (its 'recipe' event). */
+  workerRecipe: Recipe | null = null;
 
   constructor(private readonly o: ControlsOptions) {
     this.urlWarnings = o.initial.warnings;
     this.urlWarnings.forEach((w, i) => o.hud.message('warning', w, `url-${i}`));
     const c = o.stereo.comfort.config;
-    this.state = { ...o.initial.params, depth: c.strength, budget: c.maxDisparityDeg, paused: false };
+    const r0 = RECIPES[o.initial.params.recipe] ?? Object.values(RECIPES)[0];
+    const backend = new URLSearchParams(location.search).get('backend');
+    this.state = {
+      ...o.initial.params, depth: c.strength, budget: c.maxDisparityDeg, paused: false,
+      steps: r0.steps, stepSize: r0.stepSize, octaves: r0.octaves,
+      backend: (BACKEND_CHOICES as readonly string[]).includes(backend ?? '') ? backend! : 'auto',
+    };
     // The URL's zoom speed wins; otherwise keep the screen's own (reduced motion halves it).
     if (o.initial.given.zoom !== undefined) o.stereo.playback.config.speedScale = o.initial.given.zoom;
     this.state.zoom = o.stereo.playback.config.speedScale;
@@ -71,10 +100,12 @@ export class ProductControls {
     o.hud.onModeChange((m) => { this.state.mode = m; this.panel.refresh(); this.updateUrl(); });
 
     const seeds = [...DEFAULT_SEEDS.map(({ id, label }) => ({ id, label })), { id: USER_SEED, label: 'your own image' }];
-    this.panel = new ControlPanel(o.hud.root, this.state, { recipes: o.recipes, seeds }, {
-      recipe: (r) => { this.sendRecipe(r); this.updateUrl(); },
+    this.panel = new ControlPanel(o.hud.root, this.state, { recipes: o.recipes, seeds, backends: BACKEND_CHOICES }, {
+      recipe: (r) => this.setRecipe(r),
+      strength: () => this.sendRecipe(),
+      backend: (b) => this.setBackend(b),
       seed: (id) => void this.chooseSeed(id),
-      zoom: (z) => { o.stereo.playback.config.speedScale = z; this.updateUrl(); },
+      zoom: (z) => this.setZoom(z),
       rng: () => this.reloadWithRng(),
       mode: (m) => { o.viewer.setMode(m); o.hud.setMode(m); this.updateUrl(); },
       depth: (strength, budget) => o.stereo.comfort.setConfig({ strength, maxDisparityDeg: budget }),
@@ -88,8 +119,15 @@ export class ProductControls {
     this.bindDrop();
     // In an (emulated) immersive session the page's DOM lies over the eyes: fold the panel away while
     // presenting; in a real headset it is not seen anyway.
-    o.viewer.renderer.xr.addEventListener('sessionstart', () => { this.panel.gui.domElement.style.display = 'none'; });
-    o.viewer.renderer.xr.addEventListener('sessionend', () => { this.panel.gui.domElement.style.display = ''; });
+    o.viewer.renderer.xr.addEventListener('sessionstart', () => { this.panel.gui.domElement.style.display = 'none'; this.bindPinch(); });
+    o.viewer.renderer.xr.addEventListener('sessionend', () => { this.panel.gui.domElement.style.display = ''; this.vrInput.reset(); });
+
+    // The label: in front of the lower part of the screen, facing the eye, seen by both eyes.
+    const p = this.label.mesh.position;
+    const n = { x: 0, y: 0, z: 1 };
+    screenPoint(o.viewer.screen.layout, LABEL_UV[0], LABEL_UV[1], p, n);
+    p.set(p.x + n.x * LABEL_LIFT_M, p.y + n.y * LABEL_LIFT_M, p.z + n.z * LABEL_LIFT_M);
+    o.viewer.screen.group.add(this.label.mesh);
 
     o.client?.on('ready', () => {
       this.ready = true;
@@ -99,6 +137,9 @@ export class ProductControls {
       this.pendingSeed = null;
       if (this.state.paused) o.client!.stop();
     });
+    o.client?.on('recipe', (e) => { this.workerRecipe = e.recipe; });
+    o.client?.on('progress', (e) => o.hud.setProgress(e.what, e.loaded, e.total));
+    o.client?.on('error', () => o.hud.hideProgress());
     this.updateUrl();
     // The first keyframe moment: the seed zooms on the screen while the network loads.
     if (o.client || o.showInitialSeed) void this.chooseSeed(this.state.seed, true);
@@ -167,12 +208,64 @@ export class ProductControls {
     this.panel.setPaused(p);
     this.o.stereo.playback.setPaused(p);
     if (this.ready) { if (p) this.o.client!.stop(); else this.o.client!.start(); }
+    this.label.show(p ? 'paused' : 'dreaming');
   }
 
-  private sendRecipe(r: string): void {
+  /** A named recipe, with its own steps, step size and octaves (the panel's dream-strength controls reset). */
+  setRecipe(name: string): void {
+    this.state.recipe = name;
+    const r = RECIPES[name];
+    if (r) { this.state.steps = r.steps; this.state.stepSize = r.stepSize; this.state.octaves = r.octaves; }
+    this.panel.refresh();
+    this.sendRecipe();
+    this.updateUrl();
+    this.label.show(`recipe: ${name}`);
+  }
+
+  /** Zoom speed (× the recipe's own), clamped to the share URL's range. */
+  setZoom(z: number): void {
+    const v = Math.min(ZOOM_RANGE[1], Math.max(ZOOM_RANGE[0], z));
+    this.state.zoom = v;
+    this.o.stereo.playback.config.speedScale = v;
+    this.panel.refresh();
+    this.updateUrl();
+    this.label.show(`zoom ×${Number(v.toFixed(2))}`);
+  }
+
+  /** What the worker should dream: the named preset, or a copy with the panel's steps / step size / octaves. */
+  recipeSpec(): string | Recipe {
+    const base = RECIPES[this.state.recipe];
+    const { steps, stepSize, octaves } = this.state;
+    if (!base || (steps === base.steps && stepSize === base.stepSize && octaves === base.octaves)) return this.state.recipe;
+    return { ...base, steps: Math.round(steps), stepSize, octaves: Math.round(octaves) };
+  }
+
+  private sendRecipe(): void {
     if (!this.o.client) return;
-    if (this.ready) this.o.client.setRecipe(r);
-    else this.pendingRecipe = r;
+    const spec = this.recipeSpec();
+    if (this.ready) this.o.client.setRecipe(spec);
+    else this.pendingRecipe = spec;
+  }
+
+  /**
+   * Another backend: the dream worker is replaced on it (DreamClient.setBackend: the recipe, focus, the
+   * newest picture and the pause state carry over). Without a dream the page reloads with ?backend=.
+   */
+  setBackend(b: string): void {
+    this.state.backend = b;
+    const name = b === 'auto' ? null : (b as BackendName);
+    const client = this.o.client;
+    if (!client?.setBackend) {
+      const q = new URLSearchParams(location.search);
+      if (name) q.set('backend', name); else q.delete('backend');
+      location.search = q.toString();
+      return;
+    }
+    this.ready = false;
+    this.pendingRecipe = this.recipeSpec();
+    this.o.hud.message('info', `Restarting the dream on ${name ?? 'the fastest backend'}…`, 'backend');
+    const off = client.on('ready', (e) => { off(); this.o.hud.message('info', `Dreaming on ${e.backend}.`, 'backend'); });
+    client.setBackend(name);
   }
 
   /** The share parameters as a URL query (the page's other parameters kept). */
@@ -208,8 +301,10 @@ export class ProductControls {
       download(sbs, captureFileName(this.state.recipe, now, 'sbs'));
       download(depth, captureFileName(this.state.recipe, now, 'depth'));
       this.o.hud.message('info', 'Stereo snapshot saved (side-by-side PNG + depth PNG).', 'capture');
+      this.label.show('snapshot saved');
     } catch (err) {
       this.o.hud.message('error', `Snapshot failed: ${(err as Error).message}`, 'capture');
+      this.label.show('snapshot failed');
     }
   }
 
@@ -219,15 +314,18 @@ export class ProductControls {
         this.capture.startRecording();
         this.panel.setRecording(true);
         this.o.hud.message('info', 'Recording side-by-side video…', 'capture');
+        this.label.show('● recording');
         return;
       }
       const name = captureFileName(this.state.recipe, new Date(), 'video');
       this.panel.setRecording(false);
+      this.label.show('recording saved');
       download(await this.capture.stopRecording(), name);
       this.o.hud.message('info', `Video saved: ${name}`, 'capture');
     } catch (err) {
       this.panel.setRecording(false);
       this.o.hud.message('error', `Recording: ${(err as Error).message}`, 'capture');
+      this.label.show('recording failed');
     }
   }
 
@@ -244,29 +342,57 @@ export class ProductControls {
   }
 
   /**
-   * Per frame: recording frames, and the in-VR buttons — B/Y takes a snapshot, A/X pauses/resumes.
-   * No allocation: the session's input source list is walked by index.
+   * Per frame: recording frames, the label's fade, and the in-VR controller buttons (src/ui/vrInput.ts:
+   * A/X pause, B/Y snapshot, thumbstick press record, thumbstick up/down zoom, left/right recipe).
+   * `focusLocked` (the gaze's lock, toggled by trigger / right-hand pinch) only feeds the label.
+   * No allocation: the session's input sources are walked by index; actions go to a bound callback.
    */
-  frame(dtSec: number): void {
+  frame(dtSec: number, focusLocked = this.lastLocked): void {
     this.captureImpl?.frame(dtSec);
+    if (focusLocked !== this.lastLocked) {
+      this.lastLocked = focusLocked;
+      this.label.show(focusLocked ? 'focus locked' : 'focus follows gaze');
+    }
+    this.label.update(dtSec);
     if (!this.o.viewer.presenting) return;
     const sources = this.o.viewer.renderer.xr.getSession()?.inputSources;
     if (!sources) return;
     for (let i = 0; i < sources.length; i++) {
       const s = sources[i];
-      const b = s.gamepad?.buttons;
-      if (!b || s.handedness === 'none') continue;
-      const k = s.handedness === 'left' ? 0 : 2;
-      const ax = !!b[BUTTON_AX]?.pressed, by = !!b[BUTTON_BY]?.pressed;
-      if (ax && !this.held[k]) this.setPaused(!this.state.paused);
-      if (by && !this.held[k + 1]) void this.snapshot();
-      this.held[k] = ax;
-      this.held[k + 1] = by;
+      const g = s.gamepad;
+      // Hands have a gamepad too (buttons[0] = pinch): their pinches are handled as select events.
+      if (!g || s.hand || s.handedness === 'none') continue;
+      this.vrInput.poll(s.handedness === 'left' ? 0 : 1, g.buttons, g.axes, this.onVRAction);
     }
+  }
+
+  private vrAction(a: VRAction): void {
+    switch (a) {
+      case 'pause': this.setPaused(!this.state.paused); return;
+      case 'snapshot': void this.snapshot(); return;
+      case 'record': void this.toggleRecording(); return;
+      case 'faster': this.setZoom(stepZoom(this.state.zoom, 1, VR_ZOOM_RANGE)); return;
+      case 'slower': this.setZoom(stepZoom(this.state.zoom, -1, VR_ZOOM_RANGE)); return;
+      case 'next-recipe': this.setRecipe(stepRecipe(this.o.recipes, this.state.recipe, 1)); return;
+      case 'previous-recipe': this.setRecipe(stepRecipe(this.o.recipes, this.state.recipe, -1)); return;
+    }
+  }
+
+  /**
+   * Hand tracking: a pinch of the LEFT hand pauses / resumes (the right hand's pinch locks the focus,
+   * src/gaze). Vision Pro's transient-pointer pinches steer the focus and are not counted here.
+   */
+  private bindPinch(): void {
+    const session = this.o.viewer.renderer.xr.getSession();
+    session?.addEventListener('selectstart', (e) => {
+      const s = (e as XRInputSourceEvent).inputSource;
+      if (s.hand && s.handedness === 'left' && s.targetRayMode === 'tracked-pointer') this.setPaused(!this.state.paused);
+    });
   }
 
   dispose(): void {
     this.captureImpl?.dispose();
+    this.label.dispose();
     this.panel.dispose();
   }
 }

@@ -13,6 +13,10 @@ export class Hud {
   readonly modeSelect: HTMLSelectElement;
   private readonly status: HTMLElement;
   private readonly messages: HTMLElement;
+  /** Loading bar: bytes of the model files (worker 'progress' events). Hidden when nothing loads. */
+  readonly progress: HTMLElement;
+  private readonly progressBar: HTMLProgressElement;
+  private readonly progressText: HTMLElement;
 
   constructor(parent: HTMLElement) {
     this.root = el('div', 'dg-root');
@@ -44,13 +48,38 @@ export class Hud {
     this.vrButton.dataset.testid = 'vr-button';
     this.setVRState('CHECKING');
 
+    this.progress = el('div', 'dg-progress');
+    this.progress.dataset.testid = 'progress';
+    this.progress.hidden = true;
+    this.progressBar = document.createElement('progress');
+    this.progressText = el('span', 'dg-progress-text');
+    this.progress.append(this.progressText, this.progressBar);
+
     bar.append(title, this.status, modeLabel, this.vrButton);
-    this.root.append(this.viewport, bar, this.messages);
+    this.root.append(this.viewport, this.progress, bar, this.messages);
     parent.appendChild(this.root);
   }
 
   setStatus(text: string): void {
     this.status.textContent = text;
+  }
+
+  /**
+   * Shows the loading bar: `loaded` of `total` bytes of `what`. It hides itself once loaded reaches total;
+   * the last values stay readable in data-loaded / data-total.
+   */
+  setProgress(what: string, loaded: number, total: number): void {
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    this.progressBar.max = Math.max(1, total);
+    this.progressBar.value = Math.min(loaded, total);
+    this.progressBar.setAttribute('aria-label', `loading ${what}`);
+    this.progressText.textContent = `loading ${what}: ${mb(loaded)} / ${mb(total)} MB`;
+    Object.assign(this.progress.dataset, { what, loaded: String(loaded), total: String(total) });
+    this.progress.hidden = total > 0 && loaded >= total;
+  }
+
+  hideProgress(): void {
+    this.progress.hidden = true;
   }
 
   setMode(mode: ViewMode): void {
