@@ -84,18 +84,24 @@ async function main(): Promise<void> {
     viewer.screen.setEyeMaterials(stereo.left, stereo.right);
     // ?size=N: keyframe size in px (32–512; the bench measures 128²), else the client's default.
     const size = Number.parseInt(params.get('size') ?? '', 10);
-    const client = dreamOff ? null : new DreamClient({ recipe: share.params.recipe, seed: share.params.rng, ...(size >= 32 && size <= 512 ? { size: [size, size] as [number, number] } : {}) });
+    // ?dreamLimit=S: seconds a keyframe may take before the dream is lowered (graceful degradation; 0 = never).
+    const limitS = Number.parseFloat(params.get('dreamLimit') ?? '');
+    const client = dreamOff ? null : new DreamClient({
+      recipe: share.params.recipe, seed: share.params.rng, ...(size >= 32 && size <= 512 ? { size: [size, size] as [number, number] } : {}),
+      ...(Number.isFinite(limitS) && limitS >= 0 ? { keyframeLimitMs: limitS * 1000 } : {}),
+    });
     let backend = '…';
     let keyframes = 0;
     let lastKeyframeAt = 0;
     let rate = 0;
+    let lowered = ''; // the latest 'degraded' message: the status line keeps saying it
     const live = client && new LiveDream(client, stereo, () => performance.now() / 1000, {
       onKeyframe: (k) => {
         const t = performance.now() / 1000;
         if (lastKeyframeAt > 0) rate = rate === 0 ? 1 / (t - lastKeyframeAt) : 0.8 * rate + 0.2 / (t - lastKeyframeAt);
         lastKeyframeAt = t;
         keyframes++;
-        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}`);
+        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}${lowered ? ` · ${lowered}` : ''}`);
       },
       onError: (err) => hud.message('error', err.message, 'feed'),
     });
@@ -106,6 +112,7 @@ async function main(): Promise<void> {
     });
     client?.on('error', (e) => hud.message('error', `Dream engine: ${e.message}`, 'dream'));
     client?.on('notice', (e) => hud.message('warning', e.message, 'dream-notice'));
+    client?.on('degraded', (e) => { lowered = e.message; hud.setStatus(`${where} · ${backend} · ${e.message}`); });
     hud.setStatus(`${where} · ${client ? 'loading the dream network… (the seed zooms meanwhile)' : 'dream engine off'}`);
     // Panel, seeds, drop target, capture, share URL and in-VR buttons (src/ui/controls.ts).
     const controls = new ProductControls({

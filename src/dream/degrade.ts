@@ -59,7 +59,8 @@ export class DreamGovernor {
     this.over = 0;
     const need = c.limitMs / ms; // < 1: the share of today's work that fits
     const { size, steps } = this.lvl;
-    const took = `keyframes took ${(ms / 1000).toFixed(1)} s, limit ${(c.limitMs / 1000).toFixed(1)} s`;
+    const t = (x: number) => (x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(1)} s`);
+    const took = `keyframes took ${t(ms)}, limit ${t(c.limitMs)}`;
     if (size > c.minSize) {
       const fit = Math.floor((size * Math.sqrt(need)) / c.sizeQuantum) * c.sizeQuantum;
       const next = Math.max(c.minSize, Math.min(size - c.sizeQuantum, fit));

@@ -35,12 +35,17 @@ describe('DreamGovernor (graceful degradation)', () => {
     expect(g.observe(100_000)?.level).toEqual({ size: 64, steps: 10 });
     const d = g.observe(6000);
     expect(d?.level).toEqual({ size: 64, steps: 5 });
-    expect(d?.message).toMatch(/^dream lowered to 5 steps per octave at 64 px to keep up/);
+    expect(d?.message).toBe('dream lowered to 5 steps per octave at 64 px to keep up (keyframes took 6.0 s, limit 3.0 s)');
     expect(g.observe(3500)?.level).toEqual({ size: 64, steps: 4 }); // at least one step less
     expect(g.observe(100_000)?.level).toEqual({ size: 64, steps: 2 });
     expect(g.atFloor).toBe(true);
     expect(g.observe(100_000)).toBeNull();
     expect(g.level).toEqual({ size: 64, steps: 2 });
+  });
+
+  it('says small times in ms', () => {
+    const g = new DreamGovernor({ size: 128, steps: 10 }, { limitMs: 1, patience: 1 });
+    expect(g.observe(850)?.message).toBe('dream lowered to 64 px to keep up (keyframes took 850 ms, limit 1 ms)');
   });
 
   it('is off with a limit ≤ 0, ignores non-finite times, and rejects bad settings', () => {
