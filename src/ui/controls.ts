@@ -80,6 +80,8 @@ export class ProductControls {
   private lastLocked = false;
   /** The recipe the worker last confirmed (its 'recipe' event). */
   workerRecipe: Recipe | null = null;
+  /** The latest loading progress per model ('dream network (…)', 'depth network'), bytes. */
+  readonly loads = new Map<string, { loaded: number; total: number }>();
 
   constructor(private readonly o: ControlsOptions) {
     this.urlWarnings = o.initial.warnings;
@@ -138,7 +140,7 @@ export class ProductControls {
       if (this.state.paused) o.client!.stop();
     });
     o.client?.on('recipe', (e) => { this.workerRecipe = e.recipe; });
-    o.client?.on('progress', (e) => o.hud.setProgress(e.what, e.loaded, e.total));
+    o.client?.on('progress', (e) => { this.loads.set(e.what, { loaded: e.loaded, total: e.total }); o.hud.setProgress(e.what, e.loaded, e.total); });
     o.client?.on('error', () => o.hud.hideProgress());
     this.updateUrl();
     // The first keyframe moment: the seed zooms on the screen while the network loads.

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { PNG } from 'pngjs';
 
 // The product around the dream: seeds, the panel, capture and the shareable URL. Dream engine off
@@ -127,23 +127,6 @@ test('a recipe URL round-trips: the panel shows its values and the page URL enco
   await expect.poll(() => new URL(page.url()).searchParams.get('recipe')).toBe('crowds');
 });
 
-test('in VR, the B button takes a stereo snapshot and A pauses the zoom', async ({ page }) => {
-  await open(page, '&seed=bokeh');
-  await page.getByTestId('vr-button').click();
-  await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
-  await page.waitForFunction(() => ((window.__dreamGoggles as any).viewer.renderer.xr.getSession()?.inputSources?.length ?? 0) >= 2);
-  const press = async (button: string) => {
-    await page.evaluate((b) => (window.__dreamGoggles as any).emulator.device.controllers.right.updateButtonValue(b, 1), button);
-    await page.waitForTimeout(300); // IWER samples buttons once per frame
-    await page.evaluate((b) => (window.__dreamGoggles as any).emulator.device.controllers.right.updateButtonValue(b, 0), button);
-  };
-  const dl = page.waitForEvent('download');
-  await press('b-button');
-  expect((await dl).suggestedFilename()).toMatch(/_sbs\.png$/);
-  await press('a-button');
-  await page.waitForFunction(() => (window.__dreamGoggles as any).controls.state.paused === true);
-});
-
 test('with the dream running, a dropped image becomes the dream worker\'s seed', async ({ page }) => {
   test.setTimeout(300_000); // the dream network loads and warms up on two CPU cores
   await page.goto('./?emulate=quest3&backend=wasm', { waitUntil: 'commit' });
@@ -181,4 +164,69 @@ test('with the dream running, a dropped image becomes the dream worker\'s seed',
   const { first, after } = await page.evaluate(() => { const h = window.__dreamGoggles as any; return { first: h.seen[0], after: h.seen.slice(h.before).find((k: { index: number }) => k.index === 1) }; });
   expect(after.rgb[0]).toBeGreaterThan(after.rgb[2] + 60);
   expect(after.rgb).not.toEqual(first.rgb);
+});
+
+test('with the dream running: the loading bar ends at the real files\' bytes, and each panel control changes what the worker does', async ({ page }) => {
+  test.setTimeout(400_000); // the network loads and warms up on two CPU cores, then once more on the cpu backend
+  await page.goto('./?emulate=quest3&backend=wasm&size=64', { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.controls, undefined, { timeout: 60_000 });
+  await page.screenshot({ path: test.info().outputPath('loading.png') });
+  // Every worker event from here on, by type.
+  await page.evaluate(() => {
+    const h = window.__dreamGoggles as any;
+    h.events = [] as { type: string }[];
+    for (const t of ['ready', 'state', 'recipe', 'progress']) h.client.on(t, (e: { type: string }) => h.events.push({ ...e }));
+  });
+  await page.waitForFunction(() => (window.__dreamGoggles as any).controls.workerRecipe !== null, undefined, { timeout: 240_000 });
+
+  // The loading bar: the dream network's bytes are exactly its files in dist/ (model.json + shards).
+  const manifest = JSON.parse(readFileSync('dist/models/manifest.json', 'utf8')) as { models: { id: string; file: string }[] };
+  const entry = manifest.models.find((m) => m.id === 'movenet-lightning')!; // crowds, the default recipe
+  const json = JSON.parse(readFileSync(`dist/models/human/${entry.file}`, 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  const real = statSync(`dist/models/human/${entry.file}`).size + json.weightsManifest.flatMap((g) => g.paths).reduce((n, p) => n + statSync(`dist/models/human/${p}`).size, 0);
+  const loads = await page.evaluate(() => Object.fromEntries((window.__dreamGoggles as any).controls.loads));
+  expect(loads['dream network (movenet-lightning)']).toEqual({ loaded: real, total: real });
+  // Hidden once loaded (the depth net may be loading now: wait for it too, then the bar is gone).
+  await expect(page.getByTestId('progress')).toBeHidden({ timeout: 120_000 });
+  const bar = page.getByTestId('progress');
+  expect(Number(await bar.getAttribute('data-loaded'))).toBe(Number(await bar.getAttribute('data-total')));
+
+  const panel = page.getByTestId('panel');
+  const recipe = () => page.evaluate(() => (window.__dreamGoggles as any).controls.workerRecipe as { name: string; steps: number; stepSize: number; octaves: number });
+  // Dream strength and octaves: the worker confirms the recipe it now runs.
+  await panel.getByRole('textbox', { name: 'steps per octave' }).fill('3');
+  await expect.poll(async () => (await recipe()).steps, { timeout: 60_000 }).toBe(3);
+  await panel.getByRole('textbox', { name: 'step size' }).fill('0.03');
+  await expect.poll(async () => (await recipe()).stepSize, { timeout: 60_000 }).toBe(0.03);
+  await panel.getByRole('textbox', { name: 'octaves' }).fill('2');
+  await expect.poll(async () => (await recipe()).octaves, { timeout: 60_000 }).toBe(2);
+  expect(await recipe()).toMatchObject({ name: 'crowds', steps: 3, stepSize: 0.03, octaves: 2 });
+  // Another recipe brings its own strength back.
+  await panel.getByRole('combobox', { name: 'recipe' }).selectOption({ label: 'faces' });
+  await expect.poll(async () => (await recipe()).name, { timeout: 120_000 }).toBe('faces');
+  expect(await recipe()).toMatchObject({ steps: 6, stepSize: 0.015, octaves: 3 });
+  await expect(panel.getByRole('textbox', { name: 'steps per octave' })).toHaveValue('6');
+  // Pause / resume reach the worker as state events.
+  const states = () => page.evaluate(() => (window.__dreamGoggles as any).events.filter((e: { type: string }) => e.type === 'state').map((e: { running: boolean }) => e.running) as boolean[]);
+  await panel.getByRole('checkbox', { name: 'paused' }).check();
+  await expect.poll(async () => (await states()).at(-1), { timeout: 60_000 }).toBe(false);
+  await panel.getByRole('checkbox', { name: 'paused' }).uncheck();
+  await expect.poll(async () => (await states()).at(-1), { timeout: 60_000 }).toBe(true);
+  // Page-side controls: zoom speed, depth strength, comfort budget, stereo view.
+  await panel.getByRole('textbox', { name: 'zoom speed' }).fill('1.5');
+  await panel.getByRole('textbox', { name: 'depth strength' }).fill('0.5');
+  await panel.getByRole('textbox', { name: 'comfort budget (°)' }).fill('0.6');
+  await panel.getByRole('combobox', { name: 'stereo view' }).selectOption('anaglyph');
+  expect(await page.evaluate(() => { const h = window.__dreamGoggles as any; return [h.stereo.playback.config.speedScale, h.stereo.comfort.config.strength, h.stereo.comfort.config.maxDisparityDeg, h.viewer.mode]; })).toEqual([1.5, 0.5, 0.6, 'anaglyph']);
+  // Reset seed: the seed goes to the worker again (it restarts from it: keyframe index 1).
+  await page.evaluate(() => { const h = window.__dreamGoggles as any; h.before = h.events.length; h.keyframes = [] as number[]; h.client.on('keyframe', (k: { index: number }) => h.keyframes.push(k.index)); });
+  await panel.getByRole('button', { name: 'reset seed' }).click();
+  await page.waitForFunction(() => (window.__dreamGoggles as any).keyframes.includes(1), undefined, { timeout: 120_000 });
+  // Backend: the worker is replaced by one on the cpu backend, still dreaming faces at the same strength.
+  await page.evaluate(() => { (window.__dreamGoggles as any).before = (window.__dreamGoggles as any).events.length; });
+  await panel.getByRole('combobox', { name: 'backend (restarts)' }).selectOption('cpu');
+  await page.waitForFunction(() => { const h = window.__dreamGoggles as any; return h.events.slice(h.before).some((e: { type: string; backend?: string }) => e.type === 'ready' && e.backend === 'cpu'); }, undefined, { timeout: 180_000 });
+  await page.waitForFunction(() => { const h = window.__dreamGoggles as any; return h.events.slice(h.before).some((e: { type: string }) => e.type === 'recipe'); });
+  expect(await recipe()).toMatchObject({ name: 'faces', steps: 6, octaves: 3 });
+  await expect(page.getByRole('alert')).toContainText('Dreaming on cpu.');
 });
