@@ -3,7 +3,7 @@ import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED } from '
 import { calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream } from './stereo';
 import {
   Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
-  bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, type Emulator, type LookAngles,
+  bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, bindLifecycle, type Emulator, type LookAngles,
 } from './xr';
 import { DreamClient, RECIPES, DEFAULT_RECIPE, DEFAULT_CLIENT_OPTIONS } from './dream';
 import { createGazeController, FocusMarker } from './gaze';
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
         if (lastKeyframeAt > 0) rate = rate === 0 ? 1 / (t - lastKeyframeAt) : 0.8 * rate + 0.2 / (t - lastKeyframeAt);
         lastKeyframeAt = t;
         keyframes++;
+        hud.clearMessage('dream-restart');
         hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}${lowered ? ` · ${lowered}` : ''}`);
       },
       onError: (err) => hud.message('error', err.message, 'feed'),
@@ -113,6 +114,13 @@ async function main(): Promise<void> {
     client?.on('error', (e) => hud.message('error', `Dream engine: ${e.message}`, 'dream'));
     client?.on('notice', (e) => hud.message('warning', e.message, 'dream-notice'));
     client?.on('degraded', (e) => { lowered = e.message; hud.setStatus(`${where} · ${backend} · ${e.message}`); });
+    // Faults (src/dream/client.ts restarts a dead worker; the last keyframe stays on screen) and pauses
+    // (hidden tab, background window, lost graphics context: src/xr/lifecycle.ts).
+    client?.on('restarting', (e) => {
+      hud.message('warning', `The dream worker stopped (${e.reason}); restarting it (try ${e.attempt}). The last picture stays on screen.`, 'dream-restart');
+      hud.setStatus(`${where} · ${backend} · dream worker restarting (try ${e.attempt})…`);
+    });
+    bindLifecycle({ viewer, dream: client, view: hud });
     hud.setStatus(`${where} · ${client ? 'loading the dream network… (the seed zooms meanwhile)' : 'dream engine off'}`);
     // Panel, seeds, drop target, capture, share URL and in-VR buttons (src/ui/controls.ts).
     const controls = new ProductControls({

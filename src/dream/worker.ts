@@ -149,6 +149,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
         if (!(await useBackend('wasm', options))) throw new Error("backend: 'wasm' could not start");
       }
       phase('backend');
+      watchContext();
       const m = await model(recipe.model);
       phase('model');
       const job = warmupStep(m, recipe);
@@ -170,11 +171,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
       phasesMs.total = Math.round(performance.now() - t0);
       post({ type: 'ready', backend, timingsMs, recipes: Object.keys(RECIPES), phasesMs, backendRemembered: fromCache });
       post({ type: 'recipe', recipe });
-      // A lost WebGL context takes every tensor with it: say so, and DreamClient starts a fresh worker.
-      (webglContext()?.canvas as EventTarget | undefined)?.addEventListener('webglcontextlost', () => {
-        running = false;
-        post({ type: 'fatal', message: 'the dream worker lost its WebGL context' });
-      }, { once: true });
+      watchContext();
       depthUrl = options.depthModelUrl ?? null;
       return;
     }
@@ -228,6 +225,19 @@ async function handle(cmd: DreamCommand): Promise<void> {
       self.close();
     }
   }
+}
+
+/** A lost WebGL context takes every tensor with it: say so, and DreamClient starts a fresh worker. */
+const watched = new WeakSet<object>();
+function watchContext(): void {
+  const gl = webglContext();
+  if (!gl || watched.has(gl)) return;
+  watched.add(gl);
+  (gl.canvas as EventTarget).addEventListener('webglcontextlost', () => {
+    if (webglContext() !== gl) return; // a backend no longer in use
+    running = false;
+    post({ type: 'fatal', message: 'the dream worker lost its WebGL context' });
+  });
 }
 
 /** The tfjs WebGL backend's context, when that backend is the one in use. */
@@ -300,5 +310,7 @@ async function loop(): Promise<void> {
 let queue = Promise.resolve();
 self.onmessage = (ev: MessageEvent<DreamCommand>) => {
   const cmd = ev.data;
+  // Injected faults strike at once, not after the queued work (e.g. in the middle of a slow init).
+  if (cmd?.type === 'fault') { handle(cmd).catch((e: unknown) => post({ type: 'error', message: (e as Error).message, command: cmd.type })); return; }
   queue = queue.then(() => handle(cmd)).catch((e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e), command: cmd?.type }));
 };

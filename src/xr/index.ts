@@ -6,4 +6,5 @@ export { emulationChoice, installEmulator, nativeImmersiveVRSupported, type Emul
 export { applyDrag, lookQuaternion, bindDragLook, type LookAngles } from './look';
 export { pickReferenceSpace, contentHeight, type RefSpaceType } from './session';
 export { bindVRButton } from './vrButton';
+export { bindLifecycle, type Pausable } from './lifecycle';
 export { installTestHooks, type TestHooks } from './testHooks';

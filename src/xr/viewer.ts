@@ -37,9 +37,12 @@ export class Viewer {
   mode: ViewMode;
   refSpace: RefSpaceType | null = null;
   frameCount = 0;
+  /** True between 'webglcontextlost' and 'webglcontextrestored' (nothing is drawn meanwhile). */
+  contextLost = false;
 
   private readonly frameCallbacks: FrameCallback[] = [];
   private readonly afterRender: FrameCallback[] = [];
+  private readonly contextListeners: ((lost: boolean) => void)[] = [];
   private readonly eyeTargets: [THREE.WebGLRenderTarget, THREE.WebGLRenderTarget];
   private readonly anaglyphScene = new THREE.Scene();
   private readonly anaglyphCamera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
@@ -84,6 +87,12 @@ export class Viewer {
     this.resizeObserver.observe(opts.container);
     this.resize();
     this.renderer.xr.addEventListener('sessionend', () => this.onSessionEnd());
+    // three.js keeps the canvas restorable (preventDefault on loss) and, on restore, starts with empty GPU
+    // state: every texture, render target and program is uploaded again from its CPU source on next use
+    // (the stereo screen keeps its keyframes' bitmaps and depth bytes open for exactly that).
+    const canvas = this.renderer.domElement;
+    canvas.addEventListener('webglcontextlost', () => this.onContext(true), false);
+    canvas.addEventListener('webglcontextrestored', () => this.onContext(false), false);
     this.renderer.setAnimationLoop((t, frame) => this.frame(t, frame));
   }
 
@@ -113,6 +122,21 @@ export class Viewer {
       const i = list.indexOf(cb);
       if (i >= 0) { list[i] = NOOP; this.compact = true; }
     };
+  }
+
+  /** Called with true when the WebGL context is lost, false when it is back. Returns an unsubscribe. */
+  onContextChange(cb: (lost: boolean) => void): () => void {
+    this.contextListeners.push(cb);
+    return () => { const i = this.contextListeners.indexOf(cb); if (i >= 0) this.contextListeners.splice(i, 1); };
+  }
+
+  private onContext(lost: boolean): void {
+    this.contextLost = lost;
+    // An immersive session cannot draw into a lost context (its XRWebGLLayer is dead): end it, and the
+    // flat preview comes back with the context; the user can enter VR again.
+    if (lost && this.session) void this.session.end().catch(() => undefined);
+    if (!lost) this.resize();
+    for (const cb of [...this.contextListeners]) cb(lost);
   }
 
   setMode(mode: ViewMode): void {

@@ -1,0 +1,222 @@
+import { test, expect, type Page } from '@playwright/test';
+
+// Faults the viewer must dream through: a lost WebGL context (renderer and worker), a crashed dream
+// worker, the system ending the XR session, a hidden tab and a background window. The dream runs for
+// real (wasm worker) at the smallest keyframe size so keyframes come quickly on two CPU cores.
+
+interface Kf { index: number; px: number[] }
+interface Rec { keyframes: Kf[]; restarts: { attempt: number; reason: string }[]; states: boolean[]; errors: string[] }
+
+async function open(page: Page, query = '&backend=wasm&size=32'): Promise<void> {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  (page as unknown as { pageErrors: string[] }).pageErrors = pageErrors;
+  await page.goto(`./?emulate=quest3&recipe=faces${query}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.client, undefined, { timeout: 60_000 });
+  // Record every keyframe (pixels at 8×8, drawn from the bitmap before the viewer can close it) and the client's events.
+  await page.evaluate(() => {
+    const h = window.__dreamGoggles as any;
+    const rec: Rec = { keyframes: [], restarts: [], states: [], errors: [] };
+    (window as any).__rec = rec;
+    const ctx = new OffscreenCanvas(8, 8).getContext('2d', { willReadFrequently: true })!;
+    h.client.on('keyframe', (k: { index: number; bitmap: ImageBitmap }) => {
+      ctx.drawImage(k.bitmap, 0, 0, 8, 8);
+      rec.keyframes.push({ index: k.index, px: Array.from(ctx.getImageData(0, 0, 8, 8).data) });
+    });
+    h.client.on('restarting', (e: { attempt: number; reason: string }) => rec.restarts.push({ attempt: e.attempt, reason: e.reason }));
+    h.client.on('state', (e: { running: boolean }) => rec.states.push(e.running));
+    h.client.on('error', (e: { message: string }) => rec.errors.push(e.message));
+  });
+}
+
+const rec = (page: Page): Promise<Rec> => page.evaluate(() => (window as any).__rec);
+const keyframes = async (page: Page) => (await rec(page)).keyframes.length;
+const moreKeyframes = async (page: Page, n: number, timeout = 90_000) => {
+  const k = await keyframes(page);
+  await expect.poll(() => keyframes(page), { timeout }).toBeGreaterThanOrEqual(k + n);
+};
+/** RGBA at points of the next rendered frame (flat preview: the left eye's view of the dream screen). */
+const pixels = (page: Page, pts: [number, number][]) => page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
+const DREAM_POINTS: [number, number][] = [[0.5, 0.5], [0.45, 0.4], [0.55, 0.6], [0.4, 0.55]];
+/** Sum of RGB over the dream points: the sky is ~(4,5,10), a dreamed picture far brighter. */
+const brightness = (px: number[][]) => px.reduce((s, p) => s + p[0] + p[1] + p[2], 0);
+const meanAbsDiff = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (i % 4 === 3 ? 0 : Math.abs(v - b[i])), 0) / (a.length * 0.75);
+const pageErrors = (page: Page) => (page as unknown as { pageErrors: string[] }).pageErrors;
+
+test('renderer context lost and restored: a message while lost, the last keyframe re-uploaded, the dream goes on', async ({ page }) => {
+  test.setTimeout(240_000);
+  await open(page);
+  await moreKeyframes(page, 2);
+  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.hasKeyframe);
+  const before = await pixels(page, DREAM_POINTS);
+  expect(brightness(before)).toBeGreaterThan(100);
+
+  await page.evaluate(() => {
+    const h = window.__dreamGoggles as any;
+    (window as any).__lose = h.viewer.renderer.getContext().getExtension('WEBGL_lose_context');
+    (window as any).__lose.loseContext();
+  });
+  await page.waitForFunction(() => (window.__dreamGoggles as any).viewer.contextLost === true);
+  await expect(page.locator('[data-key="context"]')).toContainText('graphics context was lost');
+  await expect(page.locator('[data-key="pause"]')).toContainText('Dream paused: the graphics context was lost');
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).client.pausedBy)).toContain('context');
+
+  // Hold the dream after the restore so the first frames can only show the old keyframes, re-uploaded.
+  const restoreMs = await page.evaluate(async () => {
+    const h = window.__dreamGoggles as any;
+    h.client.pause('test');
+    const t0 = performance.now();
+    (window as any).__lose.restoreContext();
+    await new Promise<void>((res) => { const off = h.viewer.onContextChange((lost: boolean) => { if (!lost) { off(); res(); } }); });
+    // First frame drawn after the restore whose dream points are not dark.
+    for (;;) {
+      const px: number[][] = await h.readPixels([[0.5, 0.5], [0.45, 0.4], [0.55, 0.6], [0.4, 0.55]]);
+      if (px.reduce((s, p) => s + p[0] + p[1] + p[2], 0) > 100) return performance.now() - t0;
+      if (performance.now() - t0 > 20_000) return -1;
+    }
+  });
+  console.log(`renderer context: picture back ${restoreMs.toFixed(0)} ms after restoreContext()`);
+  test.info().annotations.push({ type: 'restore-ms', description: restoreMs.toFixed(0) });
+  expect(restoreMs).toBeGreaterThanOrEqual(0); // the old keyframes are on screen again (not black)
+  await expect(page.locator('[data-key="context"]')).toHaveCount(0);
+  const n = await keyframes(page);
+  const after = await pixels(page, DREAM_POINTS);
+  expect(brightness(after)).toBeGreaterThan(100);
+  expect(await keyframes(page)).toBe(n); // (still the held dream)
+
+  await page.evaluate(() => (window.__dreamGoggles as any).client.resume('test'));
+  await moreKeyframes(page, 2);
+  expect(brightness(await pixels(page, DREAM_POINTS))).toBeGreaterThan(100);
+  await page.screenshot({ path: test.info().outputPath('after-context-restore.png') });
+  expect(pageErrors(page)).toEqual([]);
+});
+
+test('renderer context lost for a while: a clear message, the page keeps running, then it recovers', async ({ page }) => {
+  test.setTimeout(240_000);
+  await open(page);
+  await moreKeyframes(page, 1);
+  await page.evaluate(() => {
+    (window as any).__lose = (window.__dreamGoggles as any).viewer.renderer.getContext().getExtension('WEBGL_lose_context');
+    (window as any).__lose.loseContext();
+  });
+  await expect(page.locator('[data-key="context"]')).toContainText('has not come back', { timeout: 10_000 });
+  await expect(page.locator('[data-key="context"]')).toHaveAttribute('data-level', 'error');
+  // No work while there is nothing to draw into: the worker was stopped.
+  await expect.poll(async () => (await rec(page)).states.at(-1)).toBe(false);
+  const n = await keyframes(page);
+  // The page is alive: its frame loop runs and its controls answer.
+  const f0 = await page.evaluate(() => window.__dreamGoggles!.state().frameCount);
+  await page.waitForTimeout(2000);
+  expect(await page.evaluate(() => window.__dreamGoggles!.state().frameCount)).toBeGreaterThan(f0);
+  expect(await keyframes(page)).toBeLessThanOrEqual(n + 1); // at most the keyframe that was in flight
+  await page.screenshot({ path: test.info().outputPath('context-lost.png') });
+
+  await page.evaluate(() => (window as any).__lose.restoreContext());
+  await expect(page.locator('[data-key="context"]')).toHaveCount(0);
+  await moreKeyframes(page, 2);
+  expect(brightness(await pixels(page, DREAM_POINTS))).toBeGreaterThan(100);
+  expect(pageErrors(page)).toEqual([]);
+});
+
+test('the dream worker crashes: restarted, the last frame stays on screen, the dream continues from it', async ({ page }) => {
+  test.setTimeout(240_000);
+  await open(page);
+  await moreKeyframes(page, 3);
+  const crashAt = (await rec(page)).keyframes.length;
+  await page.evaluate(() => (window.__dreamGoggles as any).client.injectFault('crash'));
+  await expect.poll(async () => (await rec(page)).restarts.length).toBe(1);
+  expect((await rec(page)).restarts[0].reason).toContain('injected fault: the dream worker crashed');
+  await expect(page.getByTestId('status')).toContainText('dream worker restarting');
+  await expect(page.locator('[data-key="dream-restart"]')).toContainText('The last picture stays on screen');
+  // Meanwhile the viewer shows the last keyframe (not black, not the seed placeholder gone).
+  expect(brightness(await pixels(page, DREAM_POINTS))).toBeGreaterThan(100);
+
+  // The new worker's first keyframe (index 1: a new seed) is the old dream, zoomed and dreamed on.
+  await expect.poll(async () => (await rec(page)).keyframes.slice(crashAt).some((k) => k.index === 1), { timeout: 120_000 }).toBe(true);
+  const r = await rec(page);
+  const first = r.keyframes.findIndex((k, i) => i >= crashAt && k.index === 1);
+  const lastOld = r.keyframes[first - 1], firstNew = r.keyframes[first];
+  const step = meanAbsDiff(r.keyframes[crashAt - 2].px, r.keyframes[crashAt - 1].px); // one ordinary keyframe step
+  const jump = meanAbsDiff(lastOld.px, firstNew.px);
+  const fromStart = meanAbsDiff(r.keyframes[0].px, firstNew.px);
+  console.log(`worker restart: step ${step.toFixed(1)}, last old → first new ${jump.toFixed(1)}, first ever → first new ${fromStart.toFixed(1)}`);
+  expect(jump).toBeLessThan(2 * step); // like one more ordinary step…
+  expect(jump).toBeLessThan(0.75 * fromStart); // …not a fresh start from a seed
+  await moreKeyframes(page, 2);
+  await expect(page.locator('[data-key="dream-restart"]')).toHaveCount(0);
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).client.restartAttempts)).toBe(0);
+  expect(r.errors).toEqual([]);
+});
+
+test('the system ends the XR session: back to the flat preview, the dream goes on', async ({ page }) => {
+  test.setTimeout(240_000);
+  await open(page);
+  await moreKeyframes(page, 1);
+  await page.getByTestId('vr-button').click();
+  await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
+  // The page blurs when a headset's compositor takes over: that must not pause the dream in XR.
+  await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).client.pausedBy)).toEqual([]);
+  await moreKeyframes(page, 1);
+  await page.evaluate(() => (window.__dreamGoggles as any).viewer.renderer.xr.getSession().end());
+  await page.waitForFunction(() => !window.__dreamGoggles!.state().presenting);
+  await expect(page.getByTestId('vr-button')).toHaveText('ENTER VR');
+  await moreKeyframes(page, 2);
+  expect(brightness(await pixels(page, DREAM_POINTS))).toBeGreaterThan(100);
+  expect(pageErrors(page)).toEqual([]);
+});
+
+test('a hidden tab or a background window pauses the dream (no keyframes), visible / focus resumes it', async ({ page }) => {
+  test.setTimeout(240_000);
+  await open(page);
+  await moreKeyframes(page, 1);
+  const setHidden = (hidden: boolean) => page.evaluate((h) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+  for (const [pause, resume, text] of [
+    [() => setHidden(true), () => setHidden(false), 'the tab is hidden'],
+    [() => page.evaluate(() => window.dispatchEvent(new Event('blur'))), () => page.evaluate(() => window.dispatchEvent(new Event('focus'))), 'the window is in the background'],
+  ] as const) {
+    await pause();
+    await expect(page.locator('[data-key="pause"]')).toContainText(text);
+    await expect.poll(async () => (await rec(page)).states.at(-1)).toBe(false); // the worker stopped
+    const n = await keyframes(page);
+    await page.waitForTimeout(4000);
+    expect(await keyframes(page)).toBeLessThanOrEqual(n + 1); // no work: at most the keyframe in flight
+    const m = await keyframes(page);
+    await page.waitForTimeout(2000);
+    expect(await keyframes(page)).toBe(m);
+    await resume();
+    await expect(page.locator('[data-key="pause"]')).toHaveCount(0);
+    await moreKeyframes(page, 2);
+  }
+  expect(pageErrors(page)).toEqual([]);
+});
+
+test('webgl dream backend: the worker loses its WebGL context, reports it, and is restarted', async ({ page }) => {
+  // A keyframe on SwiftShader WebGL takes minutes here (every kernel's shader compiles on the CPU), and so
+  // does the warm-up, so the context is lost while the worker loads the network on webgl (its first
+  // 'progress' event: the backend is up). The new worker must come up on webgl again and load the network;
+  // the keyframe path after a restart is the crash test's.
+  test.setTimeout(240_000);
+  await open(page, '&backend=webgl&size=32');
+  await page.evaluate(() => {
+    const h = window.__dreamGoggles as any;
+    (window as any).__progress = 0;
+    h.client.on('progress', () => (window as any).__progress++);
+  });
+  const progress = () => page.evaluate(() => (window as any).__progress as number);
+  await expect.poll(progress, { timeout: 120_000 }).toBeGreaterThan(0);
+  await page.evaluate(() => (window.__dreamGoggles as any).client.injectFault('loseContext'));
+  // (the worker sees the event once its thread is free: tfjs compiles shaders synchronously)
+  await expect.poll(async () => (await rec(page)).restarts.map((r) => r.reason), { timeout: 120_000 }).toEqual(['the dream worker lost its WebGL context']);
+  await expect(page.getByTestId('status')).toContainText('dream worker restarting');
+  const p = await progress();
+  await expect.poll(progress, { timeout: 120_000 }).toBeGreaterThan(p); // the new worker loads the network
+  const r = await rec(page);
+  expect(r.restarts).toHaveLength(1);
+  expect(r.errors).toEqual([]);
+  expect(pageErrors(page)).toEqual([]);
+});
