@@ -11,11 +11,17 @@ const CHROMIUM_ARGS = [
 ];
 const OUT_DIR = '/tmp/bench-dist';
 
-export interface PageOptions { port: number; size: number; windowS: number; steer: number; build: boolean; root: string; profileS: number }
+export interface PageOptions { port: number; size: number; windowS: number; steer: number; build: boolean; root: string; profileS: number; /** Stop after B4 (first keyframe). */ onlyB4?: boolean }
 export interface LongTasks { count: number; totalMs: number; maxMs: number; durationsMs: number[] }
 export interface PageResult {
   backend: string;
   readyS: number; firstKeyframeArrivedS: number; firstKeyframeS: number;
+  /** The worker's own start-up phases (ms), from its 'ready' event, and when that event reached the page (s). */
+  workerPhasesMs: Record<string, number> | null; workerReadyS: number;
+  /** When the page's script created the dream worker (s from navigation start). */
+  workerCreatedS: number;
+  /** The first keyframe's wall time in the worker (its 'ms'). */
+  firstKeyframeWorkerMs: number;
   fpsDreaming: number; fpsPaused: number; keyframesInWindow: number; dreamWindowS: number;
   longTasks: LongTasks;
   /** The same over the paused window: what the renderer alone costs here. */
@@ -42,17 +48,30 @@ async function waitHttp(url: string, timeoutMs: number, server: ChildProcess): P
   throw new Error(`vite preview did not answer at ${url} within ${timeoutMs} ms`);
 }
 
-// Installed before any page script: long tasks (> 50 ms) on the main thread, with their start times.
+// Installed before any page script: long tasks (> 50 ms) on the main thread, with their start times; when
+// the dream worker was created and its 'ready' event (start-up phases) arrived, whenever that happens.
 const INIT = () => {
-  const w = window as unknown as { __benchLong: { start: number; duration: number }[] };
+  const w = window as unknown as { __benchLong: { start: number; duration: number }[]; __benchWorker: { created: number; readyAt: number; phasesMs: Record<string, number> | null } };
   w.__benchLong = [];
+  w.__benchWorker = { created: NaN, readyAt: NaN, phasesMs: null };
+  const Base = window.Worker;
+  window.Worker = class extends Base {
+    constructor(url: string | URL, opts?: WorkerOptions) {
+      super(url, opts);
+      if (Number.isNaN(w.__benchWorker.created)) w.__benchWorker.created = performance.now();
+      this.addEventListener('message', (ev: MessageEvent) => {
+        const d = ev.data as { type?: string; phasesMs?: Record<string, number> } | null;
+        if (d?.type === 'ready' && Number.isNaN(w.__benchWorker.readyAt)) { w.__benchWorker.readyAt = performance.now(); w.__benchWorker.phasesMs = d.phasesMs ?? null; }
+      });
+    }
+  };
   new PerformanceObserver((l) => { for (const e of l.getEntries()) w.__benchLong.push({ start: e.startTime, duration: e.duration }); })
     .observe({ type: 'longtask', buffered: true });
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Hooks = any;
-declare global { interface Window { __bench?: { readyAt: number; backend: string; keyframes: number; keyframeAt: number; firstArrived: number; firstShown: number } } }
+declare global { interface Window { __bench?: { readyAt: number; backend: string; keyframes: number; keyframeAt: number; firstArrived: number; firstShown: number; firstWorkerMs: number } } }
 
 export async function pageBench(o: PageOptions): Promise<PageResult> {
   const vite = `${o.root}/node_modules/vite/bin/vite.js`;
@@ -82,12 +101,13 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   // performance.now() in the page counts from the navigation's start: B4's clock.
   await page.evaluate(() => {
     const h = window.__dreamGoggles as Hooks;
-    const b = (window.__bench = { readyAt: NaN, backend: '?', keyframes: 0, keyframeAt: NaN, firstArrived: NaN, firstShown: NaN });
+    const b = (window.__bench = { readyAt: NaN, backend: '?', keyframes: 0, keyframeAt: NaN, firstArrived: NaN, firstShown: NaN, firstWorkerMs: NaN });
     h.client.on('ready', (e: { backend: string }) => { b.readyAt = performance.now(); b.backend = e.backend; });
-    h.client.on('keyframe', () => {
+    h.client.on('keyframe', (e: { ms: number }) => {
       b.keyframes++;
       b.keyframeAt = performance.now();
       if (b.keyframes > 1) return;
+      b.firstWorkerMs = e.ms;
       b.firstArrived = b.keyframeAt;
       const off = h.viewer.onFrame(() => { off(); b.firstShown = performance.now(); }); // the next frame draws it
     });
@@ -96,7 +116,16 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting, undefined, { timeout: 60_000 });
   await page.waitForFunction(() => !Number.isNaN(window.__bench!.firstShown), undefined, { timeout: 180_000, polling: 100 });
   const first = await page.evaluate(() => ({ ...window.__bench! }));
-  if (Number.isNaN(first.readyAt)) first.readyAt = first.firstArrived; // 'ready' fired before we listened
+  const wk = await page.evaluate(() => (window as any).__benchWorker as { created: number; readyAt: number; phasesMs: Record<string, number> | null });
+  if (Number.isNaN(first.readyAt)) first.readyAt = wk.readyAt; // 'ready' fired before we listened
+  const startup = { firstKeyframeWorkerMs: first.firstWorkerMs, workerPhasesMs: wk.phasesMs, workerReadyS: wk.readyAt / 1000, workerCreatedS: wk.created / 1000 };
+  if (o.onlyB4) {
+    const none = { count: 0, totalMs: 0, maxMs: 0, durationsMs: [] };
+    return {
+      backend: first.backend, readyS: first.readyAt / 1000, firstKeyframeArrivedS: first.firstArrived / 1000, firstKeyframeS: first.firstShown / 1000, ...startup,
+      fpsDreaming: NaN, fpsPaused: NaN, keyframesInWindow: 0, dreamWindowS: 0, longTasks: none, longTasksPaused: none, mainThreadProfile: [], steerFrames: { all: [], max: NaN, median: NaN },
+    };
+  }
 
   // B1: XR frames/s over windows dreaming / paused / dreaming (ABA evens out drift in the machine's load).
   const window_ = (s: number) => page.evaluate(async (ms) => {
@@ -153,7 +182,7 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   const sorted = [...steer].sort((x, y) => x - y);
   return {
     backend: first.backend,
-    readyS: first.readyAt / 1000, firstKeyframeArrivedS: first.firstArrived / 1000, firstKeyframeS: first.firstShown / 1000,
+    readyS: first.readyAt / 1000, firstKeyframeArrivedS: first.firstArrived / 1000, firstKeyframeS: first.firstShown / 1000, ...startup,
     fpsDreaming: (a.fps * a.s + b.fps * b.s) / (a.s + b.s), fpsPaused: paused.fps, keyframesInWindow: a.keyframes + b.keyframes, dreamWindowS: a.s + b.s,
     longTasks: longTasks(long), longTasksPaused: longTasks(paused.long),
     mainThreadProfile,

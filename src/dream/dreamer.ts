@@ -52,14 +52,17 @@ export interface DreamerOptions {
    * The first keyframe after a seed with this much less work (e.g. 1 octave, 2 steps), so something dreamed is
    * on screen quickly (time to first keyframe, issue 6 B4); null = every keyframe the recipe's full work.
    */
-  quickFirst?: { octaves: number; steps: number } | null;
+  quickFirst?: QuickFirst | null;
 }
+
+/** The first keyframe's reduced work: octaves, steps per octave, and the fraction of the size it is dreamed at (then upsampled). */
+export interface QuickFirst { octaves: number; steps: number; scale?: number }
 
 export class Dreamer {
   private image: tf.Tensor4D;
   private maxStepsLimit = Infinity;
   private busy = false;
-  private readonly quickFirst: { octaves: number; steps: number } | null;
+  private readonly quickFirst: QuickFirst | null;
   private stats: { mean: tf.Tensor1D; std: tf.Tensor1D };
   private recipe!: Recipe;
   private objective!: Objective;
@@ -137,7 +140,12 @@ export class Dreamer {
     try {
       const r = this.recipe;
       const quick = this.index === 0 ? this.quickFirst : null;
-      const zoomed = zoom(this.image, r.zoom, focus);
+      const [h, w] = this.size;
+      const k = quick?.scale ?? 1;
+      const zoomed = tf.tidy(() => {
+        const z = zoom(this.image, r.zoom, focus);
+        return k < 1 ? tf.image.resizeBilinear(z, [Math.max(8, Math.round(h * k)), Math.max(8, Math.round(w * k))], false, true) : z;
+      });
       let dreamed: tf.Tensor4D;
       try {
         dreamed = yield* dreamOctaveSteps(this.model, zoomed, this.objective, {
@@ -147,6 +155,11 @@ export class Dreamer {
         });
       } finally {
         zoomed.dispose();
+      }
+      if (dreamed.shape[1] !== h || dreamed.shape[2] !== w) {
+        const small = dreamed;
+        dreamed = tf.tidy(() => tf.image.resizeBilinear(small, [h, w], false, true));
+        small.dispose();
       }
       const next = colourCare(dreamed, this.stats, r.colour);
       dreamed.dispose();

@@ -119,8 +119,8 @@ function seedTensor(image: ImageBitmap | RgbaPixels, [w, h]: [number, number]): 
   });
 }
 
-/** The first keyframe after a seed: one octave, two steps (something dreamed on screen quickly). */
-const QUICK_FIRST = { octaves: 1, steps: 2 };
+/** The first keyframe after a seed: one octave, two steps at half size (something dreamed on screen quickly). */
+const QUICK_FIRST = { octaves: 1, steps: 2, scale: 0.5 };
 
 /** The warm-up is a real ascent step of the recipe at 64 px: it times the real work and proves every kernel exists. */
 const warmupStep = (m: DreamModel, r: Recipe) => () =>
@@ -153,17 +153,20 @@ async function handle(cmd: DreamCommand): Promise<void> {
       const m = await model(recipe.model);
       phase('model');
       const job = warmupStep(m, recipe);
-      let choice = remembered
+      // A forced wasm is not warmed up: it is the backend of last resort (nothing to compare or fall back to),
+      // and the first keyframe runs the same kernels (time to first keyframe, issue 6 B4).
+      const skipWarmup = options.backend === 'wasm';
+      let choice = skipWarmup ? { backend: 'wasm' as BackendName, timingsMs: {} } : remembered
         ? await chooseBackend(job, { candidates: [remembered.backend], wasmPath: options.wasmPath }).catch(() => null)
         : null;
       const fromCache = choice?.backend === remembered?.backend && choice != null;
-      if (!fromCache) {
+      if (!fromCache && !skipWarmup) {
         if (remembered) void clearChoice();
         choice = await chooseBackend(job, { override: options.backend, wasmPath: options.wasmPath });
         if (!options.backend && Object.keys(choice.timingsMs).length > 1) void saveChoice(choice.backend, choice.timingsMs);
       }
       const { backend, timingsMs } = choice!;
-      phase(fromCache ? 'warmup (remembered backend)' : options.backend ? 'warmup' : 'backend choice');
+      if (!skipWarmup) phase(fromCache ? 'warmup (remembered backend)' : options.backend ? 'warmup' : 'backend choice');
       const seed = noiseSeed(options.size[1], options.size[0], options.seed);
       dreamer = new Dreamer(m, recipe, seed, options.seed, { quickFirst: QUICK_FIRST });
       seed.dispose();

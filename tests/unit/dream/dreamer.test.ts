@@ -78,7 +78,7 @@ describe('model loading errors', () => {
       const r = await fileFetch(url);
       return url.endsWith('.bin') ? { ...r, arrayBuffer: async () => (await r.arrayBuffer()).slice(0, 1000) } : r;
     };
-    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, truncated)).rejects.toThrow(/^model selfie: corrupt graph or weights/);
+    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, truncated)).rejects.toThrow(/^model selfie: weight shards truncated: selfie\.bin \(1000 bytes\) hold 1000 bytes, selfie\.json needs 212886$/);
   });
   it('feed node missing from the graph', async () => {
     await expect(load('selfie', { feed: 'nope' })).rejects.toThrow("model selfie: feed node 'nope' is not in the graph");
@@ -110,6 +110,20 @@ describe('Dreamer in slices, quick first keyframe, degradation levers', () => {
     expect(sliced(d)).toBe(2); // 2 octaves × 1 step
     d.setSeed(seed);
     expect(sliced(d)).toBe(1); // quick again, and never above maxSteps
+    d.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    seed.dispose();
+  });
+
+  it('a quick first keyframe at a fraction of the size comes back at full size', () => {
+    const seed = noiseSeed(40, 32, 10);
+    const before = tf.memory().numTensors;
+    const d = new Dreamer(model, r3, seed, 1, { quickFirst: { octaves: 1, steps: 1, scale: 0.5 } });
+    const k = d.keyframe([0.5, 0.5]);
+    expect(k.image.shape).toEqual([1, 40, 32, 3]);
+    const diff = tf.tidy(() => tf.mean(tf.abs(tf.sub(k.image, seed))).dataSync()[0]);
+    expect(diff).toBeGreaterThan(0.001);
+    expect(d.keyframe([0.5, 0.5]).image.shape).toEqual([1, 40, 32, 3]);
     d.dispose();
     expect(tf.memory().numTensors).toBe(before);
     seed.dispose();
