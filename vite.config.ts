@@ -86,7 +86,12 @@ export default defineConfig({
     },
   },
   // lil-gui's package exports hide its stylesheet; this name reaches it (src/ui/panel.ts, CSP above).
-  resolve: { alias: { 'lil-gui.css': resolve(import.meta.dirname, 'node_modules/lil-gui/dist/lil-gui.css') } },
+  // @tensorflow/tfjs → src/tf/tfjs-lite.ts in the build: the same API without tfjs-layers/-data (a smaller
+  // dream worker starts sooner); Vitest keeps the full package.
+  resolve: { alias: {
+    'lil-gui.css': resolve(import.meta.dirname, 'node_modules/lil-gui/dist/lil-gui.css'),
+    ...(process.env.VITEST ? {} : { '@tensorflow/tfjs': resolve(import.meta.dirname, 'src/tf/tfjs-lite.ts') }),
+  } },
   server: { port: 5173 },
   // The meta tag governs the page, but a worker's policy comes only from its own response headers: the
   // preview server (and the e2e tests on it) sends the same policy as a header, so the dream worker runs

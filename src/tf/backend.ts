@@ -3,7 +3,6 @@
 // 4–30× slower and stalls the page). wasm runs single-threaded: the threaded build breaks after bundling.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import '@tensorflow/tfjs-backend-webgpu'; // registers only where navigator.gpu exists
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop';
 import { registerRelu6Grad } from './relu6-grad';
@@ -25,6 +24,10 @@ let wasmPathSet = false;
 
 /** Make `name` the active backend, with the kernels the dream engine needs. Returns false if it cannot start. */
 export async function useBackend(name: BackendName, config: BackendConfig = {}): Promise<boolean> {
+  // WebGPU (~320 kB of the worker's script) is loaded only where it can run: less to parse at start-up.
+  if (name === 'webgpu' && tf.findBackendFactory(name) == null && typeof navigator !== 'undefined' && 'gpu' in navigator) {
+    try { await import('@tensorflow/tfjs-backend-webgpu'); } catch { return false; }
+  }
   if (tf.findBackendFactory(name) == null) return false;
   if (name === 'wasm' && config.wasmPath && !wasmPathSet) {
     // The threaded build needs cross-origin isolation and breaks after Vite bundling; SIMD single-thread is fine.
