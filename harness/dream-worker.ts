@@ -27,7 +27,7 @@ const client = new DreamClient({
   ...(q.has('limit') ? { keyframeLimitMs: Number(q.get('limit')) } : {}),
 });
 (window as unknown as { __client: DreamClient }).__client = client;
-for (const type of ['ready', 'state', 'error', 'degraded'] as const) {
+for (const type of ['ready', 'state', 'error', 'degraded', 'notice'] as const) {
   client.on(type, (e) => { rec.events.push(e); log.textContent += `${JSON.stringify(e)}\n`; if (e.type === 'error') rec.errors.push(e.message); });
 }
 client.on('keyframe', ({ bitmap, ...meta }) => {

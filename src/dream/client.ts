@@ -26,6 +26,16 @@ export function restartDelayMs(attempt: number, p: RestartPolicy = DEFAULT_RESTA
 type Handler<T extends DreamEvent['type']> = (e: Extract<DreamEvent, { type: T }>) => void;
 export type MemoryReport = Omit<Extract<DreamEvent, { type: 'memory' }>, 'type'>;
 
+/** `?backend=` of the page; an unknown name is reported through `say` (after the caller subscribed) and ignored. */
+function urlBackend(say: (message: string) => void): BackendName | null {
+  try {
+    return parseBackendOverride(new URLSearchParams(self.location.search).get('backend'));
+  } catch (e) {
+    say(`${(e as Error).message.replace(/^backend: /, '')}: choosing a backend automatically.`);
+    return null;
+  }
+}
+
 export class DreamClient {
   private worker!: Worker;
   private readonly handlers = new Map<string, Set<(e: DreamEvent) => void>>();
@@ -53,7 +63,7 @@ export class DreamClient {
       modelBaseUrl: new URL('models/human/', base).href,
       wasmPath: new URL('tfjs/', base).href,
       depthModelUrl: new URL('models/depth/model.json', base).href,
-      backend: parseBackendOverride(new URLSearchParams(self.location.search).get('backend')),
+      backend: urlBackend((message) => queueMicrotask(() => this.emit({ type: 'notice', message }))),
       ...options,
     };
     this.policy = { ...DEFAULT_RESTART_POLICY, ...policy };

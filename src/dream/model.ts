@@ -44,6 +44,35 @@ export function validateManifest(raw: unknown): Manifest {
   };
 }
 
+/**
+ * Fetch and check `models/manifest.json` at `url`. Every failure names the file and what is wrong with it:
+ * missing (HTTP status or network), not JSON, or a field that fails validateManifest.
+ */
+export async function fetchManifest(url: string, fetchFn: FetchLike): Promise<Manifest> {
+  const name = 'models/manifest.json';
+  let res;
+  try { res = await fetchFn(url); } catch (e) { throw new Error(`${name} could not be fetched from ${url} (${(e as Error).message})`); }
+  if (!res.ok) throw new Error(`${name} is missing (HTTP ${res.status} for ${url})`);
+  let raw: unknown;
+  try { raw = await res.json(); } catch (e) { throw new Error(`${name} is not valid JSON (${(e as Error).message})`); }
+  try { return validateManifest(raw); } catch (e) { throw new Error(`${name} is invalid: ${(e as Error).message.replace(/^manifest: /, '')}`); }
+}
+
+/** Bytes per element as stored in the .bin shards (quantized weights store their quantized type). */
+const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, int8: 1, int16: 2 };
+
+/** Bytes the weights manifest says its shards hold, or null when it cannot tell (string weights). */
+export function expectedWeightBytes(specs: readonly WeightSpec[]): number | null {
+  let total = 0;
+  for (const w of specs) {
+    const stored = (w.quantization as { dtype?: string } | undefined)?.dtype ?? w.dtype;
+    const per = STORED_BYTES[stored];
+    if (per == null) return null;
+    total += per * w.shape.reduce((a, b) => a * b, 1);
+  }
+  return total;
+}
+
 /** A loaded dream network. Images are always [1,h,w,3] in [0,1]; the model maps range and layout. */
 export interface DreamModel {
   readonly entry: ModelEntry;
@@ -69,7 +98,8 @@ export async function loadDreamModel(entry: ModelEntry, baseUrl: string, fetchFn
   const url = `${baseUrl.replace(/\/?$/, '/')}${entry.file}`;
   let json: { modelTopology?: { node?: GraphNode[] }; weightsManifest?: { paths: string[]; weights: WeightSpec[] }[]; format?: string; signature?: unknown; userDefinedMetadata?: Record<string, unknown> };
   try { json = (await (await fetchOk(fetchFn, url)).json()) as typeof json; } catch (e) {
-    throw new Error((e as Error).message.startsWith('model:') ? (e as Error).message : `model: ${url} is not valid JSON (${(e as Error).message})`);
+    const m = (e as Error).message;
+    throw new Error(m.startsWith('model:') ? m : m.includes(url) ? `model: ${m}` : `model: ${url} is not valid JSON (${m})`);
   }
   const nodesIn = json.modelTopology?.node;
   if (!Array.isArray(nodesIn) || !Array.isArray(json.weightsManifest)) throw new Error(`model: ${url} is not a TF.js graph model (no modelTopology.node / weightsManifest)`);
@@ -81,12 +111,18 @@ export async function loadDreamModel(entry: ModelEntry, baseUrl: string, fetchFn
     for (const p of group.paths) shards.push(await (await fetchOk(fetchFn, dir + p)).arrayBuffer());
   }
   const total = shards.reduce((n, b) => n + b.byteLength, 0);
+  // A cut download or a shard from another model: refuse before TF.js reads past the end or misreads weights.
+  const expected = expectedWeightBytes(weightSpecs);
+  if (expected != null && total !== expected) {
+    const files = json.weightsManifest.flatMap((g) => g.paths).map((p, i) => `${p} (${shards[i].byteLength} bytes)`).join(', ');
+    throw new Error(`model ${entry.id}: weight shards ${total < expected ? 'truncated' : 'too large'}: ${files} hold ${total} bytes, ${entry.file} needs ${expected}`);
+  }
   const weightData = new Uint8Array(total);
   shards.reduce((off, b) => (weightData.set(new Uint8Array(b), off), off + b.byteLength), 0);
 
   const fixed: GraphArtifacts = applyGraphFixes({ nodes: nodesIn, weightSpecs, weightData: weightData.buffer }, entry.graphFixes, entry.input.layout);
   const names = new Set(fixed.nodes.map((n) => n.name));
-  if (!names.has(entry.feed)) throw new Error(`model ${entry.id}: feed node '${entry.feed}' is not in the graph`);
+  if (!names.has(entry.feed)) throw new Error(`model ${entry.id}: feed node '${entry.feed}' is not in the graph of ${entry.file}`);
   let model: tf.GraphModel;
   try {
     model = await tf.loadGraphModel(tf.io.fromMemory({

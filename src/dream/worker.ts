@@ -8,7 +8,8 @@ import { chooseBackend, useBackend, type BackendName } from '../tf/backend';
 import { clearChoice, loadChoice, saveChoice } from '../tf/backend-cache';
 import { DreamGovernor } from './degrade';
 import { Dreamer, recipeObjective } from './dreamer';
-import { loadDreamModel, validateManifest, type DreamModel, type Manifest } from './model';
+import { fetchManifest, loadDreamModel, type DreamModel, type Manifest } from './model';
+import { fallbackNotice, firstWorkingRecipe } from './fallback';
 import type { DreamCommand, DreamEvent, InitOptions, RgbaPixels } from './protocol';
 import { RECIPES, validateRecipe, type Recipe } from './recipes';
 import { noiseSeed } from './seed';
@@ -135,22 +136,27 @@ async function handle(cmd: DreamCommand): Promise<void> {
       const phase = (name: string) => { const t = performance.now(); phasesMs[name] = Math.round(t - tp); tp = t; };
       options = cmd.options;
       focus = options.focus;
-      const res = await fetch(new URL('../manifest.json', new URL(options.modelBaseUrl, self.location.href)).href).catch(() => null);
-      if (!res?.ok) throw new Error(`cannot load models/manifest.json next to ${options.modelBaseUrl}`);
-      manifest = validateManifest(await res.json());
-      recipe = resolveRecipe(options.recipe);
+      manifest = await fetchManifest(new URL('../manifest.json', new URL(options.modelBaseUrl, self.location.href)).href, (u) => fetch(u));
+      const wanted = resolveRecipe(options.recipe);
       phase('manifest');
       // Without an override, the choice this browser made last time (IndexedDB) skips timing every backend.
       const remembered = options.backend ? null : await loadChoice();
       const first: BackendName = options.backend ?? remembered?.backend ?? 'wasm';
       // Weights load onto the forced (or remembered) backend, else onto wasm (it always starts); a choice moves them.
       if (!(await useBackend(first, options))) {
-        if (options.backend) throw new Error(`backend: '${options.backend}' could not start`);
+        if (options.backend) { // a URL asked for it: say so and choose as if it had not
+          post({ type: 'notice', message: `The '${options.backend}' backend could not start in this browser; choosing one automatically.` });
+          options = { ...options, backend: null };
+        }
         if (!(await useBackend('wasm', options))) throw new Error("backend: 'wasm' could not start");
       }
       phase('backend');
       watchContext();
-      const m = await model(recipe.model);
+      // A recipe whose model is missing, cut or wrong stands aside for the next one that loads (src/dream/fallback.ts).
+      const working = await firstWorkingRecipe(wanted, Object.values(RECIPES), (r) => model(r.model));
+      if (working.failures.length) post({ type: 'notice', message: fallbackNotice(wanted.name, working) });
+      recipe = working.recipe;
+      const m = working.model;
       phase('model');
       const job = warmupStep(m, recipe);
       // A forced wasm is not warmed up: it is the backend of last resort (nothing to compare or fall back to),
@@ -162,7 +168,13 @@ async function handle(cmd: DreamCommand): Promise<void> {
       const fromCache = choice?.backend === remembered?.backend && choice != null;
       if (!fromCache && !skipWarmup) {
         if (remembered) void clearChoice();
-        choice = await chooseBackend(job, { override: options.backend, wasmPath: options.wasmPath });
+        const opts = options;
+        choice = await chooseBackend(job, { override: opts.backend, wasmPath: opts.wasmPath }).catch((e: Error) => {
+          if (!opts.backend) throw e;
+          post({ type: 'notice', message: `The '${opts.backend}' backend cannot run the dream here (${e.message}); choosing one automatically.` });
+          options = { ...opts, backend: null };
+          return chooseBackend(job, { wasmPath: opts.wasmPath });
+        });
         if (!options.backend && Object.keys(choice.timingsMs).length > 1) void saveChoice(choice.backend, choice.timingsMs);
       }
       const { backend, timingsMs } = choice!;
@@ -269,7 +281,7 @@ async function loop(): Promise<void> {
         const steps = d.keyframeSteps(focus);
         for (let x = steps.next(); ; x = steps.next()) {
           if (x.done) { frame = x.value; break; }
-          await yieldTask(); // commands (setFocus, stop, memory) are answered between ascent steps
+          // await yieldTask(); // commands (setFocus, stop, memory) are answered between ascent steps
         }
         img = tf.squeeze(frame.image, [0]) as tf.Tensor3D; // shares the data: survives a setSeed from here on
         [h, w] = img.shape;

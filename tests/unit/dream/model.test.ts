@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { expectedWeightBytes, fetchManifest, loadDreamModel, type FetchLike } from '../../../src/dream/model';
+import { checkRecipeLayers, fallbackNotice, firstWorkingRecipe } from '../../../src/dream/fallback';
+import { validateRecipe } from '../../../src/dream/recipes';
+import { fileFetch } from '../../../src/tf/file-fetch';
+import { entry, load, MODEL_DIR, ROOT, wasm } from './helpers';
+
+// Broken model files: each failure names the file (or layer) at fault, and a broken recipe stands aside
+// for one that loads.
+
+const served = (body: string, status = 200): FetchLike => async () => ({
+  ok: status < 400, status,
+  json: async () => JSON.parse(body) as unknown,
+  arrayBuffer: async () => new TextEncoder().encode(body).buffer as ArrayBuffer,
+});
+
+describe('models/manifest.json', () => {
+  const url = 'http://h/models/manifest.json';
+  it('missing: says so with the status and the URL', async () => {
+    await expect(fetchManifest(url, served('', 404))).rejects.toThrow('models/manifest.json is missing (HTTP 404 for http://h/models/manifest.json)');
+    await expect(fetchManifest(url, async () => { throw new TypeError('Failed to fetch'); })).rejects.toThrow('models/manifest.json could not be fetched from http://h/models/manifest.json (Failed to fetch)');
+  });
+  it('malformed: not JSON, or JSON of the wrong shape', async () => {
+    await expect(fetchManifest(url, served('{"models": [ '))).rejects.toThrow(/^models\/manifest\.json is not valid JSON \(/);
+    await expect(fetchManifest(url, served('{"models": {}}'))).rejects.toThrow('models/manifest.json is invalid: "models" must be an array');
+    await expect(fetchManifest(url, served('{"models": [{"id": "a", "file": "a.json"}]}'))).rejects.toThrow('models/manifest.json is invalid: models[0] (a): "feed" must be a string');
+  });
+  it('the shipped manifest reads', async () => {
+    const m = await fetchManifest(`${ROOT}/models/manifest.json`, fileFetch);
+    expect(m.models.map((x) => x.id)).toContain('movenet-lightning');
+  });
+});
+
+describe('weight shards', () => {
+  beforeAll(wasm);
+  it('expected bytes follow dtype and quantization', () => {
+    expect(expectedWeightBytes([{ name: 'a', shape: [2, 3], dtype: 'float32' }, { name: 'b', shape: [4], dtype: 'float32', quantization: { dtype: 'float16' } }, { name: 'c', shape: [5], dtype: 'float32', quantization: { dtype: 'uint8' } }])).toBe(24 + 8 + 5);
+    expect(expectedWeightBytes([{ name: 's', shape: [1], dtype: 'string' }])).toBeNull();
+  });
+  it('match the shipped models exactly', () => {
+    for (const id of ['movenet-lightning', 'selfie', 'posenet']) {
+      const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry(id).file}`, 'utf8')) as { weightsManifest: { paths: string[]; weights: never[] }[] };
+      const bytes = json.weightsManifest.flatMap((g) => g.paths).reduce((n, p) => n + readFileSync(`${MODEL_DIR}${p}`).length, 0);
+      expect(expectedWeightBytes(json.weightsManifest.flatMap((g) => g.weights)), id).toBe(bytes);
+    }
+  });
+  const withShard = (edit: (b: ArrayBuffer) => ArrayBuffer): FetchLike => async (url) => {
+    const r = await fileFetch(url);
+    return url.endsWith('.bin') ? { ...r, arrayBuffer: async () => edit(await r.arrayBuffer()) } : r;
+  };
+  it('a truncated shard is named with its size', async () => {
+    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, withShard((b) => b.slice(0, 5000)))).rejects.toThrow('model selfie: weight shards truncated: selfie.bin (5000 bytes) hold 5000 bytes, selfie.json needs 212886');
+  });
+  it('a shard of the wrong size (another model\'s) is refused', async () => {
+    const other = readFileSync(`${MODEL_DIR}posenet.bin`);
+    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, withShard(() => other.buffer.slice(other.byteOffset, other.byteOffset + other.length) as ArrayBuffer)))
+      .rejects.toThrow(/^model selfie: weight shards too large: selfie\.bin \(\d+ bytes\) hold \d+ bytes, selfie\.json needs 212886$/);
+  });
+  it('a feed node that is not in the graph is named with the file', async () => {
+    await expect(load('selfie', { feed: 'nope' })).rejects.toThrow("model selfie: feed node 'nope' is not in the graph of selfie.json");
+  });
+});
+
+describe('recipe fallback', () => {
+  beforeAll(wasm);
+  const selfieRecipe = validateRecipe({ name: 'selfish', model: 'selfie', terms: [{ node: 'mul_13', weight: 1 }] });
+  const badLayer = validateRecipe({ name: 'nolayer', model: 'selfie', terms: [{ node: 'no/such/layer', weight: 1 }] });
+  const missing = validateRecipe({ name: 'gone', model: 'gone-model', terms: [{ node: 'x', weight: 1 }] });
+  const loaded: { dispose(): void }[] = [];
+  afterAll(() => loaded.forEach((m) => m.dispose()));
+  const loader = async (r: { model: string }) => {
+    if (r.model === 'gone-model') throw new Error('model: cannot fetch http://h/models/human/gone.json (HTTP 404)');
+    const m = await load(r.model);
+    loaded.push(m);
+    return m;
+  };
+
+  it('a missing layer is named with the model file', async () => {
+    const m = await load('selfie');
+    loaded.push(m);
+    expect(() => checkRecipeLayers(badLayer, m)).toThrow("layer 'no/such/layer' is not in model 'selfie' (selfie.json)");
+    expect(() => checkRecipeLayers(selfieRecipe, m)).not.toThrow();
+  });
+
+  it('the wanted recipe when it works, with no failures', async () => {
+    const w = await firstWorkingRecipe(selfieRecipe, [missing], loader);
+    expect(w.recipe.name).toBe('selfish');
+    expect(w.failures).toEqual([]);
+  });
+
+  it('a broken model or a missing layer hands over to the next recipe that loads, and says which file', async () => {
+    const w = await firstWorkingRecipe(missing, [badLayer, selfieRecipe], loader);
+    expect(w.recipe.name).toBe('selfish');
+    expect(w.failures.map((f) => f.recipe)).toEqual(['gone', 'nolayer']);
+    expect(fallbackNotice('gone', w)).toBe("The 'gone' dream could not start: model: cannot fetch http://h/models/human/gone.json (HTTP 404). Dreaming 'selfish' instead.");
+  });
+
+  it('throws with the first reason when nothing loads; a failed model is tried once', async () => {
+    let calls = 0;
+    const missing2 = { ...missing, name: 'gone2' };
+    await expect(firstWorkingRecipe(missing, [missing2, badLayer], async (r) => { calls++; return loader(r); }))
+      .rejects.toThrow("no dream network could start (3 recipes tried); 'gone': model: cannot fetch http://h/models/human/gone.json (HTTP 404)");
+    expect(calls).toBe(2); // gone-model once, selfie once
+  });
+});
