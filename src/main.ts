@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   // The emulator must be installed before the renderer exists, and never over a real headset.
   let emulator: Emulator | null = null;
   try {
-    const choice = emulationChoice({ search: location.search, nativeImmersiveVR: await nativeImmersiveVRSupported(navigator.xr) });
+    const choice = emulationChoice({ search: location.search, nativeImmersiveVR: await nativeImmersiveVRSupported(navigator.xr), secureContext: window.isSecureContext });
     if (choice) emulator = await installEmulator(choice);
   } catch (err) {
     hud.message('warning', `Headset emulator not started: ${(err as Error).message}`, 'emulator');
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       client.start();
     });
     client?.on('error', (e) => hud.message('error', `Dream engine: ${e.message}`, 'dream'));
-    client?.on('notice', (e) => hud.message('warning', e.message, 'dream-notice'));
+    client?.on('notice', (e) => hud.message('warning', e.message)); // keyed by text: several notices stack
     client?.on('degraded', (e) => { lowered = e.message; hud.setStatus(`${where} · ${backend} · ${e.message}`); });
     // Faults (src/dream/client.ts restarts a dead worker; the last keyframe stays on screen) and pauses
     // (hidden tab, background window, lost graphics context: src/xr/lifecycle.ts).

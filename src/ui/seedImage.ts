@@ -12,6 +12,12 @@ export type SeedCheck =
 export const MAX_SEED_BYTES = 64 * 1024 * 1024;
 /** Images wider or taller than this are refused: browsers cannot decode them reliably. */
 export const MAX_SEED_SIDE = 32768;
+/**
+ * Images with more pixels than this are refused by their header, before any decoding: a PNG decodes at full
+ * size before it can be scaled, and 64 MP is already 256 MB of RGBA (a headset browser tab has little more).
+ * Cameras up to ~60 MP pass; a 16 000 × 16 000 image (256 MP, 1 GB decoded) does not.
+ */
+export const MAX_SEED_PIXELS = 64_000_000;
 
 /** The image type from the first bytes (magic numbers), or null. */
 export function sniffImageType(b: Uint8Array): SeedImageType | null {
@@ -91,6 +97,10 @@ export function checkSeedFile(file: { name: string; type: string; size: number }
   if (!size || size.width < 1 || size.height < 1) return { ok: false, message: `${name} looks like a ${shortName(type)} but its header is damaged.` };
   if (size.width > MAX_SEED_SIDE || size.height > MAX_SEED_SIDE) {
     return { ok: false, message: `${name} is ${size.width}×${size.height} pixels; images up to ${MAX_SEED_SIDE} pixels a side are accepted.` };
+  }
+  if (size.width * size.height > MAX_SEED_PIXELS) {
+    const mp = (n: number) => `${Math.round(n / 1e6)} megapixels`;
+    return { ok: false, message: `${name} is ${size.width}×${size.height} pixels (${mp(size.width * size.height)}), too large to decode safely here; scale it to at most ${mp(MAX_SEED_PIXELS)} and drop it again.` };
   }
   return { ok: true, type, ...size };
 }

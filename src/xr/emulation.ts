@@ -11,13 +11,18 @@ export interface EmulationDecisionInput {
   search: string;
   /** Whether the browser's own navigator.xr reports immersive-vr support. */
   nativeImmersiveVR: boolean;
+  /**
+   * window.isSecureContext (default true). Over plain http:// on a LAN address a headset's browser hides
+   * navigator.xr: emulating then would hide the real fix (HTTPS) behind a fake headset.
+   */
+  secureContext?: boolean;
 }
 
 /**
  * Decide whether to install the emulator. `?emulate=quest3` forces it, `?emulate=off` forbids it;
- * otherwise it is installed exactly when no native immersive-vr is offered.
+ * otherwise it is installed exactly when no native immersive-vr is offered in a secure context.
  */
-export function emulationChoice({ search, nativeImmersiveVR }: EmulationDecisionInput): EmulatedDevice | null {
+export function emulationChoice({ search, nativeImmersiveVR, secureContext = true }: EmulationDecisionInput): EmulatedDevice | null {
   const asked = new URLSearchParams(search).get('emulate');
   if (asked === 'off' || asked === 'none') return null;
   if (asked !== null) {
@@ -25,7 +30,7 @@ export function emulationChoice({ search, nativeImmersiveVR }: EmulationDecision
     if ((EMULATED_DEVICES as readonly string[]).includes(name)) return name as EmulatedDevice;
     throw new Error(`Unknown ?emulate=${asked}: supported are ${EMULATED_DEVICES.join(', ')} or off`);
   }
-  return nativeImmersiveVR ? null : 'quest3';
+  return nativeImmersiveVR || !secureContext ? null : 'quest3';
 }
 
 /** Does the browser offer immersive-vr natively (before any emulator)? Never throws. */

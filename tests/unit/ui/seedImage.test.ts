@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
-import { checkSeedFile, centreCrop, decodeSize, imageSize, sniffImageType, looksComplete } from '../../../src/ui/seedImage';
+import { checkSeedFile, centreCrop, decodeSize, imageSize, sniffImageType, looksComplete, MAX_SEED_PIXELS } from '../../../src/ui/seedImage';
+import { blackPng } from '../../fixtures/images';
 import { SEED_SHADERS, renderSeed } from '../../../scripts/make-seeds';
 
 const file = (bytes: Uint8Array, name = 'x', type = '') => checkSeedFile({ name, type, size: bytes.length }, bytes);
@@ -77,6 +78,16 @@ describe('seed image checks', () => {
     expect(!file(p).ok && (file(p) as { message: string }).message).toMatch(/header is damaged/);
     const big = webpVP8X(40000, 100);
     expect(!file(big).ok && (file(big) as { message: string }).message).toMatch(/40000×100 pixels/);
+  });
+
+  it('refuses a real 16000×16000 PNG by its header (1 GB decoded), and passes a 60 MP camera-sized one', () => {
+    const huge = new Uint8Array(blackPng(16000, 16000));
+    expect(huge.length).toBeLessThan(200_000);
+    expect(sniffImageType(huge)).toBe('image/png');
+    expect(looksComplete(huge, 'image/png')).toBe(true);
+    expect(file(huge, 'huge.png')).toEqual({ ok: false, message: 'huge.png is 16000×16000 pixels (256 megapixels), too large to decode safely here; scale it to at most 64 megapixels and drop it again.' });
+    expect(file(new Uint8Array(blackPng(9504, 6336)), 'a7r.png')).toEqual({ ok: true, type: 'image/png', width: 9504, height: 6336 });
+    expect(9504 * 6336).toBeLessThan(MAX_SEED_PIXELS);
   });
 
   it('knows a complete file from a cut one', () => {

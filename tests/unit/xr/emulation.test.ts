@@ -6,6 +6,10 @@ describe('emulationChoice', () => {
     expect(emulationChoice({ search: '', nativeImmersiveVR: false })).toBe('quest3');
     expect(emulationChoice({ search: '', nativeImmersiveVR: true })).toBeNull();
   });
+  it('does not emulate by itself on an insecure page (http:// on a LAN address): the page says HTTPS instead', () => {
+    expect(emulationChoice({ search: '', nativeImmersiveVR: false, secureContext: false })).toBeNull();
+    expect(emulationChoice({ search: '?emulate=quest3', nativeImmersiveVR: false, secureContext: false })).toBe('quest3');
+  });
   it('honours ?emulate=quest3 and ?emulate=off', () => {
     expect(emulationChoice({ search: '?emulate=quest3', nativeImmersiveVR: true })).toBe('quest3');
     expect(emulationChoice({ search: '?emulate=off', nativeImmersiveVR: false })).toBeNull();
