@@ -92,3 +92,24 @@ test('dream worker: start-up phases are reported', async ({ page }) => {
   expect(ready.backendRemembered).toBe(false); // an override is never remembered
   expect(ready.phasesMs.total).toBeGreaterThanOrEqual(ready.phasesMs.model);
 });
+
+test('dream worker: commands are answered between ascent steps, not after the whole keyframe', async ({ page }) => {
+  // 96 px faces: a full keyframe is 3 octaves × 6 steps. A 'memory' request sent as a keyframe arrives (the
+  // worker has just started the next) must come back before that next keyframe does.
+  await page.goto('harness/dream-worker.html?backend=wasm&size=96&recipe=faces', { waitUntil: 'commit' });
+  await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
+  const behind = await page.evaluate(async () => {
+    const w = window as unknown as { __client: { on(t: string, h: () => void): () => void; memory(): Promise<{ numTensors: number }> }; __dream: Rec };
+    const out: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((res) => { const off = w.__client.on('keyframe', () => { off(); res(); }); });
+      const k = w.__dream.keyframes;
+      const m = await w.__client.memory();
+      if (!(m.numTensors > 0)) throw new Error('no memory report');
+      out.push(w.__dream.keyframes - k);
+    }
+    return out;
+  });
+  expect(behind).toEqual([0, 0, 0]);
+  expect((await rec(page)).errors).toEqual([]);
+});
