@@ -281,7 +281,7 @@ async function loop(): Promise<void> {
         const steps = d.keyframeSteps(focus);
         for (let x = steps.next(); ; x = steps.next()) {
           if (x.done) { frame = x.value; break; }
-          // await yieldTask(); // commands (setFocus, stop, memory) are answered between ascent steps
+          await yieldTask(); // commands (setFocus, stop, memory) are answered between ascent steps
         }
         img = tf.squeeze(frame.image, [0]) as tf.Tensor3D; // shares the data: survives a setSeed from here on
         [h, w] = img.shape;
