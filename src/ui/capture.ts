@@ -110,8 +110,11 @@ export class StereoCapture {
     return new Promise((resolve, reject) => this.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
   }
 
-  /** Starts recording the side-by-side view; throws (with a message for the person) where WebM recording is missing. */
-  startRecording(): void {
+  /**
+   * Starts recording the side-by-side view; throws (with a message for the person) where WebM recording is
+   * missing. `bitsPerSecond`: the encoder's target (4 Mbit/s; the README's clip asks for less).
+   */
+  startRecording(bitsPerSecond = 4_000_000): void {
     if (this.recording) return;
     if (typeof MediaRecorder === 'undefined' || typeof this.canvas.captureStream !== 'function') throw new Error('This browser cannot record video from a canvas.');
     const type = pickWebmType((t) => MediaRecorder.isTypeSupported(t));
@@ -121,7 +124,7 @@ export class StereoCapture {
     // the page, and an offscreen WebGL canvas is not composited, so automatic capture would see nothing new.
     const stream = this.canvas.captureStream(0);
     this.track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
-    const rec = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 4_000_000 });
+    const rec = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: bitsPerSecond });
     rec.ondataavailable = (e) => { if (e.data.size > 0) chunks.push(e.data); };
     rec.onstop = () => { this.done?.(new Blob(chunks, { type: 'video/webm' })); this.done = null; };
     this.recorder = rec;

@@ -11,18 +11,6 @@ export type VRAction = 'pause' | 'snapshot' | 'record' | 'faster' | 'slower' | '
 export const VR_BUTTON = { trigger: 0, squeeze: 1, thumbstick: 3, ax: 4, by: 5 } as const;
 export const VR_AXIS = { x: 2, y: 3 } as const;
 
-/** The mapping, for the README and the tests: which input gives which action. */
-export const VR_MAPPING: readonly { input: string; action: VRAction | 'lock-focus' }[] = [
-  { input: 'A / X', action: 'pause' },
-  { input: 'B / Y', action: 'snapshot' },
-  { input: 'thumbstick press', action: 'record' },
-  { input: 'thumbstick up', action: 'faster' },
-  { input: 'thumbstick down', action: 'slower' },
-  { input: 'thumbstick right', action: 'next-recipe' },
-  { input: 'thumbstick left', action: 'previous-recipe' },
-  { input: 'trigger (src/gaze)', action: 'lock-focus' },
-];
-
 /** A stick counts as pushed beyond ENGAGE and released below RELEASE. */
 export const STICK_ENGAGE = 0.7;
 export const STICK_RELEASE = 0.35;
