@@ -103,11 +103,11 @@ export class DreamClient {
     this.send({ type: 'setSeedImage', image }, 'close' in image ? [image] : []);
   }
 
-  /** The worker's tf.memory() (tensors and bytes on its backend). */
-  memory(): Promise<MemoryReport> {
+  /** The worker's tf.memory() (tensors and bytes on its backend); `settled`: between keyframes (see protocol.ts). */
+  memory(opts: { settled?: boolean } = {}): Promise<MemoryReport> {
     return new Promise((resolve) => {
       const off = this.on('memory', ({ type: _t, ...m }) => { off(); resolve(m); });
-      this.send({ type: 'memory' });
+      this.send({ type: 'memory', ...opts });
     });
   }
 

@@ -36,8 +36,9 @@ export type DreamCommand =
   | { type: 'setRecipe'; recipe: string | Recipe }
   | { type: 'setFocus'; focus: Focus }
   | { type: 'setSeedImage'; image: ImageBitmap | RgbaPixels }
-  /** Asks for a 'memory' event (the soak script, leak checks). */
-  | { type: 'memory' }
+  /** Asks for a 'memory' event: at once, or with `settled` once the keyframe being made is out (no transient
+   * tensors counted: the soak script, leak checks). */
+  | { type: 'memory'; settled?: boolean }
   /** Fault injection for the e2e tests: 'crash' throws an uncaught error in the worker; 'loseContext' loses
    * the tfjs WebGL backend's context (WEBGL_lose_context). */
   | { type: 'fault'; fault: 'crash' | 'loseContext' }

@@ -215,11 +215,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
       seed.dispose();
       return;
     }
-    case 'memory': {
-      const m = tf.memory();
-      post({ type: 'memory', numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() });
-      return;
-    }
+    case 'memory': if (cmd.settled && looping) memoryAsked = true; else postMemory(); return;
     case 'fault': {
       if (cmd.fault === 'crash') { setTimeout(() => { throw new Error('injected fault: the dream worker crashed'); }); return; }
       const lose = webglContext()?.getExtension('WEBGL_lose_context');
@@ -240,6 +236,14 @@ async function handle(cmd: DreamCommand): Promise<void> {
       self.close();
     }
   }
+}
+
+// 'memory' with `settled`: reported between keyframes, not from inside one (its readbacks hold transient tensors).
+let memoryAsked = false;
+function postMemory(): void {
+  memoryAsked = false;
+  const m = tf.memory();
+  post({ type: 'memory', numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() });
 }
 
 /** A lost WebGL context takes every tensor with it: say so, and DreamClient starts a fresh worker. */
@@ -301,6 +305,7 @@ async function loop(): Promise<void> {
       const transfer: Transferable[] = kd ? [bitmap, kd.data.buffer] : [bitmap];
       const ms = performance.now() - t0;
       post({ type: 'keyframe', bitmap, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms, depth: kd }, transfer);
+      if (memoryAsked) postMemory();
       if (depthUrl && !depth) { const u = depthUrl; depthUrl = null; void loadDepth(u); }
       // The quick first keyframe says nothing about the pace; later ones feed the governor.
       const lower = frame.index > 1 ? governor?.observe(ms) : null;
@@ -319,6 +324,7 @@ async function loop(): Promise<void> {
     post({ type: 'error', message: (e as Error).message });
   } finally {
     looping = false;
+    if (memoryAsked) postMemory();
   }
 }
 
