@@ -66,6 +66,9 @@ test('bad seed files: empty, not an image, SVG, truncated JPEG, 16000×16000 PNG
   const n = await keyframes(page);
   await expect.poll(() => keyframes(page), { timeout: 60_000 }).toBeGreaterThan(n);
   await expect(alerts(page)).not.toContainText('Dream engine');
+  // Large but acceptable (12000×3000, 36 MP): the decoder scales it down; it becomes the seed.
+  await page.getByTestId('seed-file').setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: blackPng(12000, 3000) });
+  await expect(alerts(page)).toContainText('wide.png (stays on this device', { timeout: 60_000 });
   // A good file after all that still works.
   await page.getByTestId('seed-file').setInputFiles({ name: 'ok.jpg', mimeType: 'image/jpeg', buffer: jpeg });
   await expect(alerts(page)).toContainText('ok.jpg (stays on this device');

@@ -13,7 +13,15 @@ function watch(page: Page): Watch {
   page.context().on('request', (r) => w.requests.push(r));
   const onConsole = (m: ConsoleMessage) => { if (/Content Security Policy|Refused to/i.test(m.text())) w.violations.push(m.text()); };
   page.on('console', onConsole);
-  page.on('worker', (worker) => worker.on('console', onConsole));
+  // Workers report violations to their own global, not to the page's console: listen there too (installed as
+  // the worker starts, before its init reaches TF.js; a blocked step would also stop the dream, which the
+  // tests watch).
+  page.on('worker', (worker) => {
+    worker.on('console', onConsole);
+    void worker.evaluate(() => self.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content Security Policy violation in a worker: ${e.effectiveDirective} blocked ${e.blockedURI}`);
+    })).catch(() => undefined);
+  });
   page.on('pageerror', (e) => { if (/Content Security Policy|EvalError/i.test(e.message)) w.violations.push(e.message); });
   void page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
@@ -102,6 +110,20 @@ test('a whole session (load, dream keyframes, drop an image, snapshot, record, e
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
   const inVR = await keyframes(page);
   await expect.poll(() => keyframes(page), { timeout: 60_000 }).toBeGreaterThan(inVR);
+
+  // The dream worker runs under the policy too (it comes with the worker script's response header): a
+  // string timer, which is eval, does not run there.
+  const dreamWorker = page.workers().find((x) => /worker/.test(x.url()));
+  expect(dreamWorker, page.workers().map((x) => x.url()).join(', ')).toBeTruthy();
+  const workerEval = await dreamWorker!.evaluate(() => new Promise<number>((res) => {
+    const g = self as unknown as { __ran: number };
+    g.__ran = 0;
+    (setTimeout as unknown as (code: string, ms: number) => void)('self.__ran = 1', 0);
+    setTimeout(() => res(g.__ran), 300);
+  }));
+  expect(workerEval).toBe(0);
+  expect(w.violations.some((v) => /eval/.test(v))).toBe(true); // and it was reported
+  w.violations = w.violations.filter((v) => !/eval/.test(v));
 
   const seen = w.requests.map((r) => `${r.method()} ${r.url()}`);
   test.info().annotations.push({ type: 'requests', description: [...new Set(seen.map((s) => s.replace(/\?.*$/, '')))].join('\n') });
