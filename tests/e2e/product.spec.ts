@@ -176,6 +176,8 @@ test('with the dream running: the loading bar ends at the real files\' bytes, an
     const h = window.__dreamGoggles as any;
     h.events = [] as { type: string }[];
     for (const t of ['ready', 'state', 'recipe', 'progress']) h.client.on(t, (e: { type: string }) => h.events.push({ ...e }));
+    h.keyframes = [] as number[];
+    h.client.on('keyframe', (k: { index: number }) => h.keyframes.push(k.index));
   });
   await page.waitForFunction(() => (window.__dreamGoggles as any).controls.workerRecipe !== null, undefined, { timeout: 240_000 });
 
@@ -219,9 +221,11 @@ test('with the dream running: the loading bar ends at the real files\' bytes, an
   await panel.getByRole('combobox', { name: 'stereo view' }).selectOption('anaglyph');
   expect(await page.evaluate(() => { const h = window.__dreamGoggles as any; return [h.stereo.playback.config.speedScale, h.stereo.comfort.config.strength, h.stereo.comfort.config.maxDisparityDeg, h.viewer.mode]; })).toEqual([1.5, 0.5, 0.6, 'anaglyph']);
   // Reset seed: the seed goes to the worker again (it restarts from it: keyframe index 1).
-  await page.evaluate(() => { const h = window.__dreamGoggles as any; h.before = h.events.length; h.keyframes = [] as number[]; h.client.on('keyframe', (k: { index: number }) => h.keyframes.push(k.index)); });
+  // (First a keyframe past the first, so an index 1 afterwards can only come from the new seed.)
+  await page.waitForFunction(() => (window.__dreamGoggles as any).keyframes.some((i: number) => i >= 2), undefined, { timeout: 120_000 });
+  await page.evaluate(() => { const h = window.__dreamGoggles as any; h.mark = h.keyframes.length; });
   await panel.getByRole('button', { name: 'reset seed' }).click();
-  await page.waitForFunction(() => (window.__dreamGoggles as any).keyframes.includes(1), undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => { const h = window.__dreamGoggles as any; return h.keyframes.slice(h.mark).includes(1); }, undefined, { timeout: 120_000 });
   // Backend: the worker is replaced by one on the cpu backend, still dreaming faces at the same strength.
   await page.evaluate(() => { (window.__dreamGoggles as any).before = (window.__dreamGoggles as any).events.length; });
   await panel.getByRole('combobox', { name: 'backend (restarts)' }).selectOption('cpu');
