@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DreamClient } from '../../../src/dream/client';
+import type { DreamEvent } from '../../../src/dream/protocol';
+
+// DreamClient.setBackend (the panel's backend control): the worker is replaced at once on the new
+// backend, the dream's state carries over, and it is not counted as a fault.
+class FakeWorker {
+  static all: FakeWorker[] = [];
+  posted: { type: string; [k: string]: unknown }[] = [];
+  terminated = false;
+  onmessage: ((ev: { data: DreamEvent }) => void) | null = null;
+  onerror: ((ev: { message: string; preventDefault(): void }) => void) | null = null;
+  onmessageerror: (() => void) | null = null;
+  constructor() { FakeWorker.all.push(this); }
+  postMessage(m: { type: string }) { this.posted.push(m); }
+  terminate() { this.terminated = true; }
+  types() { return this.posted.map((m) => m.type); }
+  emit(e: DreamEvent) { this.onmessage?.({ data: e }); }
+}
+interface FakeBitmap { id: string; closed: boolean; close(): void }
+const bitmap = (id: string): FakeBitmap => ({ id, closed: false, close() { this.closed = true; } });
+const flush = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
+const keyframe = (id: string): DreamEvent => ({ type: 'keyframe', bitmap: bitmap(id) as unknown as ImageBitmap, index: 3, zoom: 1.2, focus: [0.5, 0.5], width: 8, height: 8, recipe: 'faces', ms: 1 });
+
+beforeEach(() => {
+  FakeWorker.all = [];
+  vi.stubGlobal('Worker', FakeWorker);
+  vi.stubGlobal('document', { baseURI: 'http://localhost/' });
+  vi.stubGlobal('self', { location: { href: 'http://localhost/', search: '?backend=wasm' } });
+  vi.stubGlobal('createImageBitmap', async (b: FakeBitmap) => bitmap(`copy of ${b.id}`));
+});
+afterEach(() => { vi.unstubAllGlobals(); });
+
+describe('DreamClient.setBackend', () => {
+  it('replaces the worker on the new backend with the recipe, focus, last keyframe and running state', async () => {
+    const c = new DreamClient({ recipe: 'faces', size: [8, 8] });
+    const restarting: DreamEvent[] = [];
+    c.on('restarting', (e) => restarting.push(e));
+    const w1 = FakeWorker.all[0];
+    expect(w1.posted[0]).toMatchObject({ options: { backend: 'wasm' } });
+    const custom = { name: 'faces', model: 'posenet', terms: [{ node: 'pw5', weight: 1 }], octaves: 2, octaveScale: 1.4, steps: 3, stepSize: 0.03, jitter: 16, zoom: 1.05, colour: 0.3 };
+    c.setRecipe(custom);
+    c.setFocus(0.7, 0.4);
+    c.start();
+    w1.emit(keyframe('k1'));
+    await flush();
+    c.setBackend('cpu');
+    await flush();
+    expect(w1.terminated).toBe(true);
+    const w2 = FakeWorker.all[1];
+    expect(w2.types()).toEqual(['init', 'setSeedImage', 'start']);
+    expect(w2.posted[0]).toMatchObject({ options: { backend: 'cpu', recipe: custom, focus: [0.7, 0.4], size: [8, 8] } });
+    expect((w2.posted[1].image as FakeBitmap).id).toBe('copy of copy of k1');
+    expect(c.running).toBe(true);
+    expect(restarting).toEqual([]); // not a fault
+    expect(c.restartAttempts).toBe(0);
+    // null: back to timing the backends.
+    c.stop();
+    c.setBackend(null);
+    await flush();
+    const w3 = FakeWorker.all[2];
+    expect(w3.posted[0]).toMatchObject({ options: { backend: null } });
+    expect(w3.types()).not.toContain('start'); // stopped stays stopped
+    c.dispose();
+  });
+});
