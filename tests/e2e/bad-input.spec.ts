@@ -137,6 +137,10 @@ test('broken dream models (truncated shard, missing file, wrong feed node, missi
   await page.evaluate(() => (window.__dreamGoggles as any).client.setRecipe('objects'));
   // (vite preview answers a missing file with its index.html, so here it is "not a model file", not a 404)
   await expect(alerts(page)).toContainText(/Dream engine: model: .*models\/human\/nanodet-gone\.json/);
+  await page.evaluate(() => (window.__dreamGoggles as any).client.setRecipe('faces'));
+  await expect(alerts(page)).toContainText("Dream engine: model posenet: feed node 'no_such_feed' is not in the graph of posenet.json");
+  await page.evaluate(() => (window.__dreamGoggles as any).client.setRecipe('textures'));
+  await expect(alerts(page)).toContainText("Dream engine: recipe 'textures': unknown node 'no/such/layer' in model 'centernet'");
   const n = await keyframes(page);
   await expect.poll(() => keyframes(page), { timeout: 60_000 }).toBeGreaterThan(n);
   await page.screenshot({ path: test.info().outputPath('models-broken.png') });
