@@ -168,6 +168,13 @@ test('with the dream running, a dropped image becomes the dream worker\'s seed',
 
 test('with the dream running: the loading bar ends at the real files\' bytes, and each panel control changes what the worker does', async ({ page }) => {
   test.setTimeout(400_000); // the network loads and warms up on two CPU cores, then once more on the cpu backend
+  // Every state of the loading bar while it is shown, from the first script on.
+  await page.addInitScript(() => {
+    const seen: string[] = ((window as any).progressSeen = []);
+    new MutationObserver((ms) => {
+      for (const m of ms) { const el = m.target as HTMLElement; if (el.dataset?.testid === 'progress' && !el.hidden) seen.push(`${el.dataset.what}|${el.dataset.loaded}|${el.dataset.total}`); }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['hidden', 'data-loaded'] });
+  });
   await page.goto('./?emulate=quest3&backend=wasm&size=64', { waitUntil: 'commit' });
   await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.controls, undefined, { timeout: 60_000 });
   await page.screenshot({ path: test.info().outputPath('loading.png') });
@@ -188,6 +195,9 @@ test('with the dream running: the loading bar ends at the real files\' bytes, an
   const real = statSync(`dist/models/human/${entry.file}`).size + json.weightsManifest.flatMap((g) => g.paths).reduce((n, p) => n + statSync(`dist/models/human/${p}`).size, 0);
   const loads = await page.evaluate(() => Object.fromEntries((window.__dreamGoggles as any).controls.loads));
   expect(loads['dream network (movenet-lightning)']).toEqual({ loaded: real, total: real });
+  // The bar was on screen part-way through the dream network's files.
+  const seen = (await page.evaluate(() => (window as any).progressSeen as string[])).map((x) => x.split('|'));
+  expect(seen.some(([what, loaded, total]) => what === 'dream network (movenet-lightning)' && Number(loaded) < Number(total) && Number(total) === real)).toBe(true);
   // Hidden once loaded (the depth net may be loading now: wait for it too, then the bar is gone).
   await expect(page.getByTestId('progress')).toBeHidden({ timeout: 120_000 });
   const bar = page.getByTestId('progress');
