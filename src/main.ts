@@ -111,7 +111,11 @@ async function main(): Promise<void> {
       hud.setStatus(`${where} · ${backend} · dreaming the first keyframe…`);
       client.start();
     });
-    client?.on('error', (e) => hud.message('error', `Dream engine: ${e.message}`, 'dream'));
+    client?.on('error', (e) => {
+      hud.message('error', `Dream engine: ${e.message}`, 'dream');
+      // A failed start leaves no dream: the status line must not keep saying "loading".
+      if (e.command === 'init') hud.setStatus(`${where} · no dream network (see the message) · the seed keeps zooming`);
+    });
     client?.on('notice', (e) => hud.message('warning', e.message)); // keyed by text: several notices stack
     client?.on('degraded', (e) => { lowered = e.message; hud.setStatus(`${where} · ${backend} · ${e.message}`); });
     // Faults (src/dream/client.ts restarts a dead worker; the last keyframe stays on screen) and pauses

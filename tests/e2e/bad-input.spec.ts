@@ -93,6 +93,7 @@ test('models/manifest.json missing or malformed: the message names the file, the
     await page.goto('./?emulate=quest3&backend=wasm&size=48&seed=waves', { waitUntil: 'commit' });
     await hooks(page);
     await expect(alerts(page), label).toContainText(message);
+    await expect(page.getByTestId('status')).toContainText('no dream network (see the message) · the seed keeps zooming');
     // Fallback: the seed is on screen and keeps zooming (the stereo playback runs without keyframes).
     await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.hasKeyframe);
     const w0 = await zoomWidth(page);
@@ -156,6 +157,7 @@ test('every dream model broken: the error names the file, the seed keeps zooming
     /Dream engine: no dream network could start \(5 recipes tried\); 'crowds': model movenet-lightning: weight shards truncated: movenet-lightning\.bin \(64 bytes\)/,
     { timeout: 90_000 },
   );
+  await expect(page.getByTestId('status')).toContainText('no dream network (see the message) · the seed keeps zooming');
   const w0 = await zoomWidth(page);
   await expect.poll(() => zoomWidth(page), { timeout: 10_000 }).toBeLessThan(w0 * 0.98);
   expect(errors).toEqual([]);
