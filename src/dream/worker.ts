@@ -246,6 +246,20 @@ function postMemory(): void {
   post({ type: 'memory', numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() });
 }
 
+/** An error, or — when the WebGL context is gone (its ops fail before the event arrives) — the fatal that restarts us. */
+function failed(e: unknown, command?: DreamCommand['type']): void {
+  if (webglContext()?.isContextLost()) { contextLost(); return; }
+  post({ type: 'error', message: (e as Error)?.message ?? String(e), command });
+}
+
+let lostReported = false;
+function contextLost(): void {
+  running = false;
+  if (lostReported) return;
+  lostReported = true;
+  post({ type: 'fatal', message: 'the dream worker lost its WebGL context' });
+}
+
 /** A lost WebGL context takes every tensor with it: say so, and DreamClient starts a fresh worker. */
 const watched = new WeakSet<object>();
 function watchContext(): void {
@@ -253,9 +267,7 @@ function watchContext(): void {
   if (!gl || watched.has(gl)) return;
   watched.add(gl);
   (gl.canvas as EventTarget).addEventListener('webglcontextlost', () => {
-    if (webglContext() !== gl) return; // a backend no longer in use
-    running = false;
-    post({ type: 'fatal', message: 'the dream worker lost its WebGL context' });
+    if (webglContext() === gl) contextLost(); // (not a backend no longer in use)
   });
 }
 
@@ -321,7 +333,7 @@ async function loop(): Promise<void> {
     }
   } catch (e) {
     running = false;
-    post({ type: 'error', message: (e as Error).message });
+    failed(e);
   } finally {
     looping = false;
     if (memoryAsked) postMemory();
@@ -333,5 +345,5 @@ self.onmessage = (ev: MessageEvent<DreamCommand>) => {
   const cmd = ev.data;
   // Injected faults strike at once, not after the queued work (e.g. in the middle of a slow init).
   if (cmd?.type === 'fault') { handle(cmd).catch((e: unknown) => post({ type: 'error', message: (e as Error).message, command: cmd.type })); return; }
-  queue = queue.then(() => handle(cmd)).catch((e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e), command: cmd?.type }));
+  queue = queue.then(() => handle(cmd)).catch((e: unknown) => failed(e, cmd?.type));
 };

@@ -9,7 +9,12 @@ interface Rec { keyframes: Kf[]; restarts: { attempt: number; reason: string }[]
 
 async function open(page: Page, query = '&backend=wasm&size=32'): Promise<void> {
   const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('pageerror', (e) => {
+    // IWER's emulated compositor reads the clear colour of the lost context (null) in the frame between the
+    // loss and its event: the emulator's own error, not the page's (a headset's runtime has no such step).
+    if (/onDeviceFrame/.test(e.stack ?? '')) return;
+    pageErrors.push(e.message);
+  });
   (page as unknown as { pageErrors: string[] }).pageErrors = pageErrors;
   await page.goto(`./?emulate=quest3&recipe=faces${query}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.client, undefined, { timeout: 60_000 });
@@ -61,7 +66,10 @@ test('renderer context lost and restored: a message while lost, the last keyfram
   await expect(page.locator('[data-key="pause"]')).toContainText('Dream paused: the graphics context was lost');
   expect(await page.evaluate(() => (window.__dreamGoggles as any).client.pausedBy)).toContain('context');
 
-  // Hold the dream after the restore so the first frames can only show the old keyframes, re-uploaded.
+  // Hold the dream after the restore so the first frames can only show the old keyframes, re-uploaded
+  // (a keyframe in flight at the loss has landed by now: n0 must not move until the check below).
+  await page.waitForTimeout(3000);
+  const n0 = await keyframes(page);
   const restoreMs = await page.evaluate(async () => {
     const h = window.__dreamGoggles as any;
     h.client.pause('test');
@@ -79,10 +87,8 @@ test('renderer context lost and restored: a message while lost, the last keyfram
   test.info().annotations.push({ type: 'restore-ms', description: restoreMs.toFixed(0) });
   expect(restoreMs).toBeGreaterThanOrEqual(0); // the old keyframes are on screen again (not black)
   await expect(page.locator('[data-key="context"]')).toHaveCount(0);
-  const n = await keyframes(page);
-  const after = await pixels(page, DREAM_POINTS);
-  expect(brightness(after)).toBeGreaterThan(100);
-  expect(await keyframes(page)).toBe(n); // (still the held dream)
+  expect(await keyframes(page)).toBe(n0); // what came back on screen is the old keyframes, uploaded again
+  expect(brightness(await pixels(page, DREAM_POINTS))).toBeGreaterThan(100);
 
   await page.evaluate(() => (window.__dreamGoggles as any).client.resume('test'));
   await moreKeyframes(page, 2);
@@ -118,10 +124,33 @@ test('renderer context lost for a while: a clear message, the page keeps running
   expect(pageErrors(page)).toEqual([]);
 });
 
+test('renderer context lost in VR: the session ends (it cannot draw), the flat preview comes back with the context', async ({ page }) => {
+  test.setTimeout(240_000);
+  await open(page);
+  await moreKeyframes(page, 1);
+  await page.getByTestId('vr-button').click();
+  await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
+  await page.evaluate(() => {
+    (window as any).__lose = (window.__dreamGoggles as any).viewer.renderer.getContext().getExtension('WEBGL_lose_context');
+    (window as any).__lose.loseContext();
+  });
+  await page.waitForFunction(() => !window.__dreamGoggles!.state().presenting);
+  await expect(page.locator('[data-key="context"]')).toContainText('graphics context was lost');
+  await page.evaluate(() => (window as any).__lose.restoreContext());
+  await expect(page.locator('[data-key="context"]')).toHaveCount(0);
+  await expect(page.getByTestId('vr-button')).toHaveText('ENTER VR');
+  await moreKeyframes(page, 1);
+  expect(brightness(await pixels(page, DREAM_POINTS))).toBeGreaterThan(100);
+  // …and VR can be entered again.
+  await page.getByTestId('vr-button').click();
+  await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
+  expect(pageErrors(page)).toEqual([]);
+});
+
 test('the dream worker crashes: restarted, the last frame stays on screen, the dream continues from it', async ({ page }) => {
   test.setTimeout(240_000);
   await open(page);
-  await moreKeyframes(page, 3);
+  await moreKeyframes(page, 5); // far enough from the first keyframe that "continues" and "starts over" differ clearly
   const crashAt = (await rec(page)).keyframes.length;
   await page.evaluate(() => (window.__dreamGoggles as any).client.injectFault('crash'));
   await expect.poll(async () => (await rec(page)).restarts.length).toBe(1);
@@ -200,7 +229,7 @@ test('webgl dream backend: the worker loses its WebGL context, reports it, and i
   // does the warm-up, so the context is lost while the worker loads the network on webgl (its first
   // 'progress' event: the backend is up). The new worker must come up on webgl again and load the network;
   // the keyframe path after a restart is the crash test's.
-  test.setTimeout(240_000);
+  test.setTimeout(600_000);
   await open(page, '&backend=webgl&size=32');
   await page.evaluate(() => {
     const h = window.__dreamGoggles as any;
@@ -210,11 +239,12 @@ test('webgl dream backend: the worker loses its WebGL context, reports it, and i
   const progress = () => page.evaluate(() => (window as any).__progress as number);
   await expect.poll(progress, { timeout: 120_000 }).toBeGreaterThan(0);
   await page.evaluate(() => (window.__dreamGoggles as any).client.injectFault('loseContext'));
-  // (the worker sees the event once its thread is free: tfjs compiles shaders synchronously)
-  await expect.poll(async () => (await rec(page)).restarts.map((r) => r.reason), { timeout: 120_000 }).toEqual(['the dream worker lost its WebGL context']);
+  // The worker sees the loss once its thread is free: tfjs compiles a warm-up's shaders synchronously, which
+  // takes minutes on SwiftShader when the cores are busy (the ops then fail on the lost context: also a restart).
+  await expect.poll(async () => (await rec(page)).restarts.map((r) => r.reason), { timeout: 300_000 }).toEqual(['the dream worker lost its WebGL context']);
   await expect(page.getByTestId('status')).toContainText('dream worker restarting');
   const p = await progress();
-  await expect.poll(progress, { timeout: 120_000 }).toBeGreaterThan(p); // the new worker loads the network
+  await expect.poll(progress, { timeout: 180_000 }).toBeGreaterThan(p); // the new worker loads the network
   const r = await rec(page);
   expect(r.restarts).toHaveLength(1);
   expect(r.errors).toEqual([]);
