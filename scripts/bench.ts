@@ -13,6 +13,7 @@ import { type KeyframeLoop, depthJob, fixedNodes, interleaved, matmulGflops, nai
 import { pageBench } from './bench-page';
 import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
 import { setRelu6Grad } from '../src/tf/relu6-grad';
+import { setIdentityShare } from '../src/tf/identity-share';
 
 const argv = process.argv.slice(2);
 const flag = (k: string) => argv.includes(`--${k}`);
@@ -82,13 +83,14 @@ if (opt.engine) {
   await nodeBackend('wasm'); // with Conv2DBackpropInput as a forward conv, as the worker runs it
   const be = `node/${tf.getBackend()}`;
   /**
-   * Run `fn` on stock TF.js (on = false: wasm's own Conv2DBackpropInput and TF.js's Relu6 gradient) or with the
-   * engine's (on = true: src/tf/conv-backprop-as-conv.ts, src/tf/relu6-grad.ts), then back to the engine's.
+   * Run `fn` on stock TF.js (on = false: wasm's own Conv2DBackpropInput and Identity, TF.js's Relu6 gradient) or
+   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts), then back.
    */
   const convgrad = async <T>(on: boolean, fn: () => Promise<T>): Promise<T> => {
     setConvBackpropAsConv('wasm', on);
     setRelu6Grad(on);
-    try { return await fn(); } finally { setConvBackpropAsConv('wasm', true); setRelu6Grad(true); }
+    setIdentityShare('wasm', on);
+    try { return await fn(); } finally { setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); }
   };
   const stockJob = (j: KeyframeLoop): KeyframeLoop => ({ keyframe: () => convgrad(false, () => j.keyframe()), dispose: () => j.dispose() });
   console.log(`engine (Node ${be}, single-threaded SIMD as in the worker):`);

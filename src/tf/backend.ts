@@ -7,6 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop';
 import { registerRelu6Grad } from './relu6-grad';
 import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-backprop-as-conv';
+import { IDENTITY_SHARE_BACKENDS, setIdentityShare } from './identity-share';
 
 import type { BackendName } from './backend-names';
 export { BACKEND_NAMES, parseBackendOverride, type BackendName } from './backend-names';
@@ -47,6 +48,8 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   if (CONV_BACKPROP_AS_CONV_BACKENDS.includes(name)) {
     try { setConvBackpropAsConv(name, config.convBackpropAsConv !== false); } catch { /* keep the backend's own */ }
   }
+  // wasm's Identity copies; graphs run ~100 of them per pass: share the data instead (src/tf/identity-share.ts).
+  if (IDENTITY_SHARE_BACKENDS.includes(name)) setIdentityShare(name, true);
   return true;
 }
 

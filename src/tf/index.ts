@@ -3,3 +3,4 @@ export { BACKEND_NAMES, DEFAULT_CANDIDATES, chooseBackend, parseBackendOverride,
 export { registerDepthwiseBackpropInput } from './depthwise-backprop';
 export { convBackpropAsConvActive, setConvBackpropAsConv } from './conv-backprop-as-conv';
 export { registerRelu6Grad, setRelu6Grad } from './relu6-grad';
+export { identityShareActive, setIdentityShare } from './identity-share';

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityShareActive, setIdentityShare } from '../../../src/tf/identity-share';
+import { wasm } from '../dream/helpers';
+
+describe('wasm Identity shares its input (no copy)', () => {
+  beforeAll(wasm);
+  afterAll(() => { setIdentityShare('wasm', true); });
+
+  it('is what useBackend(wasm) registers: no new data buffer, same values, survives disposing the input', async () => {
+    expect(identityShareActive('wasm')).toBe(true);
+    const x = tf.tensor2d([[1, 2], [3, -4]]);
+    const buffers = tf.memory().numDataBuffers;
+    const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+    expect(tf.memory().numDataBuffers).toBe(buffers); // shared, not copied
+    expect(y.shape).toEqual([2, 2]);
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, -4]); // still alive: its own reference
+    y.dispose();
+    expect(tf.memory().numDataBuffers).toBe(buffers - 1);
+  });
+
+  it('the stock kernel copies (what the bench compares against), and on again', () => {
+    expect(setIdentityShare('wasm', false)).toBe(true);
+    try {
+      const x = tf.tensor1d([5, 6, 7]);
+      const buffers = tf.memory().numDataBuffers;
+      const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+      expect(tf.memory().numDataBuffers).toBe(buffers + 1);
+      tf.dispose([x, y]);
+    } finally {
+      expect(setIdentityShare('wasm', true)).toBe(true);
+    }
+    expect(setIdentityShare('wasm', true)).toBe(false);
+  });
+
+  it('gradients through identities and the ops after them are unchanged, without leaks', () => {
+    const f = (v: tf.Tensor) => tf.sum(tf.square(tf.mul(tf.engine().runKernel('Identity', { x: v }) as tf.Tensor, 3)));
+    const run = () => tf.tidy(() => Array.from(tf.grad(f)(tf.tensor1d([1, -2, 0.5])).dataSync()));
+    const before = tf.memory().numTensors;
+    const shared = run();
+    setIdentityShare('wasm', false);
+    const copied = run();
+    setIdentityShare('wasm', true);
+    expect(shared).toEqual(copied);
+    expect(shared).toEqual([18, -36, 9]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
