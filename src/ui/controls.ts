@@ -80,6 +80,7 @@ export class ProductControls {
   private lastLocked = false;
   /** The recipe the worker last confirmed (its 'recipe' event). */
   workerRecipe: Recipe | null = null;
+  private adoptNextRecipe = false;
   /** The latest loading progress per model ('dream network (…)', 'depth network'), bytes. */
   readonly loads = new Map<string, { loaded: number; total: number }>();
 
@@ -133,13 +134,26 @@ export class ProductControls {
 
     o.client?.on('ready', () => {
       this.ready = true;
+      // The recipe event that follows 'ready' is what the worker could load (a broken model falls back to
+      // the next recipe); unless the person has chosen one meanwhile, the panel and the link follow it.
+      this.adoptNextRecipe = !this.pendingRecipe;
       if (this.pendingRecipe) o.client!.setRecipe(this.pendingRecipe);
       if (this.pendingSeed) o.client!.setSeedImage(this.pendingSeed);
       this.pendingRecipe = null;
       this.pendingSeed = null;
       if (this.state.paused) o.client!.stop();
     });
-    o.client?.on('recipe', (e) => { this.workerRecipe = e.recipe; });
+    o.client?.on('recipe', (e) => {
+      this.workerRecipe = e.recipe;
+      if (!this.adoptNextRecipe) return;
+      this.adoptNextRecipe = false;
+      const name = e.recipe.name;
+      if (name === this.state.recipe || !o.recipes.includes(name)) return;
+      this.state.recipe = name;
+      Object.assign(this.state, { steps: e.recipe.steps, stepSize: e.recipe.stepSize, octaves: e.recipe.octaves });
+      this.panel.refresh();
+      this.updateUrl();
+    });
     o.client?.on('progress', (e) => { this.loads.set(e.what, { loaded: e.loaded, total: e.total }); o.hud.setProgress(e.what, e.loaded, e.total); });
     o.client?.on('error', () => o.hud.hideProgress());
     this.updateUrl();

@@ -131,6 +131,9 @@ test('broken dream models (truncated shard, missing file, wrong feed node, missi
     { timeout: 90_000 },
   );
   await expect.poll(() => keyframes(page), { timeout: 90_000 }).toBeGreaterThan(1);
+  // The panel and the share link say what is dreaming, not what was asked for.
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).controls.state.recipe)).toBe('figures');
+  expect(new URL(page.url()).searchParams.get('recipe')).toBe('figures');
   await expect(page.getByTestId('status')).toContainText('flat (no depth yet)');
   await expect(alerts(page)).toContainText(/depth model not loaded \(.*models\/depth\/model\.json.*\); the dream is shown without stereo depth/);
 
