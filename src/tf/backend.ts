@@ -25,9 +25,14 @@ let wasmPathSet = false;
 
 /** Make `name` the active backend, with the kernels the dream engine needs. Returns false if it cannot start. */
 export async function useBackend(name: BackendName, config: BackendConfig = {}): Promise<boolean> {
-  // WebGPU (~320 kB of the worker's script) is loaded only where it can run: less to parse at start-up.
+  // WebGPU (~320 kB of the worker's script) is loaded only where it can run, WebGL (~370 kB) only when it is
+  // tried: less to load before the first keyframe when wasm is forced or remembered. (In Node the full
+  // @tensorflow/tfjs has registered WebGL already.)
   if (name === 'webgpu' && tf.findBackendFactory(name) == null && typeof navigator !== 'undefined' && 'gpu' in navigator) {
     try { await import('@tensorflow/tfjs-backend-webgpu'); } catch { return false; }
+  }
+  if (name === 'webgl' && tf.findBackendFactory(name) == null) {
+    try { await import('@tensorflow/tfjs-backend-webgl'); } catch { return false; }
   }
   if (tf.findBackendFactory(name) == null) return false;
   if (name === 'wasm' && config.wasmPath && !wasmPathSet) {
