@@ -68,3 +68,16 @@ describe('depth data generator', () => {
     back[1].disparity.forEach((v, i) => expect(Math.abs(v - items[1].disparity[i])).toBeLessThanOrEqual(items[1].disparity[i] * 2 ** -11 + 1e-7));
   });
 });
+
+describe('scene type weights', () => {
+  it('draws only the requested types, and the default mix is unchanged', () => {
+    const types = new Set<string>();
+    for (let i = 0; i < 40; i++) types.add(randomScene(mixSeed(7, i), { bank: [], dreamShare: 0, types: { surface: 3, closeup: 1 } }).type);
+    expect([...types].sort()).toEqual(['closeup', 'surface']);
+    const all = new Set<string>();
+    for (let i = 0; i < 200; i++) all.add(randomScene(mixSeed(7, i), { bank: [], dreamShare: 0 }).type);
+    expect(all.size).toBe(7);
+    // leaving `types` out and passing the default table give the same scene
+    expect(randomScene(mixSeed(3, 11), { bank: [], dreamShare: 0.5 })).toEqual(randomScene(mixSeed(3, 11), { bank: [], dreamShare: 0.5, types: { outdoor: 30, corridor: 15, room: 10, tunnel: 10, surface: 10, clutter: 18, closeup: 7 } }));
+  });
+});

@@ -187,12 +187,15 @@ function clutter(c: Ctx, closeup: boolean): Camera {
   return cam;
 }
 
-export interface SceneOptions { bank: Image[]; dreamShare: number }
+export const SCENE_TYPES = { outdoor: 30, corridor: 15, room: 10, tunnel: 10, surface: 10, clutter: 18, closeup: 7 } as const;
+export type SceneType = keyof typeof SCENE_TYPES;
+/** `types`: relative weights of the scene types (default SCENE_TYPES); leaving it out keeps old seeds' scenes. */
+export interface SceneOptions { bank: Image[]; dreamShare: number; types?: Partial<Record<SceneType, number>> }
 
 export function randomScene(seed: number, opt: SceneOptions): Scene {
   const r = mulberry32(seed);
   const c: Ctx = { r, bank: opt.bank, dreamShare: opt.dreamShare, materials: [], prims: [] };
-  const type = weighted(r, { outdoor: 30, corridor: 15, room: 10, tunnel: 10, surface: 10, clutter: 18, closeup: 7 });
+  const type = weighted(r, (opt.types ?? SCENE_TYPES) as Record<SceneType, number>);
   let cam: Camera;
   switch (type) {
     case 'outdoor': cam = outdoor(c); break;
