@@ -21,6 +21,26 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Shareable settings (recipe, seed, zoom speed, random seed, view mode) from the URL; src/ui/recipeUrl.ts.
+  const share = resolveShareParams(location.search, { recipes: Object.keys(RECIPES), seeds: SEED_IDS }, {
+    recipe: DEFAULT_RECIPE, seed: NOISE_SEED, zoom: 1, rng: DEFAULT_CLIENT_OPTIONS.seed, mode: DEFAULT_VIEW_MODE,
+  });
+  // ?source=calibration: the calibration pattern (no dream); ?dream=off: the stereo screen without
+  // the dream engine (keyframes come from elsewhere, e.g. the e2e tests' hooks).
+  const calibration = params.get('source') === 'calibration';
+  const dreamOff = params.get('dream') === 'off';
+
+  // The dream worker starts loading first thing (its script, backend and network take seconds: time to
+  // first keyframe, issue 6 B4); its events wait until the page below has subscribed (releaseEvents).
+  // ?size=N: keyframe size in px (32–512; the bench measures 128²), else the client's default.
+  const size = Number.parseInt(params.get('size') ?? '', 10);
+  // ?dreamLimit=S: seconds a keyframe may take before the dream is lowered (graceful degradation; 0 = never).
+  const limitS = Number.parseFloat(params.get('dreamLimit') ?? '');
+  const client = calibration || dreamOff ? null : new DreamClient({
+    recipe: share.params.recipe, seed: share.params.rng, ...(size >= 32 && size <= 512 ? { size: [size, size] as [number, number] } : {}),
+    ...(Number.isFinite(limitS) && limitS >= 0 ? { keyframeLimitMs: limitS * 1000 } : {}),
+  }).holdEvents();
+
   // The emulator must be installed before the renderer exists, and never over a real headset.
   let emulator: Emulator | null = null;
   try {
@@ -30,17 +50,9 @@ async function main(): Promise<void> {
     hud.message('warning', `Headset emulator not started: ${(err as Error).message}`, 'emulator');
   }
 
-  // Shareable settings (recipe, seed, zoom speed, random seed, view mode) from the URL; src/ui/recipeUrl.ts.
-  const share = resolveShareParams(location.search, { recipes: Object.keys(RECIPES), seeds: SEED_IDS }, {
-    recipe: DEFAULT_RECIPE, seed: NOISE_SEED, zoom: 1, rng: DEFAULT_CLIENT_OPTIONS.seed, mode: DEFAULT_VIEW_MODE,
-  });
   const mode = share.params.mode;
   const shift = Number.parseInt(params.get('shift') ?? '', 10);
   const shiftPx = Number.isFinite(shift) ? shift : DEFAULT_CALIBRATION_SHIFT_PX;
-  // ?source=calibration: the calibration pattern (no dream); ?dream=off: the stereo screen without
-  // the dream engine (keyframes come from elsewhere, e.g. the e2e tests' hooks).
-  const calibration = params.get('source') === 'calibration';
-  const dreamOff = params.get('dream') === 'off';
 
   const left = pixelTexture(calibrationPattern('left', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
   const right = pixelTexture(calibrationPattern('right', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
@@ -82,14 +94,6 @@ async function main(): Promise<void> {
     const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
     const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
     viewer.screen.setEyeMaterials(stereo.left, stereo.right);
-    // ?size=N: keyframe size in px (32–512; the bench measures 128²), else the client's default.
-    const size = Number.parseInt(params.get('size') ?? '', 10);
-    // ?dreamLimit=S: seconds a keyframe may take before the dream is lowered (graceful degradation; 0 = never).
-    const limitS = Number.parseFloat(params.get('dreamLimit') ?? '');
-    const client = dreamOff ? null : new DreamClient({
-      recipe: share.params.recipe, seed: share.params.rng, ...(size >= 32 && size <= 512 ? { size: [size, size] as [number, number] } : {}),
-      ...(Number.isFinite(limitS) && limitS >= 0 ? { keyframeLimitMs: limitS * 1000 } : {}),
-    });
     let backend = '…';
     let keyframes = 0;
     // Keyframes/s over the last few arrivals: messages that queued up behind a stall (context restore, a
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
       hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share,
       size: DEFAULT_CLIENT_OPTIONS.size, showInitialSeed: share.given.seed !== undefined,
     });
+    client?.releaseEvents(); // everything that listens to the dream exists now
     let lastT = -1;
     // The zoom centre; follows the gaze unless `focus.manual` is set (tests, scripted tours).
     const focus = { u: 0.5, v: 0.5, manual: false };

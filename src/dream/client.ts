@@ -42,6 +42,7 @@ export class DreamClient {
   private readonly init: InitOptions;
   private readonly policy: RestartPolicy;
   private disposed = false;
+  private held: DreamEvent[] | null = null;
   // What the dream should be, replayed into a restarted worker.
   private recipe: string | Recipe;
   private focus: [number, number];
@@ -134,6 +135,8 @@ export class DreamClient {
     this.worker.postMessage({ type: 'dispose' } satisfies DreamCommand);
     this.worker.terminate();
     this.handlers.clear();
+    this.held?.forEach((e) => { if (e.type === 'keyframe') e.bitmap.close(); });
+    this.held = null;
     this.lastFrame?.close();
     this.lastFrame = null;
     this.keepSeed(null);
@@ -215,7 +218,21 @@ export class DreamClient {
     this.worker.postMessage(cmd, transfer);
   }
 
+  /**
+   * Queue events instead of delivering them, until releaseEvents(). Lets a page create the client (and
+   * start the worker loading) first thing, then subscribe once the rest of the page exists, without
+   * losing 'ready' or 'progress'. Call it right after `new` (events arrive as later tasks).
+   */
+  holdEvents(): this { this.held ??= []; return this; }
+  /** Delivers the queued events in order, then events flow as usual. */
+  releaseEvents(): void {
+    const q = this.held;
+    this.held = null;
+    q?.forEach((e) => this.emit(e));
+  }
+
   private emit(e: DreamEvent): void {
+    if (this.held) { this.held.push(e); return; }
     const set = this.handlers.get(e.type);
     if (!set?.size && e.type === 'keyframe') (e as KeyframeMessage).bitmap.close(); // nobody owns it
     set?.forEach((h) => h(e));

@@ -64,3 +64,26 @@ describe('DreamClient.setBackend', () => {
     c.dispose();
   });
 });
+
+describe('DreamClient.holdEvents', () => {
+  it('queues events until releaseEvents, then delivers them in order; a held keyframe is closed on dispose', () => {
+    const c = new DreamClient({ recipe: 'faces', size: [8, 8] }).holdEvents();
+    const w = FakeWorker.all[0];
+    w.emit({ type: 'progress', what: 'dream network', loaded: 1, total: 2 });
+    w.emit({ type: 'ready', backend: 'wasm', timingsMs: {}, recipes: ['faces'] } as unknown as DreamEvent);
+    const seen: string[] = [];
+    c.on('progress', () => seen.push('progress'));
+    c.on('ready', () => seen.push('ready'));
+    expect(seen).toEqual([]); // subscribed late, nothing lost yet
+    c.releaseEvents();
+    expect(seen).toEqual(['progress', 'ready']);
+    w.emit({ type: 'progress', what: 'dream network', loaded: 2, total: 2 });
+    expect(seen).toEqual(['progress', 'ready', 'progress']); // flowing after release
+
+    const c2 = new DreamClient({ recipe: 'faces', size: [8, 8] }).holdEvents();
+    const k = keyframe('held');
+    FakeWorker.all[1].emit(k);
+    c2.dispose();
+    expect((k as { bitmap: FakeBitmap }).bitmap.closed).toBe(true);
+  });
+});
