@@ -1,6 +1,9 @@
 // Wiring only: each folder under src/ owns one concern; this file connects them.
 import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED } from './ui';
-import { calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream } from './stereo';
+import {
+  calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream,
+  parseStereoMethod, DEFAULT_STEREO_METHOD, DEFAULT_IPD_M, type StereoMethod,
+} from './stereo';
 import {
   Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
   bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, bindLifecycle, type Emulator, type LookAngles,
@@ -94,6 +97,18 @@ async function main(): Promise<void> {
     const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
     const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
     viewer.screen.setEyeMaterials(stereo.left, stereo.right);
+    // Stereo method (?stereo=warp|mesh, the panel): per-eye warp, or one depth-displaced screen that
+    // both eyes see (the flat preview's side-by-side/anaglyph then need two viewpoints).
+    const setStereoMethod = (m: StereoMethod): void => {
+      viewer.screen.setDisplacedMaterial(m === 'mesh' ? stereo.mesh : null);
+      viewer.flatEyeSeparation = m === 'mesh' ? DEFAULT_IPD_M : 0;
+    };
+    const methodParam = params.get('stereo');
+    const method = parseStereoMethod(methodParam) ?? DEFAULT_STEREO_METHOD;
+    if (methodParam !== null && parseStereoMethod(methodParam) === null) {
+      hud.message('warning', `Unknown stereo method "${methodParam}" (warp, mesh); using ${method}.`, 'stereo-method');
+    }
+    setStereoMethod(method);
     let backend = '…';
     let keyframes = 0;
     // Keyframes/s over the last few arrivals: messages that queued up behind a stall (context restore, a
@@ -134,7 +149,7 @@ async function main(): Promise<void> {
     hud.setStatus(`${where} · ${client ? 'loading the dream network… (the seed zooms meanwhile)' : 'dream engine off'}`);
     // Panel, seeds, drop target, capture, share URL and in-VR buttons (src/ui/controls.ts).
     const controls = new ProductControls({
-      hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share,
+      hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share, method, setStereoMethod,
       size: DEFAULT_CLIENT_OPTIONS.size, showInitialSeed: share.given.seed !== undefined,
     });
     client?.releaseEvents(); // everything that listens to the dream exists now
@@ -148,6 +163,7 @@ async function main(): Promise<void> {
       if (!focus.manual) { focus.u = g.focus[0]; focus.v = g.focus[1]; }
       marker.mesh.visible = g.locked; // an amber ring says "focus locked here"
       if (g.locked) marker.set(g.focus, true); // placed only while it is seen
+      stereo.ipd = viewer.presenting ? viewer.xrEyeSeparation() : DEFAULT_IPD_M; // the mesh's displacement
       stereo.update(dt, focus.u, focus.v);
       live?.frame(dt, focus.u, focus.v);
       controls.frame(dt, g.locked);

@@ -5,3 +5,4 @@ export * from './comfort';
 export { StereoScreen, type StereoKeyframe } from './stereoScreen';
 export { KeyframeFeed, type DreamKeyframeLike } from './feed';
 export { LiveDream, DEFAULT_LIVE_DREAM_OPTIONS, type DreamSource, type LiveDreamOptions } from './live';
+export * from './meshDepth';

@@ -5,8 +5,10 @@
 import * as THREE from 'three';
 import screenVert from '../../shaders/screen.vert?raw';
 import warpFrag from '../../shaders/stereo-warp.frag?raw';
+import meshVert from '../../shaders/mesh.vert?raw';
 import { ZoomPlayback, type PlaybackConfig } from './playback';
 import { ComfortGovernor, type ComfortConfig } from './comfort';
+import { meshAngleScale, DEFAULT_IPD_M, MIN_IPD_M } from './meshDepth';
 
 export interface StereoKeyframe {
   /** The dreamed image (transferred from the worker). Closed when its slot is reused. */
@@ -36,6 +38,10 @@ export class StereoScreen {
   readonly comfort: ComfortGovernor;
   readonly left: THREE.ShaderMaterial;
   readonly right: THREE.ShaderMaterial;
+  /** The "mesh" stereo method: one depth-displaced screen seen by both eyes (shaders/mesh.vert). */
+  readonly mesh: THREE.ShaderMaterial;
+  /** Eye separation (m) the mesh's displacement is sized for; set from the headset's eye cameras. */
+  ipd = DEFAULT_IPD_M;
   /** When set, the comfort governor is bypassed (tests, calibration). */
   override: { z0: number; scale: number } | null = null;
   private readonly slots: Slot[] = [];
@@ -67,6 +73,14 @@ export class StereoScreen {
     });
     this.left = make(1);
     this.right = make(-1);
+    // The mesh's colour is the warp shader with no warp (scale 0): same window and cross-fade.
+    this.mesh = new THREE.ShaderMaterial({
+      uniforms: { ...this.shared, eye: { value: 1 }, scale: { value: 0 }, angleScale: { value: 0 }, ipd: { value: DEFAULT_IPD_M } },
+      vertexShader: meshVert,
+      fragmentShader: warpFrag,
+      defines,
+      side: THREE.DoubleSide,
+    });
   }
 
   get hasKeyframe(): boolean {
@@ -159,6 +173,9 @@ export class StereoScreen {
     }
     u.scale.value = this.override ? this.override.scale : this.comfort.scale;
     u.z0.value = this.override ? this.override.z0 : this.comfort.z0;
+    const m = this.mesh.uniforms;
+    m.angleScale.value = meshAngleScale(u.scale.value as number, this.comfort.config.screenFovDeg);
+    m.ipd.value = Math.max(MIN_IPD_M, this.ipd);
   }
 
   dispose(): void {
@@ -170,6 +187,7 @@ export class StereoScreen {
     this.blank.dispose();
     this.left.dispose();
     this.right.dispose();
+    this.mesh.dispose();
   }
 }
 

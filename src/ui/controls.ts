@@ -3,6 +3,7 @@
 // the parts over. The frame hook (`frame`) allocates nothing.
 import type * as THREE from 'three';
 import type { ViewMode } from '../stereo/modes';
+import type { StereoMethod } from '../stereo/meshDepth';
 import type { BackendName } from '../tf/backend-names';
 import type { DreamEvent } from '../dream/protocol';
 import { RECIPES, type Recipe } from '../dream/recipes';
@@ -53,6 +54,9 @@ export interface ControlsOptions {
   size: [number, number];
   /** For ?dream=off: show the initial seed even without a dream. */
   showInitialSeed: boolean;
+  /** Stereo method at start (?stereo=) and how to switch it (main.ts); absent: the panel's method control changes nothing. */
+  method?: StereoMethod;
+  setStereoMethod?(m: StereoMethod): void;
 }
 
 /** The panel's backend choices: 'auto' measures a warm-up on each and keeps the fastest. */
@@ -91,7 +95,7 @@ export class ProductControls {
     const r0 = RECIPES[o.initial.params.recipe] ?? Object.values(RECIPES)[0];
     const backend = new URLSearchParams(location.search).get('backend');
     this.state = {
-      ...o.initial.params, depth: c.strength, budget: c.maxDisparityDeg, paused: false,
+      ...o.initial.params, method: o.method ?? 'warp', depth: c.strength, budget: c.maxDisparityDeg, paused: false,
       steps: r0.steps, stepSize: r0.stepSize, octaves: r0.octaves,
       backend: (BACKEND_CHOICES as readonly string[]).includes(backend ?? '') ? backend! : 'auto',
     };
@@ -111,6 +115,14 @@ export class ProductControls {
       zoom: (z) => this.setZoom(z),
       rng: () => this.reloadWithRng(),
       mode: (m) => { o.viewer.setMode(m); o.hud.setMode(m); this.updateUrl(); },
+      method: (m) => {
+        o.setStereoMethod?.(m);
+        // ?stereo= is kept by encodeShareParams (it keeps the page's other parameters).
+        const q = new URLSearchParams(location.search);
+        q.set('stereo', m);
+        history.replaceState(history.state, '', `?${q}`);
+        this.updateUrl();
+      },
       depth: (strength, budget) => o.stereo.comfort.setConfig({ strength, maxDisparityDeg: budget }),
       paused: (p) => this.setPaused(p),
       resetSeed: () => void this.chooseSeed(this.state.seed),

@@ -3,6 +3,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import { VIEW_MODES, type ViewMode } from '../stereo/modes';
 import { ZOOM_RANGE } from './recipeUrl';
+import { STEREO_METHODS, type StereoMethod } from '../stereo/meshDepth';
 // lil-gui's stylesheet as a file, not the <style> element it would inject: the CSP allows no inline styles.
 import 'lil-gui.css';
 import './panel.css';
@@ -13,6 +14,8 @@ export interface PanelState {
   zoom: number;
   rng: number;
   mode: ViewMode;
+  /** 'warp': per-eye textures warped by depth; 'mesh': one depth-displaced screen both eyes see. */
+  method: StereoMethod;
   /** 0..1 depth strength (comfort `strength`). */
   depth: number;
   /** Largest disparity, degrees (comfort `maxDisparityDeg`). */
@@ -35,6 +38,7 @@ export interface PanelHandlers {
   zoom(z: number): void;
   rng(n: number): void;
   mode(m: ViewMode): void;
+  method(m: StereoMethod): void;
   depth(strength: number, budgetDeg: number): void;
   paused(p: boolean): void;
   resetSeed(): void;
@@ -95,6 +99,7 @@ export class ControlPanel {
     motion.add(s, 'depth', 0, 1, 0.05).name('depth strength').onChange(() => h.depth(s.depth, s.budget));
     motion.add(s, 'budget', 0, 2, 0.1).name('comfort budget (°)').onChange(() => h.depth(s.depth, s.budget));
     motion.add(s, 'mode', [...VIEW_MODES]).name('stereo view').onChange((v: ViewMode) => h.mode(v));
+    motion.add(s, 'method', [...STEREO_METHODS]).name('stereo method').onChange((v: StereoMethod) => h.method(v));
     motion.add(s, 'rng').step(1).name('random seed (restarts)').onFinishChange((v: number) => h.rng(v));
 
     const dream = this.gui.addFolder('dream');

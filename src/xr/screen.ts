@@ -1,9 +1,11 @@
 // The dream screen: one curved panel drawn twice, once per eye. The left mesh lives on three.js
 // layer 1 (seen only by the left XR camera), the right mesh on layer 2. Both share one geometry.
+// The "mesh" stereo method instead shows one finely tessellated copy, displaced by depth in its
+// vertex shader, on every layer (both eyes): built on first use.
 import * as THREE from 'three';
 import screenVert from '../../shaders/screen.vert?raw';
 import screenFrag from '../../shaders/screen.frag?raw';
-import { screenLayout, screenVertices, type ScreenLayout, type ScreenLayoutOptions } from './screenLayout';
+import { screenGrid, screenLayout, screenVertices, type ScreenLayout, type ScreenLayoutOptions } from './screenLayout';
 
 export const LEFT_EYE_LAYER = 1;
 export const RIGHT_EYE_LAYER = 2;
@@ -14,6 +16,7 @@ export class DreamScreen {
   private readonly geometry = new THREE.BufferGeometry();
   private readonly materials: { left: THREE.ShaderMaterial; right: THREE.ShaderMaterial };
   private readonly meshes: { left: THREE.Mesh; right: THREE.Mesh };
+  private displaced: THREE.Mesh | null = null;
 
   constructor(left: THREE.Texture, right: THREE.Texture, layoutOptions: Partial<ScreenLayoutOptions> = {}) {
     this.layout = screenLayout(layoutOptions);
@@ -59,7 +62,42 @@ export class DreamScreen {
     this.meshes.right.material = right ?? this.materials.right;
   }
 
+  /**
+   * Shows the depth-displaced screen (one mesh, both eyes) with `material` (e.g. StereoScreen.mesh),
+   * hiding the per-eye meshes; null goes back to them. The caller keeps ownership of the material.
+   */
+  setDisplacedMaterial(material: THREE.Material | null): void {
+    if (material && !this.displaced) {
+      const g = screenGrid(this.layout);
+      const geometry = new THREE.BufferGeometry();
+      geometry.setAttribute('position', new THREE.BufferAttribute(g.positions, 3));
+      geometry.setAttribute('normal', new THREE.BufferAttribute(g.normals, 3));
+      geometry.setAttribute('uv', new THREE.BufferAttribute(g.uvs, 2));
+      geometry.setIndex(new THREE.BufferAttribute(g.indices, 1));
+      geometry.computeBoundingSphere();
+      const m = new THREE.Mesh(geometry, material);
+      m.layers.enableAll(); // both XR eyes and the flat preview's camera
+      m.frustumCulled = false; // the vertex shader moves it off its bounding sphere
+      m.raycast = () => undefined; // gaze keeps hitting the undisplaced screen (same uv)
+      m.name = 'dream-screen-displaced';
+      this.displaced = m;
+      this.group.add(m);
+    }
+    if (this.displaced) {
+      if (material) this.displaced.material = material;
+      this.displaced.visible = !!material;
+    }
+    this.meshes.left.visible = !material;
+    this.meshes.right.visible = !material;
+  }
+
+  /** True while the depth-displaced screen is shown. */
+  get displacedShown(): boolean {
+    return !!this.displaced?.visible;
+  }
+
   dispose(): void {
+    this.displaced?.geometry.dispose();
     this.geometry.dispose();
     this.materials.left.dispose();
     this.materials.right.dispose();

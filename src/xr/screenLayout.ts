@@ -103,3 +103,44 @@ export function screenVertices(layout: ScreenLayout, segments = 48): { positions
   }
   return { positions, uvs, indices };
 }
+
+/**
+ * The panel as a fine grid (for the depth-displaced "mesh" stereo method): `cols` × `rows` cells, with
+ * the surface normal at each vertex pointing towards the viewer's side (the cylinder's axis; +z when
+ * flat). Same placement and uvs as screenVertices.
+ */
+export function screenGrid(layout: ScreenLayout, cols = 160, rows = 160): { positions: Float32Array; normals: Float32Array; uvs: Float32Array; indices: Uint32Array } {
+  const nx = cols + 1, ny = rows + 1;
+  const positions = new Float32Array(nx * ny * 3);
+  const normals = new Float32Array(nx * ny * 3);
+  const uvs = new Float32Array(nx * ny * 2);
+  const indices = new Uint32Array(cols * rows * 6);
+  for (let i = 0; i < nx; i++) {
+    const u = i / cols;
+    const s = (u - 0.5) * layout.width;
+    let x = s, z = -layout.distance, nX = 0, nZ = 1;
+    if (Number.isFinite(layout.radius)) {
+      const phi = s / layout.radius;
+      x = layout.radius * Math.sin(phi);
+      z = -(layout.distance - layout.radius + layout.radius * Math.cos(phi));
+      nX = -Math.sin(phi); nZ = Math.cos(phi);
+    }
+    for (let j = 0; j < ny; j++) {
+      const k = j * nx + i;
+      positions[k * 3] = x;
+      positions[k * 3 + 1] = (j / rows - 0.5) * layout.height;
+      positions[k * 3 + 2] = z;
+      normals[k * 3] = nX;
+      normals[k * 3 + 2] = nZ;
+      uvs[k * 2] = u;
+      uvs[k * 2 + 1] = j / rows;
+    }
+  }
+  let o = 0;
+  for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) {
+    const a = j * nx + i, b = a + 1, c = a + nx, d = c + 1;
+    indices[o++] = a; indices[o++] = b; indices[o++] = c;
+    indices[o++] = c; indices[o++] = b; indices[o++] = d;
+  }
+  return { positions, normals, uvs, indices };
+}

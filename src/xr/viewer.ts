@@ -37,6 +37,12 @@ export class Viewer {
   mode: ViewMode;
   refSpace: RefSpaceType | null = null;
   frameCount = 0;
+  /**
+   * Flat preview only: metres between the two eye viewpoints of side-by-side and anaglyph (0 = both
+   * from the one camera, for the warp method whose eye textures already differ; the mesh method's
+   * displaced screen needs two viewpoints to show its depth).
+   */
+  flatEyeSeparation = 0;
   /** True between 'webglcontextlost' and 'webglcontextrestored' (nothing is drawn meanwhile). */
   contextLost = false;
 
@@ -147,6 +153,14 @@ export class Viewer {
     return this.renderer.xr.isPresenting;
   }
 
+  /** Metres between the XR eye cameras of the latest frame (0 when not presenting or mono). */
+  xrEyeSeparation(): number {
+    const cams = this.renderer.xr.getCamera().cameras;
+    if (!this.presenting || cams.length < 2) return 0;
+    const a = cams[0].matrixWorld.elements, b = cams[1].matrixWorld.elements;
+    return Math.hypot(a[12] - b[12], a[13] - b[13], a[14] - b[14]);
+  }
+
   async enterVR(): Promise<void> {
     if (!navigator.xr) throw new Error('WebXR is not available in this browser');
     const session = await navigator.xr.requestSession('immersive-vr', SESSION_INIT);
@@ -210,8 +224,11 @@ export class Viewer {
       for (let i = 0; i < 2; i++) {
         cam.layers.set(0);
         cam.layers.enable(i === 0 ? LEFT_EYE_LAYER : RIGHT_EYE_LAYER);
+        const dx = (i === 0 ? -0.5 : 0.5) * this.flatEyeSeparation;
+        cam.translateX(dx);
         r.setRenderTarget(this.eyeTargets[i]);
         r.render(this.scene, cam);
+        cam.translateX(-dx);
       }
       r.setRenderTarget(null);
       r.render(this.anaglyphScene, this.anaglyphCamera);
@@ -226,7 +243,10 @@ export class Viewer {
         cam.layers.enable(v.eye === 'left' ? LEFT_EYE_LAYER : RIGHT_EYE_LAYER);
         r.setViewport(v.x, v.y, v.w, v.h);
         r.setScissor(v.x, v.y, v.w, v.h);
+        const dx = n > 1 ? (v.eye === 'left' ? -0.5 : 0.5) * this.flatEyeSeparation : 0;
+        cam.translateX(dx);
         r.render(this.scene, cam);
+        cam.translateX(-dx);
       }
       r.setScissorTest(false);
       r.setViewport(0, 0, w, h);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { screenLayout, screenVertices, DEFAULT_SCREEN_LAYOUT } from '../../../src/xr/screenLayout';
+import { screenLayout, screenVertices, screenGrid, DEFAULT_SCREEN_LAYOUT } from '../../../src/xr/screenLayout';
 
 const deg = (r: number) => (r * 180) / Math.PI;
 
@@ -52,5 +52,27 @@ describe('screenLayout', () => {
   it('rejects out-of-range options with exact messages', () => {
     expect(() => screenLayout({ distance: 0.1 })).toThrow('screen distance must be in (0.3, 50) m, got 0.1');
     expect(() => screenLayout({ curvature: 2 })).toThrow('screen curvature must be in [0, 1], got 2');
+  });
+});
+
+describe('screenGrid (the mesh stereo method\'s tessellated screen)', () => {
+  it('lies on the same surface as the strip, with unit normals facing the viewer', () => {
+    for (const curvature of [0, 0.6, 1]) {
+      const layout = screenLayout({ curvature });
+      const g = screenGrid(layout, 8, 4);
+      const strip = screenVertices(layout, 8);
+      expect(g.positions.length).toBe(9 * 5 * 3);
+      expect(g.indices.length).toBe(8 * 4 * 6);
+      for (let i = 0; i <= 8; i++) {
+        // bottom row of the grid = the strip's bottom vertex of column i
+        for (let c = 0; c < 3; c++) expect(g.positions[i * 3 + c]).toBeCloseTo(strip.positions[i * 2 * 3 + c], 5);
+        const n = [g.normals[i * 3], g.normals[i * 3 + 1], g.normals[i * 3 + 2]];
+        expect(Math.hypot(n[0], n[1], n[2])).toBeCloseTo(1, 6);
+        // the normal points from the surface towards the eye's side (eye at the origin, screen at −z)
+        const p = [g.positions[i * 3], g.positions[i * 3 + 1], g.positions[i * 3 + 2]];
+        expect(-(n[0] * p[0] + n[2] * p[2])).toBeGreaterThan(0);
+      }
+      expect(g.normals[4 * 3 + 2]).toBeCloseTo(1, 6); // centre column faces +z
+    }
   });
 });
