@@ -20,11 +20,25 @@ uniform float angleScale;  // radians of disparity per unit of depth difference
 uniform float ipd;         // eye separation b, metres (never below MIN_IPD: see meshDepth.ts)
 varying vec2 vUv;
 
+// Bilinear depth by hand: the depth textures are nearest-filtered for the warp's occlusion search,
+// which on a mesh finer than the depth map would make staircases and jagged outlines.
+float depthAt(sampler2D t, vec2 uv) {
+  vec2 size = vec2(textureSize(t, 0));
+  vec2 p = clamp(uv, 0.0, 1.0) * size - 0.5;
+  vec2 i = floor(p);
+  vec2 f = p - i;
+  vec2 lo = (clamp(i, vec2(0.0), size - 1.0) + 0.5) / size;
+  vec2 hi = (clamp(i + 1.0, vec2(0.0), size - 1.0) + 0.5) / size;
+  float a = texture2D(t, lo).r, b = texture2D(t, vec2(hi.x, lo.y)).r;
+  float c = texture2D(t, vec2(lo.x, hi.y)).r, d = texture2D(t, hi).r;
+  return mix(mix(a, b, f.x), mix(c, d, f.x), f.y);
+}
+
 void main() {
   vUv = uv;
   vec2 s = vec2(uv.x, 1.0 - uv.y);
-  float d = texture2D(depthA, winA.xy + winA.z * s).r;
-  if (fade < 1.0) d = mix(texture2D(depthB, winB.xy + winB.z * s).r, d, fade);
+  float d = depthAt(depthA, winA.xy + winA.z * s);
+  if (fade < 1.0) d = mix(depthAt(depthB, winB.xy + winB.z * s), d, fade);
   // Distance from the nominal eye point (the screen group's origin) to this vertex.
   float dist = length(position);
   // Uncrossed disparity cannot exceed the screen's own vergence b/D (that is infinity): stay short of it.
