@@ -84,6 +84,6 @@ describe('DreamClient.holdEvents', () => {
     const k = keyframe('held');
     FakeWorker.all[1].emit(k);
     c2.dispose();
-    expect((k as { bitmap: FakeBitmap }).bitmap.closed).toBe(true);
+    expect((k as unknown as { bitmap: FakeBitmap }).bitmap.closed).toBe(true);
   });
 });
