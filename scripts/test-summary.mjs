@@ -1,5 +1,6 @@
 // Totals over the runners' reports: reports/vitest.json (Vitest JSON), reports/playwright.json
-// (Playwright JSON) and reports/pytest.xml (JUnit XML). A missing report is a problem, not zero.
+// (Playwright JSON), reports/pytest.xml (JUnit XML) and reports/tsc.json (the type check, one test).
+// A missing report is a problem, not zero.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,6 +35,12 @@ export function summarise(dir) {
     perRunner.pytest = { passed: tests - failures - errors - skipped, failed: failures + errors };
     if (skipped > 0) problems.push(`pytest skipped ${skipped} tests`);
   } else problems.push('no pytest report (reports/pytest.xml)');
+
+  const tsc = join(dir, 'tsc.json');
+  if (existsSync(tsc)) {
+    const ok = JSON.parse(readFileSync(tsc, 'utf8')).ok === true;
+    perRunner.tsc = { passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+  } else problems.push('no type-check report (reports/tsc.json)');
 
   let passed = 0, failed = 0;
   for (const c of Object.values(perRunner)) { passed += c.passed; failed += c.failed; }
