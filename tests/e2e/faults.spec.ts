@@ -4,7 +4,7 @@ import { test, expect, type Page } from '@playwright/test';
 // worker, the system ending the XR session, a hidden tab and a background window. The dream runs for
 // real (wasm worker) at the smallest keyframe size so keyframes come quickly on two CPU cores.
 
-interface Kf { index: number; px: number[] }
+interface Kf { index: number; px: number[]; t: number }
 interface Rec { keyframes: Kf[]; restarts: { attempt: number; reason: string }[]; states: boolean[]; errors: string[] }
 
 async function open(page: Page, query = '&backend=wasm&size=32'): Promise<void> {
@@ -26,7 +26,7 @@ async function open(page: Page, query = '&backend=wasm&size=32'): Promise<void> 
     const ctx = new OffscreenCanvas(8, 8).getContext('2d', { willReadFrequently: true })!;
     h.client.on('keyframe', (k: { index: number; bitmap: ImageBitmap }) => {
       ctx.drawImage(k.bitmap, 0, 0, 8, 8);
-      rec.keyframes.push({ index: k.index, px: Array.from(ctx.getImageData(0, 0, 8, 8).data) });
+      rec.keyframes.push({ index: k.index, px: Array.from(ctx.getImageData(0, 0, 8, 8).data), t: performance.now() });
     });
     h.client.on('restarting', (e: { attempt: number; reason: string }) => rec.restarts.push({ attempt: e.attempt, reason: e.reason }));
     h.client.on('state', (e: { running: boolean }) => rec.states.push(e.running));
@@ -152,7 +152,7 @@ test('the dream worker crashes: restarted, the last frame stays on screen, the d
   await open(page);
   await moreKeyframes(page, 5); // far enough from the first keyframe that "continues" and "starts over" differ clearly
   const crashAt = (await rec(page)).keyframes.length;
-  await page.evaluate(() => (window.__dreamGoggles as any).client.injectFault('crash'));
+  const crashT = await page.evaluate(() => { (window.__dreamGoggles as any).client.injectFault('crash'); return performance.now(); });
   await expect.poll(async () => (await rec(page)).restarts.length).toBe(1);
   expect((await rec(page)).restarts[0].reason).toContain('injected fault: the dream worker crashed');
   await expect(page.getByTestId('status')).toContainText('dream worker restarting');
@@ -168,7 +168,8 @@ test('the dream worker crashes: restarted, the last frame stays on screen, the d
   const step = meanAbsDiff(r.keyframes[crashAt - 2].px, r.keyframes[crashAt - 1].px); // one ordinary keyframe step
   const jump = meanAbsDiff(lastOld.px, firstNew.px);
   const fromStart = meanAbsDiff(r.keyframes[0].px, firstNew.px);
-  console.log(`worker restart: step ${step.toFixed(1)}, last old → first new ${jump.toFixed(1)}, first ever → first new ${fromStart.toFixed(1)}`);
+  // (the time is printed for the notes, not asserted: speed is the bench's business)
+  console.log(`worker restart: step ${step.toFixed(1)}, last old → first new ${jump.toFixed(1)}, first ever → first new ${fromStart.toFixed(1)}; first new keyframe ${((firstNew.t - crashT) / 1000).toFixed(2)} s after the crash`);
   expect(jump).toBeLessThan(2 * step); // like one more ordinary step…
   expect(jump).toBeLessThan(0.75 * fromStart); // …not a fresh start from a seed
   await moreKeyframes(page, 2);
