@@ -63,7 +63,7 @@ const cspMeta = (): Plugin => ({
 // while localhost is already secure and e2e tests stay on plain http://localhost.
 const useHttps = process.env.HTTPS === '1' || process.argv.includes('--host');
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   base: './',
   plugins: [
     cspMeta(),
@@ -87,12 +87,22 @@ export default defineConfig({
   },
   // lil-gui's package exports hide its stylesheet; this name reaches it (src/ui/panel.ts, CSP above).
   // @tensorflow/tfjs → src/tf/tfjs-lite.ts in the build: the same API without tfjs-layers/-data (a smaller
-  // dream worker starts sooner); Vitest keeps the full package.
+  // dream worker starts sooner); Vitest and the dev server keep the full package.
   resolve: { alias: {
     'lil-gui.css': resolve(import.meta.dirname, 'node_modules/lil-gui/dist/lil-gui.css'),
-    ...(process.env.VITEST ? {} : { '@tensorflow/tfjs': resolve(import.meta.dirname, 'src/tf/tfjs-lite.ts') }),
+    // Build only: the dev server's dependency pre-bundling gives the deep tfjs-core imports of tfjs-lite.ts
+    // their own copy of tfjs-core (no flags registered there: the worker died with "Cannot evaluate flag
+    // 'DEBUG'" under `npm start`).
+    ...(command === 'build' && !process.env.VITEST ? { '@tensorflow/tfjs': resolve(import.meta.dirname, 'src/tf/tfjs-lite.ts') } : {}),
   } },
   server: { port: 5173 },
+  // Dev server: pre-bundle TF.js and its backends in one pass so they share one tfjs-core. Found one at a time
+  // (the backends are imported lazily), each got its own copy, and the wasm backend registered itself on a
+  // tfjs-core the dream never saw: under `npm start` the dream stayed at "loading" for ever.
+  optimizeDeps: {
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu'],
+  },
   // The meta tag governs the page, but a worker's policy comes only from its own response headers: the
   // preview server (and the e2e tests on it) sends the same policy as a header, so the dream worker runs
   // under it too. Hosts should do the same (README, Privacy and security).
@@ -105,4 +115,4 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     pool: 'forks',
   },
-});
+}));

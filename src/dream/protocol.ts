@@ -66,7 +66,7 @@ export interface KeyframeMessage {
 
 export type DreamEvent =
   | {
-    type: 'ready'; backend: BackendName; timingsMs: Partial<Record<BackendName, number>>; recipes: string[];
+    type: 'ready'; backend: BackendName; timingsMs: Partial<Record<BackendName, number>>; skipped?: Partial<Record<BackendName, string>>; recipes: string[];
     /** Where start-up went, ms per phase (manifest, backend, model, warm-up or backend choice) and total. */
     phasesMs?: Record<string, number>;
     /** The backend is this browser's remembered auto choice (IndexedDB), only warmed up, not re-timed. */

@@ -175,16 +175,16 @@ async function handle(cmd: DreamCommand): Promise<void> {
           options = { ...opts, backend: null };
           return chooseBackend(job, { wasmPath: opts.wasmPath });
         });
-        if (!options.backend && Object.keys(choice.timingsMs).length > 1) void saveChoice(choice.backend, choice.timingsMs);
+        if (!options.backend && Object.keys(choice.timingsMs).length + Object.keys(choice.skipped ?? {}).length > 1) void saveChoice(choice.backend, choice.timingsMs);
       }
-      const { backend, timingsMs } = choice!;
+      const { backend, timingsMs, skipped } = choice!;
       if (!skipWarmup) phase(fromCache ? 'warmup (remembered backend)' : options.backend ? 'warmup' : 'backend choice');
       const seed = noiseSeed(options.size[1], options.size[0], options.seed);
       dreamer = new Dreamer(m, recipe, seed, options.seed, { quickFirst: QUICK_FIRST });
       seed.dispose();
       governor = new DreamGovernor({ size: Math.max(...options.size), steps: recipe.steps }, { limitMs: options.keyframeLimitMs ?? undefined });
       phasesMs.total = Math.round(performance.now() - t0);
-      post({ type: 'ready', backend, timingsMs, recipes: Object.keys(RECIPES), phasesMs, backendRemembered: fromCache });
+      post({ type: 'ready', backend, timingsMs, ...(skipped ? { skipped } : {}), recipes: Object.keys(RECIPES), phasesMs, backendRemembered: fromCache });
       post({ type: 'recipe', recipe });
       watchContext();
       depthUrl = options.depthModelUrl ?? null;

@@ -58,7 +58,37 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   return true;
 }
 
-export interface BackendChoice { backend: BackendName; timingsMs: Partial<Record<BackendName, number>> }
+export interface BackendChoice {
+  backend: BackendName;
+  timingsMs: Partial<Record<BackendName, number>>;
+  /** Candidates not timed, and why (e.g. WebGL on a software rasteriser). */
+  skipped?: Partial<Record<BackendName, string>>;
+}
+
+/** Is this WebGL renderer string a software rasteriser (no GPU behind it)? */
+export function isSoftwareRenderer(renderer: string): boolean {
+  return /swiftshader|llvmpipe|softpipe|software|basic render driver/i.test(renderer);
+}
+
+/**
+ * The WebGL renderer's name when it is a software rasteriser, else null (a GPU, or no way to tell). On such a
+ * machine WebGL is many times slower than wasm and its warm-up alone (shader compiles on the CPU) takes minutes
+ * while the page draws: the automatic choice does not time it.
+ */
+export function softwareWebGL(): string | null {
+  try {
+    const canvas: OffscreenCanvas | HTMLCanvasElement | null = typeof OffscreenCanvas !== 'undefined'
+      ? new OffscreenCanvas(1, 1) : typeof document !== 'undefined' ? document.createElement('canvas') : null;
+    const gl = canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined;
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return isSoftwareRenderer(name) ? name : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Start each candidate, time `warmup` (a representative tensor job, run once to compile, then timed), keep the
@@ -67,11 +97,16 @@ export interface BackendChoice { backend: BackendName; timingsMs: Partial<Record
 export async function chooseBackend(warmup: () => tf.Tensor, opts: BackendConfig & { override?: BackendName | null; candidates?: readonly BackendName[]; runs?: number } = {}): Promise<BackendChoice> {
   const candidates = opts.override ? [opts.override] : (opts.candidates ?? DEFAULT_CANDIDATES);
   const timingsMs: Partial<Record<BackendName, number>> = {};
+  const skipped: Partial<Record<BackendName, string>> = {};
   const runOnce = async () => { const t = tf.tidy(warmup); await t.data(); t.dispose(); };
   // One candidate (an override, a remembered choice): nothing to compare, so only the warm-up run (it
   // compiles shaders and proves every kernel exists); its time is what timingsMs reports.
   const runs = candidates.length === 1 ? 0 : (opts.runs ?? 2);
   for (const name of candidates) {
+    if (name === 'webgl' && candidates.length > 1) {
+      const sw = softwareWebGL();
+      if (sw) { skipped[name] = `software renderer (${sw})`; continue; }
+    }
     if (!(await useBackend(name, opts))) continue;
     try {
       let t0 = performance.now();
@@ -87,5 +122,5 @@ export async function chooseBackend(warmup: () => tf.Tensor, opts: BackendConfig
   const backend = ranked[0]?.[0] ?? (opts.override ? null : ((await useBackend('cpu')) ? 'cpu' : null));
   if (backend == null) throw new Error(`backend: none of ${candidates.join(', ')} could run the dream step`);
   await useBackend(backend, opts);
-  return { backend, timingsMs };
+  return { backend, timingsMs, ...(Object.keys(skipped).length ? { skipped } : {}) };
 }

@@ -33,3 +33,18 @@ describe('backend choice', () => {
     expect([backend, Object.keys(timingsMs)]).toEqual(['cpu', ['cpu']]);
   });
 });
+
+describe('isSoftwareRenderer', () => {
+  it('names software rasterisers and not GPUs', async () => {
+    const { isSoftwareRenderer, softwareWebGL } = await import('../../../src/tf/backend');
+    for (const sw of [
+      'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)',
+      'llvmpipe (LLVM 15.0.6, 256 bits)', 'Mesa softpipe', 'Google SwiftShader', 'Microsoft Basic Render Driver',
+    ]) expect(isSoftwareRenderer(sw), sw).toBe(true);
+    for (const gpu of [
+      'Adreno (TM) 740', 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3080 Direct3D11 vs_5_0 ps_5_0, D3D11)', 'Apple GPU',
+      'Mali-G78', 'ANGLE (Intel, Intel(R) UHD Graphics 620, OpenGL 4.6)',
+    ]) expect(isSoftwareRenderer(gpu), gpu).toBe(false);
+    expect(softwareWebGL()).toBeNull(); // Node: no WebGL to ask, so nothing is skipped
+  });
+});
