@@ -57,3 +57,12 @@ test('both eyes of a live dream zoom at three moments, and an anaglyph frame', a
   await page.waitForTimeout(500);
   await page.screenshot({ path: test.info().outputPath('anaglyph.png') });
 });
+
+// The page exactly as `npm start` opens it (no ?backend=, a fresh browser profile, so no remembered choice): the
+// automatic backend choice must bring a dreamed keyframe, not hang in a WebGL warm-up on a software rasteriser.
+test('the default page, automatic backend: a dreamed keyframe arrives and the status line names the backend', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('./', { waitUntil: 'commit' });
+  await expect(page.getByTestId('status')).toContainText(/· (wasm|webgl|webgpu) · keyframe [1-9]/, { timeout: 90_000 });
+  await expect(page.locator('[data-key="dream-restart"]')).toHaveCount(0);
+});
