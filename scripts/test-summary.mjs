@@ -44,6 +44,9 @@ export function summarise(dir) {
 
   let passed = 0, failed = 0;
   for (const c of Object.values(perRunner)) { passed += c.passed; failed += c.failed; }
+  // A runner that left no report, or skipped tests, counts as a failure in the closing line too (a crashed
+  // Playwright once closed the run with "320 passed, 0 failed").
+  failed += problems.length;
   return { passed, failed, perRunner, problems };
 }
 
