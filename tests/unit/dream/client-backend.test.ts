@@ -1,25 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DreamClient } from '../../../src/dream/client';
 import type { DreamEvent } from '../../../src/dream/protocol';
+import { FakeWorker, bitmap, flush, type FakeBitmap } from './fakeWorker';
 
 // DreamClient.setBackend (the panel's backend control): the worker is replaced at once on the new
 // backend, the dream's state carries over, and it is not counted as a fault.
-class FakeWorker {
-  static all: FakeWorker[] = [];
-  posted: { type: string; [k: string]: unknown }[] = [];
-  terminated = false;
-  onmessage: ((ev: { data: DreamEvent }) => void) | null = null;
-  onerror: ((ev: { message: string; preventDefault(): void }) => void) | null = null;
-  onmessageerror: (() => void) | null = null;
-  constructor() { FakeWorker.all.push(this); }
-  postMessage(m: { type: string }) { this.posted.push(m); }
-  terminate() { this.terminated = true; }
-  types() { return this.posted.map((m) => m.type); }
-  emit(e: DreamEvent) { this.onmessage?.({ data: e }); }
-}
-interface FakeBitmap { id: string; closed: boolean; close(): void }
-const bitmap = (id: string): FakeBitmap => ({ id, closed: false, close() { this.closed = true; } });
-const flush = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
 const keyframe = (id: string): DreamEvent => ({ type: 'keyframe', bitmap: bitmap(id) as unknown as ImageBitmap, index: 3, zoom: 1.2, focus: [0.5, 0.5], width: 8, height: 8, recipe: 'faces', ms: 1 });
 
 beforeEach(() => {

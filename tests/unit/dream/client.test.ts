@@ -1,26 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DreamClient, restartDelayMs } from '../../../src/dream/client';
 import type { DreamEvent } from '../../../src/dream/protocol';
+import { FakeWorker, bitmap, flush, type FakeBitmap } from './fakeWorker';
 
 // DreamClient's fault handling with a stand-in Worker: restarts with backoff, a limit, and the dream's
 // state (recipe, focus, running, the last keyframe as seed) replayed into the new worker.
-class FakeWorker {
-  static all: FakeWorker[] = [];
-  posted: { type: string; [k: string]: unknown }[] = [];
-  terminated = false;
-  onmessage: ((ev: { data: DreamEvent }) => void) | null = null;
-  onerror: ((ev: { message: string; preventDefault(): void }) => void) | null = null;
-  onmessageerror: (() => void) | null = null;
-  constructor() { FakeWorker.all.push(this); }
-  postMessage(m: { type: string }) { this.posted.push(m); }
-  terminate() { this.terminated = true; }
-  types() { return this.posted.map((m) => m.type); }
-  emit(e: DreamEvent) { this.onmessage?.({ data: e }); }
-  crash(message = 'boom') { this.onerror?.({ message, preventDefault() {} }); }
-}
-interface FakeBitmap { id: string; closed: boolean; close(): void }
-const bitmap = (id: string): FakeBitmap => ({ id, closed: false, close() { this.closed = true; } });
-const flush = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
 
 beforeEach(() => {
   FakeWorker.all = [];
