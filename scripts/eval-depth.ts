@@ -32,7 +32,7 @@ const { values: a } = parseArgs({
   },
 });
 const count = Number(a.count), seed = Number(a.seed);
-if ([1, 2, 3, 4, 5, 6, 7].includes(seed)) throw new Error(`seed ${seed} is used for training/validation data`);
+if ([1, 2, 3, 4, 5, 6, 7, 8].includes(seed)) throw new Error(`seed ${seed} is used for training/validation data`);
 
 if (!(await useBackend(a.backend as BackendName, { wasmPath: join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/') }))) {
   throw new Error(`cannot start the ${a.backend} backend`);
