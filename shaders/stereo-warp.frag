@@ -7,7 +7,12 @@
 // the source positions that land on s, keep the nearest surface (occlusion), and when nothing
 // lands (a disocclusion) fill from the farther neighbour (holes are background, not foreground).
 //
-// Defines: SEARCH_STEPS (samples across the disparity range; default 16).
+// The search takes one sample per depth texel the disparity range spans (plus one), capped at
+// SEARCH_STEPS: within the 1° comfort budget that is 2–5 samples, not 16. The depth texture is
+// nearest-filtered, so samples closer than a texel apart only re-read the same value; this is what
+// keeps the warp's cost (a software rasteriser's whole frame) independent of the display size.
+//
+// Defines: SEARCH_STEPS (most samples across the disparity range; default 16).
 #ifndef SEARCH_STEPS
 #define SEARCH_STEPS 16
 #endif
@@ -32,13 +37,17 @@ vec4 warp(sampler2D color, sampler2D depth, vec3 win, vec2 s) {
   float halfScale = 0.5 * scale;
   if (halfScale <= 1e-6) return texture2D(color, toKey(win, s));
   float range = halfScale;                       // |z0 − d| ≤ 1
-  float stepSize = 2.0 * range / float(SEARCH_STEPS);
+  // depth texels under the search span (2·range in screen uv = 2·range·win.z in keyframe uv)
+  float texels = 2.0 * range * win.z * float(textureSize(depth, 0).x);
+  int steps = int(clamp(ceil(texels) + 1.0, 2.0, float(SEARCH_STEPS)));
+  float stepSize = 2.0 * range / float(steps);
   float tol = 0.5 * stepSize + 1e-6;
   float hitDepth = 2.0;                          // nearest surface landing on s
   // Closest landings on either side of s, for holes: (landing, depth, source x)
   vec3 below = vec3(-1e9, 0.0, s.x);
   vec3 above = vec3(1e9, 0.0, s.x);
   for (int i = 0; i <= SEARCH_STEPS; i++) {
+    if (i > steps) break;
     float qx = s.x - range + float(i) * stepSize;
     float d = texture2D(depth, toKey(win, vec2(qx, s.y))).r;
     float landed = qx + eye * halfScale * (z0 - d);
