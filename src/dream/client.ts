@@ -1,7 +1,9 @@
 // Page-side handle on the dream worker: typed commands out, typed events in, and dispose().
 // It also keeps the dream alive through faults: when the worker dies (an uncaught error, a lost WebGL
-// context, a failed load of its script) it starts a new one with backoff, re-sends init, the current
-// recipe and focus, and seeds it with the last keyframe so the dream goes on from where it was.
+// context, a failed load of its script) it starts a new one — at once after a quiet spell, with backoff when
+// crashes repeat — re-sends init, the current recipe and focus, and seeds it with the last keyframe's pixels
+// so the dream goes on from where it was. A lost WebGL context restarts on wasm (it cannot be lost, and it
+// starts fast); the lost backend is tried once more later.
 import { parseBackendOverride, type BackendName } from '../tf/backend-names';
 import type { DreamCommand, DreamEvent, InitOptions, KeyframeMessage, RgbaPixels } from './protocol';
 import type { Recipe } from './recipes';
@@ -10,17 +12,21 @@ import { DEFAULT_RECIPE } from './recipes';
 export const DEFAULT_CLIENT_OPTIONS = { size: [160, 160] as [number, number], recipe: DEFAULT_RECIPE, focus: [0.5, 0.5] as [number, number], seed: 1 };
 
 export interface RestartPolicy {
-  /** Delay before the first restart; doubles with each further try. */
+  /** Delay before the second of repeated crashes' restarts; doubles with each further one (the first is immediate). */
   baseDelayMs: number;
   maxDelayMs: number;
   /** Restarts in a row (without a keyframe in between) before giving up. */
   maxRetries: number;
+  /** A crash within this long (ms) of the previous one is a repeat (backoff); after a longer spell the restart is immediate. */
+  windowMs: number;
+  /** After a lost WebGL context the dream goes on on wasm; this long (ms) later the lost backend is tried once more (≤ 0: never). */
+  retryLostBackendMs: number;
 }
-export const DEFAULT_RESTART_POLICY: Readonly<RestartPolicy> = Object.freeze({ baseDelayMs: 250, maxDelayMs: 8000, maxRetries: 5 });
+export const DEFAULT_RESTART_POLICY: Readonly<RestartPolicy> = Object.freeze({ baseDelayMs: 250, maxDelayMs: 8000, maxRetries: 5, windowMs: 10_000, retryLostBackendMs: 60_000 });
 
-/** Milliseconds before restart number `attempt` (1, 2, …). */
-export function restartDelayMs(attempt: number, p: RestartPolicy = DEFAULT_RESTART_POLICY): number {
-  return Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+/** Milliseconds before the restart after crash number `repeat` of a run of repeated crashes (1, 2, …): 0, base, 2·base, … */
+export function restartDelayMs(repeat: number, p: RestartPolicy = DEFAULT_RESTART_POLICY): number {
+  return repeat <= 1 ? 0 : Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (repeat - 2));
 }
 
 type Handler<T extends DreamEvent['type']> = (e: Extract<DreamEvent, { type: T }>) => void;
@@ -46,15 +52,21 @@ export class DreamClient {
   // What the dream should be, replayed into a restarted worker.
   private recipe: string | Recipe;
   private focus: [number, number];
-  private lastFrame: ImageBitmap | null = null; // a copy of the newest keyframe
+  private lastFrame: RgbaPixels | null = null; // the newest keyframe's pixels (from the worker)
   private seed: ImageBitmap | RgbaPixels | null = null; // the seed given since the last keyframe, if any
   // Running = wanted (start/stop) and no pause reason (hidden tab, lost graphics, …).
   private wanted = false;
   private readonly pauses = new Set<string>();
   private sentRunning = false;
   private attempts = 0;
+  private repeats = 0; // crashes in a row, each within policy.windowMs of the one before
+  private lastCrashAt = -Infinity;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
-  private frameCopies = 0; // guards against an old keyframe's copy landing after a newer one
+  // A lost WebGL context: the backend asked for before it (null = automatic), the number of losses, and
+  // the timer that tries that backend again.
+  private lostBackend: BackendName | null = null;
+  private contextLosses = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Missing URLs default to the build layout next to the page (`models/human/`, `tfjs/`); backend to `?backend=`. */
   constructor(options: Partial<InitOptions> = {}, policy: Partial<RestartPolicy> = {}) {
@@ -91,6 +103,8 @@ export class DreamClient {
   get pausedBy(): string[] { return [...this.pauses]; }
   /** Restarts since the last keyframe (0 while healthy). */
   get restartAttempts(): number { return this.attempts; }
+  /** The backend the worker is asked for (null = its automatic choice); wasm after a lost WebGL context. */
+  get requestedBackend(): BackendName | null { return this.init.backend; }
 
   setRecipe(recipe: string | Recipe): void { this.recipe = recipe; this.send({ type: 'setRecipe', recipe }); }
   /** (u,v) in [0,1]², u left→right, v top→bottom. */
@@ -118,11 +132,21 @@ export class DreamClient {
    */
   setBackend(backend: BackendName | null): void {
     this.guard();
+    this.cancelRetry(); // the user's choice stands
+    this.replace(backend);
+  }
+
+  private replace(backend: BackendName | null): void {
     if (this.restartTimer) { clearTimeout(this.restartTimer); this.restartTimer = null; }
     this.init.backend = backend;
     this.worker.terminate();
     this.sentRunning = false;
-    void this.respawn();
+    void this.respawn(0);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   /** Fault injection (e2e tests): see the 'fault' command in protocol.ts. */
@@ -132,12 +156,12 @@ export class DreamClient {
     if (this.disposed) return;
     this.disposed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.cancelRetry();
     this.worker.postMessage({ type: 'dispose' } satisfies DreamCommand);
     this.worker.terminate();
     this.handlers.clear();
     this.held?.forEach((e) => { if (e.type === 'keyframe') e.bitmap.close(); });
     this.held = null;
-    this.lastFrame?.close();
     this.lastFrame = null;
     this.keepSeed(null);
   }
@@ -153,32 +177,63 @@ export class DreamClient {
     w.postMessage({ type: 'init', options: { ...this.init, recipe: this.recipe, focus: this.focus } } satisfies DreamCommand);
   }
 
-  private crashed(reason: string): void {
+  private crashed(reason: string, contextLost = false): void {
     if (this.disposed || this.restartTimer) return;
     this.worker.terminate();
     this.sentRunning = false;
     this.attempts++;
+    const now = Date.now();
+    this.repeats = now - this.lastCrashAt < this.policy.windowMs ? this.repeats + 1 : 1;
+    this.lastCrashAt = now;
     if (this.attempts > this.policy.maxRetries) {
       this.emit({ type: 'error', message: `${reason}; gave up after ${this.policy.maxRetries} restarts (reload the page to try again)` });
       return;
     }
-    const delayMs = restartDelayMs(this.attempts, this.policy);
-    this.emit({ type: 'restarting', attempt: this.attempts, delayMs, reason });
-    this.restartTimer = setTimeout(() => void this.respawn(), delayMs);
+    const fallback = contextLost ? this.fallBackFromLostContext() : undefined;
+    const delayMs = restartDelayMs(this.repeats, this.policy);
+    this.emit({ type: 'restarting', attempt: this.attempts, delayMs, reason, ...(fallback ? { fallback } : {}) });
+    const attempt = this.attempts;
+    this.restartTimer = setTimeout(() => void this.respawn(attempt), delayMs);
   }
 
-  private async respawn(): Promise<void> {
+  /**
+   * A lost WebGL context: the new worker dreams on wasm (no context to lose, and it is up in well under a
+   * second: the dream goes on from the last keyframe quickly). After the first loss the lost backend is
+   * tried again once, policy.retryLostBackendMs later; after a second loss the dream stays on wasm.
+   */
+  private fallBackFromLostContext(): BackendName | undefined {
+    this.cancelRetry();
+    if (this.init.backend === 'wasm') return undefined;
+    this.contextLosses++;
+    this.lostBackend = this.init.backend;
+    this.init.backend = 'wasm';
+    const retryMs = this.policy.retryLostBackendMs;
+    if (this.contextLosses === 1 && retryMs > 0) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (this.disposed || this.init.backend !== 'wasm') return;
+        this.emit({ type: 'notice', message: `Trying ${this.lostBackend ?? 'the automatic backend choice'} again for the dream (its WebGL context was lost ${Math.round(retryMs / 1000)} s ago).` });
+        this.replace(this.lostBackend);
+      }, retryMs);
+    }
+    return 'wasm';
+  }
+
+  /** A new worker in place of the dead one; `attempt` 0: a requested replacement (setBackend), not a fault. */
+  private async respawn(attempt: number): Promise<void> {
     // The dream goes on from the newest picture we have (the seed given since the last keyframe, else the
     // last keyframe); a copy is sent, so a second crash can use it again. The recipe and focus go with init.
     const from = this.seed ?? this.lastFrame;
+    // Pixels (a keyframe's, a seed given as pixels) are copied at once; a seed bitmap needs an async copy.
     const image: ImageBitmap | RgbaPixels | null = !from ? null
       : 'close' in from ? await createImageBitmap(from).catch(() => null)
       : { data: new Uint8ClampedArray(from.data), width: from.width, height: from.height };
     this.restartTimer = null;
     if (this.disposed) { if (image && 'close' in image) image.close(); return; }
     this.spawn();
-    if (image) this.worker.postMessage({ type: 'setSeedImage', image } satisfies DreamCommand, 'close' in image ? [image] : []);
+    if (image) this.worker.postMessage({ type: 'setSeedImage', image } satisfies DreamCommand, 'close' in image ? [image] : [image.data.buffer]);
     this.sync(); // 'start' after the seed: the first keyframe is already the old dream's
+    if (attempt > 0) this.emit({ type: 'restarted', attempt, backend: this.init.backend });
   }
 
   private keepSeed(s: ImageBitmap | RgbaPixels | null): void {
@@ -187,17 +242,11 @@ export class DreamClient {
   }
 
   private onEvent(e: DreamEvent): void {
-    if (e.type === 'fatal') { this.crashed(e.message); return; }
+    if (e.type === 'fatal') { this.crashed(e.message, e.contextLost === true); return; }
     if (e.type === 'keyframe') {
       this.attempts = 0;
       this.keepSeed(null);
-      // A copy for a restart; taken now, before a handler can close the original.
-      const n = ++this.frameCopies;
-      createImageBitmap(e.bitmap).then((b) => {
-        if (n !== this.frameCopies || this.disposed) { b.close(); return; }
-        this.lastFrame?.close();
-        this.lastFrame = b;
-      }, () => undefined);
+      this.lastFrame = { data: e.pixels, width: e.width, height: e.height }; // the seed of a restart
     }
     this.emit(e);
   }

@@ -54,6 +54,9 @@ export interface KeyframeDepth { data: Float32Array; width: number; height: numb
 export interface KeyframeMessage {
   type: 'keyframe';
   bitmap: ImageBitmap; // transferred
+  /** The same picture as RGBA pixels (width·height·4, top row first; transferred). DreamClient keeps the
+   * newest to seed a restarted worker without a canvas readback; handlers must not modify it. */
+  pixels: Uint8ClampedArray;
   index: number; // 1, 2, … since the last seed
   zoom: number; // cumulative magnification since the seed
   focus: Focus; // the focus this keyframe was zoomed about
@@ -71,6 +74,8 @@ export type DreamEvent =
     phasesMs?: Record<string, number>;
     /** The backend is this browser's remembered auto choice (IndexedDB), only warmed up, not re-timed. */
     backendRemembered?: boolean;
+    /** From the worker's creation to its handling of 'init': fetching and evaluating its script. */
+    scriptMs?: number;
   }
   | KeyframeMessage
   | { type: 'state'; running: boolean }
@@ -83,8 +88,13 @@ export type DreamEvent =
   /** Something degraded but the dream goes on (e.g. no depth model: flat stereo). */
   | { type: 'notice'; message: string }
   | { type: 'error'; message: string; command?: DreamCommand['type'] }
-  /** The worker cannot go on (e.g. its WebGL context was lost); DreamClient restarts it. */
-  | { type: 'fatal'; message: string }
-  /** From DreamClient itself, not the worker: the worker died and a new one starts in `delayMs`. */
-  | { type: 'restarting'; attempt: number; delayMs: number; reason: string }
+  /** The worker cannot go on (e.g. its WebGL context was lost: `contextLost`); DreamClient restarts it. */
+  | { type: 'fatal'; message: string; contextLost?: boolean }
+  /**
+   * From DreamClient itself, not the worker: the worker died and a new one starts in `delayMs`; `fallback`:
+   * the new one runs on this backend instead (wasm after a lost WebGL context).
+   */
+  | { type: 'restarting'; attempt: number; delayMs: number; reason: string; fallback?: BackendName }
+  /** From DreamClient itself: the new worker of restart `attempt` exists (it has been sent init, seed and start). */
+  | { type: 'restarted'; attempt: number; backend: BackendName | null }
   | { type: 'memory'; numTensors: number; numBytes: number; backend: string };

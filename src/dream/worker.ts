@@ -102,7 +102,8 @@ function model(id: string): Promise<DreamModel> {
 function seedTensor(image: ImageBitmap | RgbaPixels, [w, h]: [number, number]): tf.Tensor4D {
   let px: RgbaPixels;
   if ('close' in image) {
-    const ctx = new OffscreenCanvas(w, h).getContext('2d');
+    // A CPU-backed canvas: a GPU one reads back through the GPU process, which the page's WebGL shares (seconds on SwiftShader).
+    const ctx = new OffscreenCanvas(w, h).getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('setSeedImage: no 2D canvas in this worker');
     ctx.drawImage(image, 0, 0, w, h);
     px = ctx.getImageData(0, 0, w, h);
@@ -184,7 +185,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
       seed.dispose();
       governor = new DreamGovernor({ size: Math.max(...options.size), steps: recipe.steps }, { limitMs: options.keyframeLimitMs ?? undefined });
       phasesMs.total = Math.round(performance.now() - t0);
-      post({ type: 'ready', backend, timingsMs, ...(skipped ? { skipped } : {}), recipes: Object.keys(RECIPES), phasesMs, backendRemembered: fromCache });
+      post({ type: 'ready', backend, timingsMs, ...(skipped ? { skipped } : {}), recipes: Object.keys(RECIPES), phasesMs, backendRemembered: fromCache, scriptMs: Math.round(t0) });
       post({ type: 'recipe', recipe });
       watchContext();
       depthUrl = options.depthModelUrl ?? null;
@@ -257,7 +258,7 @@ function contextLost(): void {
   running = false;
   if (lostReported) return;
   lostReported = true;
-  post({ type: 'fatal', message: 'the dream worker lost its WebGL context' });
+  post({ type: 'fatal', message: 'the dream worker lost its WebGL context', contextLost: true });
 }
 
 /** A lost WebGL context takes every tensor with it: say so, and DreamClient starts a fresh worker. */
@@ -314,9 +315,11 @@ async function loop(): Promise<void> {
       }
       lastZoom = frame.zoom;
       const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, rgba.length), w, h));
-      const transfer: Transferable[] = kd ? [bitmap, kd.data.buffer] : [bitmap];
+      // The pixels go too (transferred, no copy when they fill their buffer): DreamClient seeds a restart with them.
+      const pixels = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength ? rgba : rgba.slice();
+      const transfer: Transferable[] = kd ? [bitmap, pixels.buffer, kd.data.buffer] : [bitmap, pixels.buffer];
       const ms = performance.now() - t0;
-      post({ type: 'keyframe', bitmap, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms, depth: kd }, transfer);
+      post({ type: 'keyframe', bitmap, pixels, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms, depth: kd }, transfer);
       if (memoryAsked) postMemory();
       if (depthUrl && !depth) { const u = depthUrl; depthUrl = null; void loadDepth(u); }
       // The quick first keyframe says nothing about the pace; later ones feed the governor.

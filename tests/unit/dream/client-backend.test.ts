@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DreamClient } from '../../../src/dream/client';
 import type { DreamEvent } from '../../../src/dream/protocol';
-import { FakeWorker, bitmap, flush, type FakeBitmap } from './fakeWorker';
+import { FakeWorker, bitmap, flush, keyframeEvent, type FakeBitmap, type RgbaLike } from './fakeWorker';
 
 // DreamClient.setBackend (the panel's backend control): the worker is replaced at once on the new
 // backend, the dream's state carries over, and it is not counted as a fault.
-const keyframe = (id: string): DreamEvent => ({ type: 'keyframe', bitmap: bitmap(id) as unknown as ImageBitmap, index: 3, zoom: 1.2, focus: [0.5, 0.5], width: 8, height: 8, recipe: 'faces', ms: 1 });
+const keyframe = (id: string) => keyframeEvent(id, 7, 3);
 
 beforeEach(() => {
   FakeWorker.all = [];
@@ -35,7 +35,7 @@ describe('DreamClient.setBackend', () => {
     const w2 = FakeWorker.all[1];
     expect(w2.types()).toEqual(['init', 'setSeedImage', 'start']);
     expect(w2.posted[0]).toMatchObject({ options: { backend: 'cpu', recipe: custom, focus: [0.7, 0.4], size: [8, 8] } });
-    expect((w2.posted[1].image as FakeBitmap).id).toBe('copy of copy of k1');
+    expect((w2.posted[1].image as RgbaLike).data).toEqual(new Uint8ClampedArray(8 * 8 * 4).fill(7)); // k1's pixels
     expect(c.running).toBe(true);
     expect(restarting).toEqual([]); // not a fault
     expect(c.restartAttempts).toBe(0);
