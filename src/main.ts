@@ -142,8 +142,10 @@ async function main(): Promise<void> {
     // Faults (src/dream/client.ts restarts a dead worker; the last keyframe stays on screen) and pauses
     // (hidden tab, background window, lost graphics context: src/xr/lifecycle.ts).
     client?.on('restarting', (e) => {
-      hud.message('warning', `The dream worker stopped (${e.reason}); restarting it (try ${e.attempt}). The last picture stays on screen.`, 'dream-restart');
-      hud.setStatus(`${where} · ${backend} · dream worker restarting (try ${e.attempt})…`);
+      // A lost WebGL context restarts the dream on wasm (src/dream/client.ts): the status line says so.
+      const on = e.fallback ? ` on ${e.fallback}` : '';
+      hud.message('warning', `The dream worker stopped (${e.reason}); restarting it${on} (try ${e.attempt}). The last picture stays on screen.`, 'dream-restart');
+      hud.setStatus(`${where} · ${backend} · dream worker restarting${on} (try ${e.attempt})…`);
     });
     bindLifecycle({ viewer, dream: client, view: hud });
     hud.setStatus(`${where} · ${client ? 'loading the dream network… (the seed zooms meanwhile)' : 'dream engine off'}`);
