@@ -85,7 +85,8 @@ function restartPhases(r: Rec, faultT: number) {
   expect(after.slice(iCrash + 1, iFirst).filter((e) => e.type === 'restarting')).toEqual([]); // one restart
   const ms = (e: Ev) => Math.round(e.t - faultT);
   const line = `crash seen ${ms(crash)} ms (restart delay ${crash.delayMs}) · new worker created ${ms(created)} ms · worker ready ${ms(ready)} ms`
-    + ` (its script ${ready.scriptMs} ms, init ${JSON.stringify(ready.phasesMs)}) · first keyframe ${ms(first)} ms (dreamed in ${Math.round(first.ms as number)} ms)`;
+    + ` (its script ${ready.scriptMs} ms, init ${JSON.stringify(ready.phasesMs)}) · first keyframe ${ms(first)} ms (dreamed in ${Math.round(first.ms as number)} ms;`
+    + ` ${Math.round(first.t - crash.t)} ms after the crash was seen)`;
   return { crash, created, ready, first, line };
 }
 
@@ -270,11 +271,11 @@ test('a hidden tab or a background window pauses the dream (no keyframes), visib
   expect(pageErrors(page)).toEqual([]);
 });
 
-test('webgl dream backend: the worker loses its WebGL context, reports it, and is restarted', async ({ page }) => {
+test('webgl dream backend: the worker loses its WebGL context, reports it, and is restarted on wasm at once', async ({ page }) => {
   // A keyframe on SwiftShader WebGL takes minutes here (every kernel's shader compiles on the CPU), and so
   // does the warm-up, so the context is lost while the worker loads the network on webgl (its first
-  // 'progress' event: the backend is up). The new worker must come up on webgl again and load the network;
-  // the keyframe path after a restart is the crash test's.
+  // 'progress' event: the backend is up). The new worker runs on wasm (src/dream/client.ts: no context to
+  // lose, quick to start) and dreams; the status line says so.
   test.setTimeout(600_000);
   await open(page, '&backend=webgl&size=32');
   await page.evaluate(() => {
@@ -284,14 +285,21 @@ test('webgl dream backend: the worker loses its WebGL context, reports it, and i
   });
   const progress = () => page.evaluate(() => (window as any).__progress as number);
   await expect.poll(progress, { timeout: 120_000 }).toBeGreaterThan(0);
-  await page.evaluate(() => (window.__dreamGoggles as any).client.injectFault('loseContext'));
+  const lossT = await page.evaluate(() => { (window.__dreamGoggles as any).client.injectFault('loseContext'); return performance.now(); });
   // The worker sees the loss once its thread is free: tfjs compiles a warm-up's shaders synchronously, which
   // takes minutes on SwiftShader when the cores are busy (the ops then fail on the lost context: also a restart).
   await expect.poll(async () => (await rec(page)).restarts.map((r) => r.reason), { timeout: 300_000 }).toEqual(['the dream worker lost its WebGL context']);
-  await expect(page.getByTestId('status')).toContainText('dream worker restarting');
-  const p = await progress();
-  await expect.poll(progress, { timeout: 180_000 }).toBeGreaterThan(p); // the new worker loads the network
+  await expect.poll(async () => (await rec(page)).keyframes.length, { timeout: 120_000 }).toBeGreaterThan(0);
   const r = await rec(page);
+  const phases = restartPhases(r, lossT);
+  console.log(`worker WebGL context lost → restart phases: ${phases.line}`);
+  expect(phases.crash).toMatchObject({ fallback: 'wasm', delayMs: 0 });
+  expect(phases.crash.status).toContain('dream worker restarting on wasm (try 1)');
+  expect(phases.crash.message).toContain('restarting it on wasm');
+  expect(phases.created).toMatchObject({ attempt: 1, backend: 'wasm' });
+  expect(phases.ready).toMatchObject({ backend: 'wasm' });
+  await expect(page.getByTestId('status')).toContainText('· wasm · keyframe');
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).client.requestedBackend)).toBe('wasm');
   expect(r.restarts).toHaveLength(1);
   expect(r.errors).toEqual([]);
   expect(pageErrors(page)).toEqual([]);
