@@ -8,6 +8,7 @@ import { registerDepthwiseBackpropInput } from './depthwise-backprop';
 import { registerRelu6Grad } from './relu6-grad';
 import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-backprop-as-conv';
 import { IDENTITY_SHARE_BACKENDS, setIdentityShare } from './identity-share';
+import { HEAP_KERNEL_BACKENDS, setHeapKernels } from './heap-kernels';
 
 import type { BackendName } from './backend-names';
 export { BACKEND_NAMES, parseBackendOverride, type BackendName } from './backend-names';
@@ -55,6 +56,8 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   }
   // wasm's Identity copies; graphs run ~100 of them per pass: share the data instead (src/tf/identity-share.ts).
   if (IDENTITY_SHARE_BACKENDS.includes(name)) setIdentityShare(name, true);
+  // wasm's Equal and Slice are slow where the dream uses them: Relu6's gradient in one pass, slices as block copies.
+  if (HEAP_KERNEL_BACKENDS.includes(name)) setHeapKernels(name, true);
   return true;
 }
 

@@ -4,6 +4,23 @@
 // flipped in space and its in/out channels swapped. NHWC only; other layouts go to the backend's own kernel.
 import * as tf from '@tensorflow/tfjs';
 import { dilateAndPad, kernelScope, kernelsOf, type Info, type KernelFn } from './kernel-compose';
+import { col2imOnHeap } from './heap-kernels';
+
+/**
+ * Input channels up to which dx goes through a matmul and col2im instead (wasm: needs heap access). The stems of
+ * every dream net (3×3 stride 2 on RGB) are such convs: as a forward conv their dx has 3 output channels over a
+ * zero-inserted dy (4× the work, a GEMM 3 lanes wide; ~5 ms at 128²); dy·Wᵀ as a 1×1 conv (27 lanes) then col2im
+ * does the exact FLOPs (~0.6 ms).
+ */
+export const COL2IM_MAX_IN_CHANNELS = 4;
+let col2im = true;
+/** Use the matmul + col2im path where it applies (default) or always the forward conv (to compare). */
+export function setCol2im(on: boolean): void { col2im = on; }
+
+/** How the composed kernel computes dx for a conv whose input has `inChannels` channels, on `backend`. */
+export function backpropPath(inChannels: number, backend: object): 'col2im' | 'conv' {
+  return col2im && inChannels <= COL2IM_MAX_IN_CHANNELS && 'dataIdMap' in backend ? 'col2im' : 'conv';
+}
 
 /** Backends whose Conv2DBackpropInput is slower than their Conv2D (used by `useBackend`). */
 export const CONV_BACKPROP_AS_CONV_BACKENDS: readonly string[] = ['wasm'];
@@ -45,6 +62,16 @@ export function setConvBackpropAsConv(backendName: string, on: boolean): boolean
       const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false);
       const { batchSize: b, inHeight: H, inWidth: W, outChannels: CO, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
       const scope = kernelScope(backend as tf.KernelBackend);
+      const CI = a.inputShape[3];
+      if (backpropPath(CI, backend) === 'col2im') {
+        // cols [b, oh, ow, kh·kw·CI] = dy · W[kh·kw·CI, CO]ᵀ as a 1×1 conv (wasm's BatchMatMul is ~10× slower here).
+        const w2 = scope.run(reshape, { x: filter }, { shape: [kh * kw * CI, CO] });
+        const wt = scope.run(transpose, { x: w2 }, { perm: [1, 0] });
+        const w1 = scope.run(reshape, { x: wt }, { shape: [1, 1, CO, kh * kw * CI] });
+        const cols = scope.run(conv, { x: dy, filter: w1 }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' });
+        const geometry = { b, H, W, C: CI, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+        return scope.finish(scope.run(() => col2imOnHeap(backend as unknown as Parameters<typeof col2imOnHeap>[0], cols, geometry), {}));
+      }
       const z = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CO, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left });
       const flipped = kh > 1 || kw > 1 ? scope.run(reverse, { x: filter }, { dims: [0, 1] }) : filter;
       const w = scope.run(transpose, { x: flipped }, { perm: [0, 1, 3, 2] });

@@ -4,7 +4,9 @@
 // equals x exactly where the gradient passes, so
 //   dy · cast(equal(x, y))                         — 3 kernels, no broadcast.
 // Identical except at x = 0 exactly (a subgradient either way: 1 here, 0 in TF.js) and NaN (0 in both).
+// Where the backend has the fused kernel (src/tf/heap-kernels.ts, wasm): that mask and product in 1 kernel.
 import * as tf from '@tensorflow/tfjs';
+import { RELU6_GRAD } from './heap-kernels';
 
 let original: tf.GradConfig | undefined | null = null; // null: ours is not registered
 
@@ -26,6 +28,7 @@ export function setRelu6Grad(on: boolean): boolean {
     outputsToSave: [true],
     gradFunc: (dy, saved) => {
       const [x, y] = saved;
+      if (tf.getKernel(RELU6_GRAD, tf.getBackend()) != null) return { x: () => tf.engine().runKernel(RELU6_GRAD, { dy: dy as tf.Tensor, x, y }) as tf.Tensor };
       return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.equal(x, y), 'float32')) };
     },
   });

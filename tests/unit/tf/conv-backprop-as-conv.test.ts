@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convBackpropAsConvActive, setConvBackpropAsConv } from '../../../src/tf/conv-backprop-as-conv';
+import { backpropPath, COL2IM_MAX_IN_CHANNELS, convBackpropAsConvActive, setConvBackpropAsConv } from '../../../src/tf/conv-backprop-as-conv';
 import { seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
 
@@ -8,6 +8,8 @@ interface Case { h: number; w: number; cin: number; cout: number; kh: number; kw
 const cases: Case[] = [];
 for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const [kh, kw] of [[1, 1], [3, 3], [5, 3]])
   cases.push({ h: 9 + stride, w: 8, cin: 3, cout: 5, kh, kw, stride, pad });
+// The same geometries with more input channels than COL2IM_MAX_IN_CHANNELS: the forward-conv path.
+for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) cases.push({ h: 9 + stride, w: 8, cin: 6, cout: 5, kh: 3, kw: 3, stride, pad });
 cases.push({ h: 33, w: 31, cin: 3, cout: 8, kh: 3, kw: 3, stride: 2, pad: 'same' }); // odd sizes, MobileNet's stem
 cases.push({ h: 17, w: 18, cin: 5, cout: 6, kh: 5, kw: 3, stride: [2, 1], pad: 'valid' }); // unequal strides
 cases.push({ h: 16, w: 16, cin: 24, cout: 144, kh: 1, kw: 1, stride: 1, pad: 'same' }); // expand 1×1
@@ -56,6 +58,16 @@ describe('wasm Conv2DBackpropInput as a forward conv', () => {
     for (let j = 0; j < got.length; j++) { err = Math.max(err, Math.abs(got[j] - want[j])); scale = Math.max(scale, Math.abs(want[j])); }
     expect(scale).toBeGreaterThan(0.1); // a real gradient, not zeros on both sides
     expect(err).toBeLessThan(1e-4 * Math.max(1, scale));
+  });
+
+  it('stems (≤ COL2IM_MAX_IN_CHANNELS input channels) take the matmul + col2im path on wasm, wider convs and cpu the conv', async () => {
+    await tf.setBackend('wasm');
+    expect(COL2IM_MAX_IN_CHANNELS).toBeGreaterThanOrEqual(3); // RGB stems
+    expect(backpropPath(3, tf.backend())).toBe('col2im');
+    expect(backpropPath(COL2IM_MAX_IN_CHANNELS + 1, tf.backend())).toBe('conv');
+    await tf.setBackend('cpu');
+    expect(backpropPath(3, tf.backend())).toBe('conv'); // no wasm heap to scatter into
+    await tf.setBackend('wasm');
   });
 
   it('frees its intermediates in the backend (no data left behind over many calls)', async () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerRelu6Grad, setRelu6Grad } from '../../../src/tf/relu6-grad';
+import { RELU6_GRAD } from '../../../src/tf/heap-kernels';
 import { wasm } from '../dream/helpers';
 
 // x spans negatives, (0,6) and beyond 6, avoiding exactly 0 (where the two subgradients differ by design).
@@ -18,7 +19,7 @@ const viaGrad = () => tf.tidy(() => {
   return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu6(v), dy)))(x).dataSync() as Float32Array;
 });
 
-describe('Relu6 gradient (3 kernels)', () => {
+describe('Relu6 gradient (3 kernels, 1 on wasm)', () => {
   beforeAll(wasm);
 
   it('is registered by useBackend, once', () => {
@@ -35,15 +36,23 @@ describe('Relu6 gradient (3 kernels)', () => {
     expect(Array.from(got)).toEqual(Array.from(want));
   });
 
-  it('runs 3 kernels in the backward pass, none of them a comparison with a broadcast scalar', async () => {
+  it('runs one fused kernel in the backward pass on wasm, 3 elsewhere; never a comparison with a broadcast scalar', async () => {
+    const backward = async (backend: string) => {
+      await tf.setBackend(backend);
+      const x = tf.randomUniform([1, 8, 8, 4], -3, 9);
+      const info = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(tf.relu6(v)))(x));
+      x.dispose();
+      return info.kernels.map((k) => k.name);
+    };
+    const wasmNames = await backward('wasm');
+    expect(wasmNames).toContain(RELU6_GRAD);
+    for (const k of ['Equal', 'Cast', 'LessEqual', 'Step']) expect(wasmNames).not.toContain(k);
+    const cpuNames = await backward('cpu');
+    expect(cpuNames).toContain('Equal');
+    expect(cpuNames).not.toContain(RELU6_GRAD);
+    expect(cpuNames).not.toContain('LessEqual');
+    expect(cpuNames).not.toContain('Step');
     await tf.setBackend('wasm');
-    const x = tf.randomUniform([1, 8, 8, 4], -3, 9);
-    const info = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(tf.relu6(v)))(x));
-    x.dispose();
-    const names = info.kernels.map((k) => k.name);
-    expect(names).toContain('Equal');
-    expect(names).not.toContain('LessEqual');
-    expect(names).not.toContain('Step');
   });
 
   it('can be switched back to TF.js\'s own (the bench\'s stock runs) and on again', async () => {

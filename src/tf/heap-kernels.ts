@@ -1,0 +1,193 @@
+// Kernels for tfjs-backend-wasm written as tight JS loops over views of the wasm heap, where the backend's own
+// are slow for what a dream step does with them (profile of a crowds 128² step, `scripts/bench-engine.ts`):
+//  - Relu6's gradient: dy · (x == relu6(x)) as ONE pass. wasm's Equal alone was 16 % of the step (its
+//    comparisons run a generic broadcasting loop), plus a Cast (a JS copy) and a Multiply. It runs as
+//    WebAssembly SIMD on the backend's own memory (src/tf/simd-relu6-grad.ts), else as a JS loop.
+//  - Slice / SplitV: wasm's own reads the whole input out of the heap (a copy) and then copies one innermost
+//    row at a time through a new subarray (3 floats per pixel for an image): 5 % of the step went to the jitter's
+//    roll. Here: the longest contiguous runs, copied inside the heap with copyWithin.
+// Views are made after the output is allocated (an allocation may grow the heap and detach older views).
+import * as tf from '@tensorflow/tfjs';
+import type { KernelFn } from './kernel-compose';
+import { simdRelu6Grad } from './simd-relu6-grad';
+
+/** Backends these kernels are written for (used by `useBackend`). */
+export const HEAP_KERNEL_BACKENDS: readonly string[] = ['wasm'];
+/** The fused Relu6 gradient's kernel name: inputs dy, x (Relu6's input) and y (its output); float32 out. */
+export const RELU6_GRAD = 'DreamRelu6Grad';
+
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
+interface WasmBackend {
+  wasm: { HEAPU8: Uint8Array; asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+const byteOffset = (b: WasmBackend, t: tf.TensorInfo): number => {
+  const d = b.dataIdMap.get(t.dataId);
+  if (d == null) throw new Error('heap kernel: input is not on the wasm heap');
+  return d.memoryOffset;
+};
+const f32 = (b: WasmBackend, t: tf.TensorInfo, n: number): Float32Array => new Float32Array(b.wasm.HEAPU8.buffer, byteOffset(b, t), n);
+
+/** dy · (x == y): dy where x passed through Relu6 unchanged, else 0; relu6-grad.ts's composite in one pass. */
+export function relu6GradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.TensorInfo, y: tf.TensorInfo): tf.TensorInfo {
+  const n = tf.util.sizeFromShape(x.shape);
+  if (tf.util.sizeFromShape(dy.shape) !== n || tf.util.sizeFromShape(y.shape) !== n) throw new Error(`${RELU6_GRAD}: dy, x and y must have one shape, got [${dy.shape}], [${x.shape}], [${y.shape}]`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const simd = simdRelu6Grad(backend.wasm.asm?.memory);
+  if (simd) {
+    simd(byteOffset(backend, out), byteOffset(backend, dy), byteOffset(backend, x), byteOffset(backend, y), n);
+    return out;
+  }
+  const o = f32(backend, out, n), g = f32(backend, dy, n), a = f32(backend, x, n), r = f32(backend, y, n);
+  // Branch-free (a data-dependent branch mispredicts on half the elements: 3× slower): dy · 1 or dy · 0, the
+  // composite's exact arithmetic (−0 for negative dy, NaN for NaN dy).
+  for (let i = 0; i < n; i++) o[i] = g[i] * +(a[i] === r[i]);
+  return out;
+}
+
+/**
+ * Copy the box at `begin` of `size` out of `x` (any rank, any non-string dtype): one copyWithin per run of the
+ * innermost dimensions the box spans fully.
+ */
+export function sliceOnHeap(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+  const out = backend.makeOutput([...size], x.dtype);
+  const total = tf.util.sizeFromShape(size);
+  if (total === 0) return out;
+  const bpe = tf.util.bytesPerElement(x.dtype);
+  const heap = backend.wasm.HEAPU8;
+  const src = byteOffset(backend, x), dst = byteOffset(backend, out);
+  const shape = x.shape, rank = shape.length;
+  const strides = tf.util.computeStrides(shape); // in elements; rank − 1 entries
+  const stride = (d: number) => (d === rank - 1 ? 1 : strides[d]);
+  // The run: dims from `k` on, where every dim after k is taken whole.
+  let k = Math.max(rank - 1, 0);
+  while (k > 0 && size[k] === shape[k]) k--;
+  let run = 1;
+  for (let d = k; d < rank; d++) run *= size[d];
+  const runBytes = run * bpe;
+  let start = 0;
+  for (let d = 0; d < rank; d++) start += begin[d] * stride(d);
+  // Odometer over dims 0..k−1.
+  const idx = new Array<number>(k).fill(0);
+  let o = dst;
+  for (let done = 0; done < total; done += run) {
+    let off = start;
+    for (let d = 0; d < k; d++) off += idx[d] * stride(d);
+    heap.copyWithin(o, src + off * bpe, src + off * bpe + runBytes);
+    o += runBytes;
+    for (let d = k - 1; d >= 0; d--) { if (++idx[d] < size[d]) break; idx[d] = 0; }
+  }
+  return out;
+}
+
+/** Where each column of a conv's im2col matrix came from: the forward conv's geometry (NHWC, dx = [b,H,W,C]). */
+export interface Col2ImGeometry {
+  b: number; H: number; W: number; C: number;
+  oh: number; ow: number; sh: number; sw: number;
+  kh: number; kw: number; dh: number; dw: number;
+  padTop: number; padLeft: number;
+}
+
+/**
+ * col2im: cols [b·oh·ow, kh·kw·C] (row = output pixel, column = (ky, kx, c)) scattered back and summed into
+ * [b,H,W,C]. With cols = dy · Wᵀ this is a conv's input gradient without zero-insertion or im2col of dy.
+ */
+export function col2imOnHeap(backend: WasmBackend, cols: tf.TensorInfo, g: Col2ImGeometry): tf.TensorInfo {
+  const { b, H, W, C, oh, ow, sh, sw, kh, kw, dh, dw, padTop, padLeft } = g;
+  const K = kh * kw * C, P = b * oh * ow;
+  if (tf.util.sizeFromShape(cols.shape) !== P * K) throw new Error(`col2im: cols [${cols.shape}] is not [${P}, ${K}]`);
+  const out = backend.makeOutput([b, H, W, C], 'float32');
+  const o = f32(backend, out, b * H * W * C);
+  o.fill(0);
+  const c = f32(backend, cols, P * K);
+  let p = 0;
+  for (let n = 0; n < b; n++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++, p++) {
+        for (let ky = 0; ky < kh; ky++) {
+          const y = oy * sh - padTop + ky * dh;
+          if (y < 0 || y >= H) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const x = ox * sw - padLeft + kx * dw;
+            if (x < 0 || x >= W) continue;
+            const src = p * K + (ky * kw + kx) * C, dst = ((n * H + y) * W + x) * C;
+            for (let ci = 0; ci < C; ci++) o[dst + ci] += c[src + ci];
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const originals = new Map<string, Map<string, tf.KernelConfig | undefined>>();
+const REPLACED = ['Slice', 'SplitV'] as const;
+
+export const heapKernelsActive = (backendName: string): boolean => originals.has(backendName);
+
+/**
+ * Register the heap kernels for `backendName` (on = true: Slice and SplitV replaced, RELU6_GRAD added) or put
+ * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
+ */
+export function setHeapKernels(backendName: string, on: boolean): boolean {
+  if (on === originals.has(backendName)) return false;
+  if (!on) {
+    const saved = originals.get(backendName)!;
+    originals.delete(backendName);
+    for (const [name, original] of saved) {
+      tf.unregisterKernel(name, backendName);
+      if (original) tf.registerKernel(original);
+    }
+    return true;
+  }
+  const saved = new Map<string, tf.KernelConfig | undefined>();
+  for (const name of [...REPLACED, RELU6_GRAD]) {
+    const k = tf.getKernel(name, backendName);
+    saved.set(name, k);
+    if (k) tf.unregisterKernel(name, backendName);
+  }
+  originals.set(backendName, saved);
+  const fallback = (name: string) => saved.get(name)?.kernelFunc as unknown as KernelFn | undefined;
+  const wb = (b: unknown) => b as WasmBackend;
+  const slice = (backend: unknown, x: tf.TensorInfo, begin: number[] | number, size: number[] | number) => {
+    const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
+    return sliceOnHeap(wb(backend), x, b, s);
+  };
+  tf.registerKernel({
+    kernelName: 'Slice', backendName,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { begin, size } = args.attrs as unknown as { begin: number[] | number; size: number[] | number };
+      if (x.dtype === 'string') return fallback('Slice')!(args as Parameters<KernelFn>[0]);
+      return slice(args.backend, x, begin, size);
+    },
+  });
+  tf.registerKernel({
+    kernelName: 'SplitV', backendName,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number[] | number; axis: number };
+      if (x.dtype === 'string') return fallback('SplitV')!(args as Parameters<KernelFn>[0]);
+      const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+      const splits = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, ax);
+      const begin = new Array<number>(x.shape.length).fill(0);
+      return splits.map((s) => {
+        const size = [...x.shape];
+        size[ax] = s;
+        const part = sliceOnHeap(wb(args.backend), x, [...begin], size);
+        begin[ax] += s;
+        return part;
+      });
+    },
+  });
+  tf.registerKernel({
+    kernelName: RELU6_GRAD, backendName,
+    kernelFunc: (args) => {
+      const { dy, x, y } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; y: tf.TensorInfo };
+      return relu6GradOnHeap(wb(args.backend), dy, x, y);
+    },
+  });
+  return true;
+}

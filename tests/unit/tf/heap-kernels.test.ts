@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { col2imOnHeap, heapKernelsActive, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { relu6GradWasm, simdRelu6Grad } from '../../../src/tf/simd-relu6-grad';
+import { seededRng } from '../../../src/dream/transforms';
+import { wasm } from '../dream/helpers';
+
+const rand = (n: number, seed: number, lo = -1, hi = 1) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
+const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i])); return e; };
+
+/** Run `f` on cpu and on wasm (heap kernels on), with no tensors or data buffers left behind on wasm. */
+async function bothBackends<T>(f: () => T): Promise<{ cpu: T; wasm: T }> {
+  await tf.setBackend('cpu');
+  const cpu = f();
+  await tf.setBackend('wasm');
+  f(); // warm (the SIMD module is instantiated once per memory)
+  const before = tf.memory();
+  const w = f();
+  const after = tf.memory();
+  expect(after.numTensors).toBe(before.numTensors);
+  expect(after.numDataBuffers).toBe(before.numDataBuffers);
+  return { cpu, wasm: w };
+}
+
+// Shapes with element counts that are and are not multiples of 4 (the SIMD loop's tail).
+const shapes: number[][] = [[1, 8, 8, 4], [1, 5, 7, 3], [2, 3, 3, 1], [13], [1, 64, 64, 24], [2]];
+
+describe('wasm heap kernels', () => {
+  beforeAll(wasm);
+  afterAll(() => { setHeapKernels('wasm', true); });
+
+  it('are what useBackend(wasm) registers, and toggle idempotently (the bench\'s stock runs)', () => {
+    expect(heapKernelsActive('wasm')).toBe(true);
+    expect(setHeapKernels('wasm', true)).toBe(false);
+    const ours = tf.getKernel('Slice', 'wasm')!.kernelFunc;
+    expect(setHeapKernels('wasm', false)).toBe(true);
+    const stock = tf.getKernel('Slice', 'wasm')!.kernelFunc;
+    expect(stock).not.toBe(ours);
+    expect(tf.getKernel(RELU6_GRAD, 'wasm')).toBeUndefined();
+    expect(setHeapKernels('wasm', true)).toBe(true);
+    expect(tf.getKernel('Slice', 'wasm')!.kernelFunc).not.toBe(stock);
+    expect(tf.getKernel(RELU6_GRAD, 'wasm')).toBeDefined();
+  });
+
+  it('the SIMD module validates and is instantiated on the backend\'s own memory', async () => {
+    await tf.setBackend('wasm');
+    expect(WebAssembly.validate(relu6GradWasm())).toBe(true);
+    const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+    expect(memory).toBeInstanceOf(WebAssembly.Memory);
+    const fn = simdRelu6Grad(memory);
+    expect(typeof fn).toBe('function');
+    expect(simdRelu6Grad(memory)).toBe(fn); // one instance per memory
+  });
+
+  it.each(shapes.map((s) => [s.join('×'), s] as const))('Relu6 gradient %s: the TF.js gradient on cpu, within 1e-4, no leaks', async (_n, shape) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const xs = rand(size, 1, -4, 10), dys = rand(size, 2, -2, 2);
+    xs[0] = 6; // the upper edge: passes in both (x == y, and TF.js's x ≤ 6)
+    xs[1] = -1; // blocked in both
+    const grad = () => tf.tidy(() => {
+      const x = tf.tensor(xs, shape), dy = tf.tensor(dys, shape);
+      return Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu6(v), dy)))(x).dataSync());
+    });
+    const { cpu, wasm: w } = await bothBackends(grad);
+    expect(cpu.some((v) => v === 0) && cpu.some((v) => v !== 0)).toBe(true); // both sides of the mask occur
+    expect(maxErr(w, cpu)).toBeLessThan(1e-4);
+  });
+
+  it('Relu6 gradient without SIMD (the JS fallback) gives the same values', async () => {
+    await tf.setBackend('wasm');
+    const b = tf.backend() as unknown as Parameters<typeof relu6GradOnHeap>[0] & { disposeData(id: object): void };
+    const noSimd = { wasm: { HEAPU8: b.wasm.HEAPU8 }, dataIdMap: b.dataIdMap, makeOutput: b.makeOutput.bind(b) };
+    const shape = [1, 5, 7, 3], n = 105;
+    const x = tf.tensor(rand(n, 3, -4, 10), shape), y = tf.relu6(x), dy = tf.tensor(rand(n, 4), shape);
+    const simd = tf.engine().runKernel(RELU6_GRAD, { dy, x, y }) as tf.Tensor;
+    const out = relu6GradOnHeap(noSimd, dy, x, y);
+    const js = tf.engine().makeTensorFromTensorInfo(out);
+    expect(Array.from(js.dataSync())).toEqual(Array.from(simd.dataSync()));
+    expect(js.dataSync().some((v) => v === 0) && js.dataSync().some((v) => v !== 0)).toBe(true);
+    tf.dispose([x, y, dy, simd, js]);
+  });
+
+  const slices: [number[], number[], number[], tf.DataType][] = [
+    [[1, 16, 16, 3], [0, 0, 5, 0], [1, 16, 11, 3], 'float32'], // the jitter's roll along W
+    [[1, 16, 16, 3], [0, 7, 0, 0], [1, 9, 16, 3], 'float32'], // … along H (one contiguous block)
+    [[2, 5, 6, 4], [1, 1, 2, 1], [1, 3, 3, 2], 'float32'], // a box inside every dim
+    [[4, 7], [1, 2], [2, 4], 'int32'],
+    [[3, 4, 5, 2, 3], [0, 1, 1, 0, 1], [3, 2, 3, 2, 2], 'float32'], // rank 5
+    [[9], [3], [4], 'bool'],
+    [[1, 6, 6, 2], [0, 6, 0, 0], [1, 0, 6, 2], 'float32'], // empty
+  ];
+  it.each(slices.map((c, i) => [i, c] as const))('Slice case %i matches cpu exactly, no leaks', async (_i, [shape, begin, size, dtype]) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const vals = rand(n, 5, -100, 100).map((v) => (dtype === 'float32' ? v : Math.round(v) > 0 ? Math.round(v) : 0));
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor(vals, shape, dtype);
+      const s = tf.slice(x, begin, size);
+      return { shape: s.shape, values: Array.from(s.dataSync()) };
+    });
+    const { cpu, wasm: w } = await bothBackends(run);
+    expect(w).toEqual(cpu);
+  });
+
+  it('SplitV (the jitter roll\'s split) matches cpu exactly, no leaks', async () => {
+    const vals = rand(2 * 9 * 8 * 3, 6);
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor4d(vals, [2, 9, 8, 3]);
+      return [...tf.split(x, [2, 6], 2), ...tf.split(x, [4, 1, 4], 1)].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+    });
+    const { cpu, wasm: w } = await bothBackends(run);
+    expect(w).toEqual(cpu);
+  });
+
+  it('col2im of the identity columns counts how many windows cover each pixel', async () => {
+    await tf.setBackend('wasm');
+    // 1 channel, 3×3 windows, stride 2, pad 1 over a 5×5 image: cols of ones → coverage counts.
+    const g = { b: 1, H: 5, W: 5, C: 1, oh: 3, ow: 3, sh: 2, sw: 2, kh: 3, kw: 3, dh: 1, dw: 1, padTop: 1, padLeft: 1 };
+    const cols = tf.ones([9, 9]);
+    const out = tf.engine().makeTensorFromTensorInfo(col2imOnHeap(tf.backend() as unknown as Parameters<typeof col2imOnHeap>[0], cols, g));
+    const want = [1, 2, 1, 2, 1];
+    expect(Array.from(out.dataSync())).toEqual(want.flatMap((r) => want.map((c) => r * c)));
+    tf.dispose([cols, out]);
+  });
+});
