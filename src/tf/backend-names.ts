@@ -8,3 +8,8 @@ export function parseBackendOverride(value: string | null | undefined): BackendN
   if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new Error(`backend: unknown backend '${value}' (use one of ${BACKEND_NAMES.join(', ')}, auto)`);
   return value as BackendName;
 }
+
+/** Is this WebGL renderer string a software rasteriser (no GPU behind it)? */
+export function isSoftwareRenderer(renderer: string): boolean {
+  return /swiftshader|llvmpipe|softpipe|software|basic render driver/i.test(renderer);
+}

@@ -10,8 +10,8 @@ import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-ba
 import { IDENTITY_SHARE_BACKENDS, setIdentityShare } from './identity-share';
 import { HEAP_KERNEL_BACKENDS, setHeapKernels } from './heap-kernels';
 
-import type { BackendName } from './backend-names';
-export { BACKEND_NAMES, parseBackendOverride, type BackendName } from './backend-names';
+import { isSoftwareRenderer, type BackendName } from './backend-names';
+export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from './backend-names';
 /** Tried in this order by `chooseBackend` when no override is given (cpu only as the last resort). */
 export const DEFAULT_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
 
@@ -66,11 +66,6 @@ export interface BackendChoice {
   timingsMs: Partial<Record<BackendName, number>>;
   /** Candidates not timed, and why (e.g. WebGL on a software rasteriser). */
   skipped?: Partial<Record<BackendName, string>>;
-}
-
-/** Is this WebGL renderer string a software rasteriser (no GPU behind it)? */
-export function isSoftwareRenderer(renderer: string): boolean {
-  return /swiftshader|llvmpipe|softpipe|software|basic render driver/i.test(renderer);
 }
 
 /**
