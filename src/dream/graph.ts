@@ -1,6 +1,7 @@
 // Load-time rewrites of a TF.js graph-model JSON, so shipped detection/pose networks can be dreamed on.
 // They work on the plain JSON (model.json's modelTopology + weight specs) before tf.loadGraphModel
 // sees it, so the same code runs in the browser and in Node, on every backend.
+import { BIAS_RELU6, registerBiasRelu6 } from '../tf/bias-relu6';
 
 /** One node of a TF GraphDef as the TF.js converter writes it. */
 export interface GraphNode {
@@ -89,6 +90,31 @@ export function unfuse(g: GraphArtifacts): GraphArtifacts {
   return { ...g, nodes };
 }
 
+/** A node input's producer name ('^ctrl' and 'node:1' both name their node). */
+const producer = (input: string) => input.replace(/^\^/, '').replace(/:\d+$/, '');
+
+/**
+ * Fold each NHWC BiasAdd whose only consumer is a Relu6 into one BIAS_RELU6 node under the Relu6's name
+ * (src/tf/bias-relu6.ts: one pass on wasm, Add + Relu6 elsewhere). Done with `unfuse`, which makes these pairs.
+ */
+export function fuseBiasRelu6(g: GraphArtifacts): GraphArtifacts {
+  const consumers = new Map<string, number>();
+  for (const n of g.nodes) for (const i of n.input ?? []) consumers.set(producer(i), (consumers.get(producer(i)) ?? 0) + 1);
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const folded = new Set<string>();
+  const nodes: GraphNode[] = [];
+  for (const n of g.nodes) {
+    const src = n.op === 'Relu6' && n.input?.length === 1 && !/[:^]/.test(n.input[0]) ? byName.get(n.input[0]) : undefined;
+    const nhwc = src?.attr?.data_format?.s == null || decode(src.attr.data_format.s) === 'NHWC';
+    if (!src || src.op !== 'BiasAdd' || consumers.get(src.name) !== 1 || !nhwc || (src.input ?? []).length !== 2) { nodes.push(n); continue; }
+    folded.add(src.name);
+    nodes.push({ name: n.name, op: BIAS_RELU6, input: [...src.input!], attr: {} });
+  }
+  if (folded.size === 0) return g;
+  registerBiasRelu6(); // before tf.loadGraphModel maps the op
+  return { ...g, nodes: nodes.filter((n) => !folded.has(n.name)) };
+}
+
 /**
  * Rewrite AvgPool whose window equals its stride (a Keras global pool baked for the native size, e.g. selfie's
  * 64×64 at 256 px) into Mean over H,W with keep_dims: identical at the native size, valid at any other.
@@ -125,7 +151,7 @@ export function globalAvgPoolToMean(g: GraphArtifacts): GraphArtifacts {
 export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], layout: 'NHWC' | 'NCHW'): GraphArtifacts {
   let out = g;
   if (fixes.includes('relax-placeholders')) out = relaxPlaceholders(out, layout);
-  if (fixes.includes('unfuse')) out = unfuse(out);
+  if (fixes.includes('unfuse')) out = fuseBiasRelu6(unfuse(out));
   if (fixes.includes('global-avgpool-to-mean')) out = globalAvgPoolToMean(out);
   return out;
 }

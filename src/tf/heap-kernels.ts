@@ -2,19 +2,24 @@
 // are slow for what a dream step does with them (profile of a crowds 128² step, `scripts/bench-engine.ts`):
 //  - Relu6's gradient: dy · (x == relu6(x)) as ONE pass. wasm's Equal alone was 16 % of the step (its
 //    comparisons run a generic broadcasting loop), plus a Cast (a JS copy) and a Multiply. It runs as
-//    WebAssembly SIMD on the backend's own memory (src/tf/simd-relu6-grad.ts), else as a JS loop.
+//    WebAssembly SIMD on the backend's own memory (src/tf/simd-kernels.ts), else as a JS loop.
+//  - BiasAdd + Relu6 as one pass (src/tf/bias-relu6.ts), and its gradient as one pass.
 //  - Slice / SplitV: wasm's own reads the whole input out of the heap (a copy) and then copies one innermost
 //    row at a time through a new subarray (3 floats per pixel for an image): 5 % of the step went to the jitter's
 //    roll. Here: the longest contiguous runs, copied inside the heap with copyWithin.
 // Views are made after the output is allocated (an allocation may grow the heap and detach older views).
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFn } from './kernel-compose';
-import { simdRelu6Grad } from './simd-relu6-grad';
+import { simdKernels } from './simd-kernels';
 
 /** Backends these kernels are written for (used by `useBackend`). */
 export const HEAP_KERNEL_BACKENDS: readonly string[] = ['wasm'];
 /** The fused Relu6 gradient's kernel name: inputs dy, x (Relu6's input) and y (its output); float32 out. */
 export const RELU6_GRAD = 'DreamRelu6Grad';
+/** BIAS_RELU6's gradient dy · (0 ≤ x + bias ≤ 6): inputs dy, x, bias. */
+export const BIAS_RELU6_GRAD = 'DreamBiasRelu6Grad';
+/** relu6(x + bias), bias along the last axis: inputs x, bias. */
+export const BIAS_RELU6 = 'DreamBiasRelu6';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackend {
@@ -35,15 +40,46 @@ export function relu6GradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.T
   const n = tf.util.sizeFromShape(x.shape);
   if (tf.util.sizeFromShape(dy.shape) !== n || tf.util.sizeFromShape(y.shape) !== n) throw new Error(`${RELU6_GRAD}: dy, x and y must have one shape, got [${dy.shape}], [${x.shape}], [${y.shape}]`);
   const out = backend.makeOutput([...x.shape], 'float32');
-  const simd = simdRelu6Grad(backend.wasm.asm?.memory);
+  const simd = simdKernels(backend.wasm.asm?.memory);
   if (simd) {
-    simd(byteOffset(backend, out), byteOffset(backend, dy), byteOffset(backend, x), byteOffset(backend, y), n);
+    simd.relu6grad(byteOffset(backend, out), byteOffset(backend, dy), byteOffset(backend, x), byteOffset(backend, y), n);
     return out;
   }
   const o = f32(backend, out, n), g = f32(backend, dy, n), a = f32(backend, x, n), r = f32(backend, y, n);
   // Branch-free (a data-dependent branch mispredicts on half the elements: 3× slower): dy · 1 or dy · 0, the
   // composite's exact arithmetic (−0 for negative dy, NaN for NaN dy).
   for (let i = 0; i < n; i++) o[i] = g[i] * +(a[i] === r[i]);
+  return out;
+}
+
+/** dy · (0 ≤ x + bias ≤ 6): Relu6's gradient behind a bias, the same mask as relu6GradOnHeap's x == relu6(x). */
+export function biasRelu6GradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.TensorInfo, bias: tf.TensorInfo): tf.TensorInfo {
+  const n = tf.util.sizeFromShape(x.shape), c = tf.util.sizeFromShape(bias.shape);
+  if (tf.util.sizeFromShape(dy.shape) !== n) throw new Error(`${BIAS_RELU6_GRAD}: dy and x must have one shape, got [${dy.shape}], [${x.shape}]`);
+  if (x.shape[x.shape.length - 1] !== c) throw new Error(`${BIAS_RELU6_GRAD}: bias [${bias.shape}] does not match the last axis of x [${x.shape}]`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const simd = c % 4 === 0 ? simdKernels(backend.wasm.asm?.memory) : null;
+  if (simd) {
+    simd.biasRelu6grad(byteOffset(backend, out), byteOffset(backend, dy), byteOffset(backend, x), byteOffset(backend, bias), n, c);
+    return out;
+  }
+  const o = f32(backend, out, n), g = f32(backend, dy, n), a = f32(backend, x, n), b = f32(backend, bias, c);
+  for (let i = 0, j = 0; i < n; i++, j = j + 1 === c ? 0 : j + 1) { const p = Math.fround(a[i] + b[j]); o[i] = g[i] * +(p >= 0 && p <= 6); }
+  return out;
+}
+
+/** min(max(x + bias, 0), 6) with bias [C] along x's last axis. */
+export function biasRelu6OnHeap(backend: WasmBackend, x: tf.TensorInfo, bias: tf.TensorInfo): tf.TensorInfo {
+  const n = tf.util.sizeFromShape(x.shape), c = tf.util.sizeFromShape(bias.shape);
+  if (x.shape[x.shape.length - 1] !== c) throw new Error(`${BIAS_RELU6}: bias [${bias.shape}] does not match the last axis of x [${x.shape}]`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const simd = c % 4 === 0 ? simdKernels(backend.wasm.asm?.memory) : null;
+  if (simd) {
+    simd.biasRelu6(byteOffset(backend, out), byteOffset(backend, x), byteOffset(backend, bias), n, c);
+    return out;
+  }
+  const o = f32(backend, out, n), a = f32(backend, x, n), b = f32(backend, bias, c);
+  for (let i = 0, j = 0; i < n; i++, j = j + 1 === c ? 0 : j + 1) o[i] = Math.min(Math.max(Math.fround(a[i] + b[j]), 0), 6);
   return out;
 }
 
@@ -128,7 +164,8 @@ const REPLACED = ['Slice', 'SplitV'] as const;
 export const heapKernelsActive = (backendName: string): boolean => originals.has(backendName);
 
 /**
- * Register the heap kernels for `backendName` (on = true: Slice and SplitV replaced, RELU6_GRAD added) or put
+ * Register the heap kernels for `backendName` (on = true: Slice and SplitV replaced, RELU6_GRAD, BIAS_RELU6 and
+ * BIAS_RELU6_GRAD added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
  */
 export function setHeapKernels(backendName: string, on: boolean): boolean {
@@ -143,7 +180,7 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     return true;
   }
   const saved = new Map<string, tf.KernelConfig | undefined>();
-  for (const name of [...REPLACED, RELU6_GRAD]) {
+  for (const name of [...REPLACED, RELU6_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD]) {
     const k = tf.getKernel(name, backendName);
     saved.set(name, k);
     if (k) tf.unregisterKernel(name, backendName);
@@ -187,6 +224,20 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     kernelFunc: (args) => {
       const { dy, x, y } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; y: tf.TensorInfo };
       return relu6GradOnHeap(wb(args.backend), dy, x, y);
+    },
+  });
+  tf.registerKernel({
+    kernelName: BIAS_RELU6_GRAD, backendName,
+    kernelFunc: (args) => {
+      const { dy, x, bias } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; bias: tf.TensorInfo };
+      return biasRelu6GradOnHeap(wb(args.backend), dy, x, bias);
+    },
+  });
+  tf.registerKernel({
+    kernelName: BIAS_RELU6, backendName,
+    kernelFunc: (args) => {
+      const { x, bias } = args.inputs as { x: tf.TensorInfo; bias: tf.TensorInfo };
+      return biasRelu6OnHeap(wb(args.backend), x, bias);
     },
   });
   return true;

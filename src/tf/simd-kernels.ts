@@ -1,20 +1,23 @@
-// Relu6's gradient dy · (x == y) as a hand-assembled WebAssembly SIMD function that works on tfjs-backend-wasm's
-// own heap (it imports the backend's WebAssembly.Memory): 4 lanes per instruction, no copies. A JS loop over
-// the same views runs the compare branch-free but scalar and was ~6× slower than this (src/tf/heap-kernels.ts
-// keeps it as the fallback where SIMD or the memory object is not available).
-//
-// (func (param $out $dy $x $y $n i32) (local $i $n4 $nb i32)   ;; pointers in bytes, n in elements
-//   nb = n << 2; n4 = (n & ~3) << 2
-//   while i < n4: v128.store(out+i, f32x4.mul(load(dy+i), v128.and(f32x4.eq(load(x+i), load(y+i)), splat 1.0))); i += 16
-//   while i < nb: f32.store(out+i, f32.mul(f32.load(dy+i), select(1.0, 0.0, f32.eq(f32.load(x+i), f32.load(y+i))))); i += 4)
+// Element-wise kernels as hand-assembled WebAssembly SIMD functions that work on tfjs-backend-wasm's own heap
+// (the module imports the backend's WebAssembly.Memory): 4 lanes per instruction, no copies. JS loops over the
+// same views (src/tf/heap-kernels.ts keeps them as the fallback where SIMD or the memory object is missing)
+// were ~6× slower. Pointers are byte offsets into the heap, counts are elements. Functions:
+//   relu6grad(out, dy, x, y, n)       out = dy · (x == y)                 Relu6's gradient from its input and output
+//   biasRelu6(out, x, bias, n, c)     out = min(max(x + b, 0), 6), b = bias[i mod c]   BiasAdd + Relu6 in one pass
+//   biasRelu6grad(out, dy, x, bias, n, c)   out = dy · (0 ≤ x + b ≤ 6)   its gradient (the same mask as relu6grad's)
+// The bias ones need c % 4 == 0.
+// The masks are multiplied in as 1.0 / 0.0 (not selected), the same arithmetic as TF.js's dy · cast(mask).
 
 const get = (i: number) => [0x20, i];
 const set = (i: number) => [0x21, i];
 const i32 = (v: number) => [0x41, ...sleb(v)];
 const f32c = (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
+const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)); // v128.const
 const mem0 = [0, 0]; // memarg: align hint 2^0 (any alignment), offset 0
-const addr = (base: number) => [...get(base), ...get(5), 0x6a]; // base + i
+const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), le: simd(0x45), ge: simd(0x46), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9) };
+const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], mul: [0x94], select: [0x1b] };
+const I = { add: [0x6a], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
 
 function uleb(v: number): number[] {
   const out: number[] = [];
@@ -31,72 +34,96 @@ function sleb(v: number): number[] {
 }
 const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
 const str = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+/** `while (local[i] < local[end]) { body; local[i] += step }` */
+const loopWhile = (i: number, end: number, step: number, body: number[]) => [
+  0x02, 0x40, 0x03, 0x40,
+  ...get(i), ...get(end), ...I.geU, 0x0d, 1,
+  ...body,
+  ...get(i), ...i32(step), ...I.add, ...set(i),
+  0x0c, 0, 0x0b, 0x0b,
+];
+/** local[at] = (local[n] & ~3) << 2 and local[nb] = local[n] << 2: byte ends of the SIMD part and of the whole. */
+const ends = (n: number, n4: number, nb: number) => [...get(n), ...i32(2), ...I.shl, ...set(nb), ...get(n), ...i32(-4), ...I.and, ...i32(2), ...I.shl, ...set(n4)];
+const at = (base: number, i: number) => [...get(base), ...get(i), ...I.add];
 
-function relu6GradModule(): Uint8Array<ArrayBuffer> {
-  const ones = new Uint8Array(new Float32Array([1, 1, 1, 1]).buffer);
-  const body = [
-    1, 3, 0x7f, // 3 locals of i32: $i (5), $n4 (6), $nb (7)
-    ...get(4), ...i32(2), 0x74, ...set(7),
-    ...get(4), ...i32(-4), 0x71, ...i32(2), 0x74, ...set(6),
-    0x02, 0x40, 0x03, 0x40,
-    ...get(5), ...get(6), 0x4f, 0x0d, 1,
-    ...addr(0),
-    ...addr(1), ...simd(0x00, ...mem0),
-    ...addr(2), ...simd(0x00, ...mem0),
-    ...addr(3), ...simd(0x00, ...mem0),
-    ...simd(0x41), // f32x4.eq
-    ...simd(0x0c, ...ones), // v128.const 1.0 ×4
-    ...simd(0x4e), // v128.and
-    ...simd(0xe6), // f32x4.mul
-    ...simd(0x0b, ...mem0), // v128.store
-    ...get(5), ...i32(16), 0x6a, ...set(5),
-    0x0c, 0, 0x0b, 0x0b,
-    0x02, 0x40, 0x03, 0x40,
-    ...get(5), ...get(7), 0x4f, 0x0d, 1,
-    ...addr(0),
-    ...addr(1), 0x2a, ...mem0,
-    ...f32c(1), ...f32c(0),
-    ...addr(2), 0x2a, ...mem0,
-    ...addr(3), 0x2a, ...mem0,
-    0x5b, 0x1b, 0x94, // f32.eq, select, f32.mul
-    0x38, ...mem0,
-    ...get(5), ...i32(4), 0x6a, ...set(5),
-    0x0c, 0, 0x0b, 0x0b,
-    0x0b,
-  ];
+// relu6grad(out 0, dy 1, x 2, y 3, n 4); locals i 5, n4 6, nb 7
+const relu6grad = [
+  ...ends(4, 6, 7),
+  ...loopWhile(5, 6, 16, [...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 5), ...V.load, ...at(3, 5), ...V.load, ...V.eq, ...splat4(1), ...V.and, ...V.mul, ...V.store]),
+  ...loopWhile(5, 7, 4, [...at(0, 5), ...at(1, 5), ...F.load, ...f32c(1), ...f32c(0), ...at(2, 5), ...F.load, ...at(3, 5), ...F.load, ...F.eq, ...F.select, ...F.mul, ...F.store]),
+];
+// biasRelu6(out 0, x 1, bias 2, n 3, c 4); locals i 5, j 6, nb 7, cb 8. Needs c % 4 == 0 (so n % 4 == 0 too).
+const biasRelu6 = [
+  ...get(3), ...i32(2), ...I.shl, ...set(7),
+  ...get(4), ...i32(2), ...I.shl, ...set(8),
+  ...loopWhile(5, 7, 16, [
+    ...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 6), ...V.load, ...V.add, ...splat4(0), ...V.max, ...splat4(6), ...V.min, ...V.store,
+    ...get(6), ...i32(16), ...I.add, ...set(6),
+    ...get(6), ...get(8), ...I.geU, 0x04, 0x40, ...i32(0), ...set(6), 0x0b, // if (j >= cb) j = 0
+  ]),
+];
+
+// biasRelu6grad(out 0, dy 1, x 2, bias 3, n 4, c 5); locals i 6, j 7, nb 8, cb 9. Pre-activation p = x + b kept
+// on the stack once: (p ≥ 0) & (6 ≥ p), via local 10 (v128).
+const biasRelu6grad = [
+  ...get(4), ...i32(2), ...I.shl, ...set(8),
+  ...get(5), ...i32(2), ...I.shl, ...set(9),
+  ...loopWhile(6, 8, 16, [
+    ...at(2, 6), ...V.load, ...at(3, 7), ...V.load, ...V.add, ...set(10),
+    ...at(0, 6), ...at(1, 6), ...V.load,
+    ...get(10), ...splat4(0), ...V.ge, ...splat4(6), ...get(10), ...V.ge, ...V.and, ...splat4(1), ...V.and, ...V.mul, ...V.store,
+    ...get(7), ...i32(16), ...I.add, ...set(7),
+    ...get(7), ...get(9), ...I.geU, 0x04, 0x40, ...i32(0), ...set(7), 0x0b,
+  ]),
+];
+
+const FUNCS = [
+  { name: 'relu6grad', params: 5, locals: [3], body: relu6grad },
+  { name: 'biasRelu6', params: 5, locals: [4], body: biasRelu6 },
+  { name: 'biasRelu6grad', params: 6, locals: [4, 1], body: biasRelu6grad },
+] as const;
+
+/** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
+export function simdModuleBytes(): Uint8Array<ArrayBuffer> {
+  const types = FUNCS.flatMap((f) => [0x60, f.params, ...new Array<number>(f.params).fill(0x7f), 0]);
+  // locals: [n i32] or [n i32, m v128]
+  const codes = FUNCS.map((f) => {
+    const locals = f.locals.length === 1 ? [1, f.locals[0], 0x7f] : [2, f.locals[0], 0x7f, f.locals[1], 0x7b];
+    const b = [...locals, ...f.body, 0x0b];
+    return [...uleb(b.length), ...b];
+  });
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(1, [FUNCS.length, ...types]),
     ...section(2, [1, ...str('env'), ...str('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...str('relu6grad'), 0x00, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
+    ...section(3, [FUNCS.length, ...FUNCS.map((_, i) => i)]),
+    ...section(7, [FUNCS.length, ...FUNCS.flatMap((f, i) => [...str(f.name), 0x00, i])]),
+    ...section(10, [FUNCS.length, ...codes.flat()]),
   ]);
 }
 
-export type Relu6GradFn = (out: number, dy: number, x: number, y: number, n: number) => void;
-
-const instances = new WeakMap<WebAssembly.Memory, Relu6GradFn | null>();
-
-/**
- * The SIMD function bound to `memory` (one instance per memory), or null where it cannot run: no SIMD, or a
- * memory it cannot import (the threaded build's shared memory).
- */
-export function simdRelu6Grad(memory: WebAssembly.Memory | undefined): Relu6GradFn | null {
-  if (memory == null || typeof WebAssembly === 'undefined') return null;
-  let fn = instances.get(memory);
-  if (fn === undefined) {
-    try {
-      const bytes = relu6GradModule();
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      fn = inst.exports.relu6grad as Relu6GradFn;
-    } catch {
-      fn = null;
-    }
-    instances.set(memory, fn);
-  }
-  return fn;
+export interface SimdKernels {
+  relu6grad(out: number, dy: number, x: number, y: number, n: number): void;
+  biasRelu6(out: number, x: number, bias: number, n: number, c: number): void;
+  biasRelu6grad(out: number, dy: number, x: number, bias: number, n: number, c: number): void;
 }
 
-/** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
-export const relu6GradWasm = relu6GradModule;
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+/**
+ * The SIMD functions bound to `memory` (one instance per memory), or null where they cannot run: no SIMD, or a
+ * memory they cannot import (the threaded build's shared memory).
+ */
+export function simdKernels(memory: WebAssembly.Memory | undefined): SimdKernels | null {
+  if (memory == null || typeof WebAssembly === 'undefined') return null;
+  let k = instances.get(memory);
+  if (k === undefined) {
+    try {
+      k = new WebAssembly.Instance(new WebAssembly.Module(simdModuleBytes()), { env: { memory } }).exports as unknown as SimdKernels;
+    } catch {
+      k = null;
+    }
+    instances.set(memory, k);
+  }
+  return k;
+}

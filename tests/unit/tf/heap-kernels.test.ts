@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { col2imOnHeap, heapKernelsActive, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
-import { relu6GradWasm, simdRelu6Grad } from '../../../src/tf/simd-relu6-grad';
+import { simdKernels, simdModuleBytes } from '../../../src/tf/simd-kernels';
 import { seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
 
@@ -44,12 +44,12 @@ describe('wasm heap kernels', () => {
 
   it('the SIMD module validates and is instantiated on the backend\'s own memory', async () => {
     await tf.setBackend('wasm');
-    expect(WebAssembly.validate(relu6GradWasm())).toBe(true);
+    expect(WebAssembly.validate(simdModuleBytes())).toBe(true);
     const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
     expect(memory).toBeInstanceOf(WebAssembly.Memory);
-    const fn = simdRelu6Grad(memory);
-    expect(typeof fn).toBe('function');
-    expect(simdRelu6Grad(memory)).toBe(fn); // one instance per memory
+    const k = simdKernels(memory);
+    for (const f of ['relu6grad', 'biasRelu6', 'biasRelu6grad'] as const) expect(typeof k?.[f]).toBe('function');
+    expect(simdKernels(memory)).toBe(k); // one instance per memory
   });
 
   it.each(shapes.map((s) => [s.join('×'), s] as const))('Relu6 gradient %s: the TF.js gradient on cpu, within 1e-4, no leaks', async (_n, shape) => {
