@@ -6,7 +6,8 @@ import {
 } from './stereo';
 import {
   Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
-  bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, bindLifecycle, type Emulator, type LookAngles,
+  bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, bindLifecycle, xrScaleChoice, webglRendererName,
+  type Emulator, type LookAngles,
 } from './xr';
 import { DreamClient, RECIPES, DEFAULT_RECIPE, DEFAULT_CLIENT_OPTIONS } from './dream';
 import { createGazeController, FocusMarker } from './gaze';
@@ -59,7 +60,11 @@ async function main(): Promise<void> {
 
   const left = pixelTexture(calibrationPattern('left', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
   const right = pixelTexture(calibrationPattern('right', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
-  const viewer = new Viewer({ container: hud.viewport, left, right, mode, antialias: emulator === null });
+  const viewer = new Viewer({ container: hud.viewport, left, right, mode, antialias: emulator === null, emulated: emulator !== null });
+  // XR framebuffer size: the device's own, or half of it on a CPU rasteriser (src/xr/resolution.ts).
+  const xrScale = xrScaleChoice(location.search, webglRendererName(viewer.renderer.getContext()));
+  viewer.xrScale = xrScale.scale;
+  if (xrScale.error) hud.message('warning', `${xrScale.error}; using ${xrScale.scale}.`, 'xr-scale');
   hud.setMode(mode);
   hud.onModeChange((m) => viewer.setMode(m));
 

@@ -7,6 +7,7 @@ import { DreamScreen, LEFT_EYE_LAYER, RIGHT_EYE_LAYER } from './screen';
 import { contentHeight, pickReferenceSpace, SESSION_INIT, DEFAULT_EYE_HEIGHT, type RefSpaceType } from './session';
 import { eyeViewportsInto, DEFAULT_VIEW_MODE, type ViewMode, type EyeViewport } from '../stereo/modes';
 import type { ScreenLayoutOptions } from './screenLayout';
+import { emulatedFramebufferSize } from './resolution';
 
 export type FrameCallback = (timeMs: number, frame: XRFrame | undefined) => void;
 
@@ -25,6 +26,11 @@ export interface ViewerOptions {
   screen?: Partial<ScreenLayoutOptions>;
   antialias?: boolean;
   mode?: ViewMode;
+  /**
+   * The headset is IWER's emulation: it ignores framebufferScaleFactor and sizes the canvas to the window,
+   * so the viewer resizes the canvas itself while presenting.
+   */
+  emulated?: boolean;
 }
 
 export class Viewer {
@@ -45,6 +51,11 @@ export class Viewer {
   flatEyeSeparation = 0;
   /** True between 'webglcontextlost' and 'webglcontextrestored' (nothing is drawn meanwhile). */
   contextLost = false;
+  /**
+   * Size of the XR framebuffer relative to the device's (WebXR's framebufferScaleFactor; see
+   * resolution.ts). Read when a session starts.
+   */
+  xrScale = 1;
 
   private readonly frameCallbacks: FrameCallback[] = [];
   private readonly afterRender: FrameCallback[] = [];
@@ -58,9 +69,13 @@ export class Viewer {
   private readonly resizeObserver: ResizeObserver;
   private session: XRSession | null = null;
   private compact = false;
+  private readonly emulated: boolean;
+  private readonly fbSize: [number, number] = [0, 0];
+  private sessionScale = 1; // xrScale when the session started
 
   constructor(opts: ViewerOptions) {
     this.mode = opts.mode ?? DEFAULT_VIEW_MODE;
+    this.emulated = opts.emulated ?? false;
     this.renderer = new THREE.WebGLRenderer({ antialias: opts.antialias ?? true, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     this.renderer.xr.enabled = true;
@@ -168,6 +183,8 @@ export class Viewer {
       this.refSpace = await pickReferenceSpace(session);
       this.content.position.y = contentHeight(this.refSpace);
       this.renderer.xr.setReferenceSpaceType(this.refSpace);
+      this.renderer.xr.setFramebufferScaleFactor(this.xrScale);
+      this.sessionScale = this.xrScale;
       await this.renderer.xr.setSession(session);
       this.session = session;
     } catch (err) {
@@ -201,6 +218,7 @@ export class Viewer {
     this.frameCount++;
     for (let i = 0; i < this.frameCallbacks.length; i++) this.frameCallbacks[i](timeMs, frame);
     if (this.renderer.xr.isPresenting) {
+      if (this.emulated && this.sessionScale !== 1) this.fitEmulatedFramebuffer();
       this.renderer.render(this.scene, this.camera);
     } else {
       this.renderFlat();
@@ -211,6 +229,26 @@ export class Viewer {
       removeNoops(this.frameCallbacks);
       removeNoops(this.afterRender);
     }
+  }
+
+  /**
+   * IWER sizes the canvas (its framebuffer) to the window when the session starts; the eyes' viewports
+   * follow the canvas. Shrinking it here is the emulator's framebufferScaleFactor (the canvas keeps its
+   * CSS size, so the picture is scaled up). Only writes when the size differs: a write clears the canvas.
+   */
+  private fitEmulatedFramebuffer(): void {
+    const c = this.renderer.domElement;
+    const [w, h] = emulatedFramebufferSize(window.innerWidth, window.innerHeight, this.sessionScale, this.fbSize);
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+  }
+
+  /** Width × height of the drawing buffer now (the XR framebuffer while presenting). */
+  drawingBufferSize(): { width: number; height: number } {
+    const gl = this.renderer.getContext();
+    return { width: gl.drawingBufferWidth, height: gl.drawingBufferHeight };
   }
 
   private renderFlat(): void {

@@ -28,7 +28,9 @@ function decodeFine(r: number, g: number, b: number): number | null {
 }
 
 async function open(page: Page, search: string): Promise<void> {
-  await page.goto(`./?emulate=quest3&dream=off&${search}`, { waitUntil: 'commit' });
+  // xrScale=1: the vergence is measured to a fraction of a pixel, at the emulated headset's full size
+  // (on SwiftShader the page would otherwise draw the eyes at half size).
+  await page.goto(`./?emulate=quest3&dream=off&xrScale=1&${search}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   await page.evaluate((ipd) => { window.__dreamGoggles!.emulator.device.ipd = ipd; }, IPD);
   await page.getByTestId('vr-button').click();

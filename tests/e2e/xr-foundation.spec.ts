@@ -53,6 +53,37 @@ test('immersive-vr in the emulated headset shows each eye its own pattern, right
   expect(frame.w).toBeGreaterThan(frame.h); // two eyes side by side
 });
 
+test('on a software rasteriser the emulated eyes are drawn at half size (?xrScale=1: full), and the canvas gets its size back on exit', async ({ page }) => {
+  const sizes: Record<string, { presenting: [number, number]; flat: [number, number]; inner: [number, number] }> = {};
+  for (const [name, query] of [['default', ''], ['full', '&xrScale=1']] as const) {
+    await openEmulated(page, query);
+    const flat0 = await page.evaluate(() => window.__dreamGoggles!.state());
+    await enterVR(page);
+    const n0 = await page.evaluate(() => window.__dreamGoggles!.state().frameCount);
+    await page.waitForFunction((n) => window.__dreamGoggles!.state().frameCount > n + 3, n0);
+    const s = await page.evaluate(() => ({ ...window.__dreamGoggles!.state(), inner: [window.innerWidth, window.innerHeight] as [number, number] }));
+    if (name === 'default') {
+      // Both eyes still show their own pattern and the exact shift at half size.
+      const left = await sampleEye(page, 'left');
+      const right = await sampleEye(page, 'right');
+      const pairs = left.map((l, i) => [l, right[i]] as const).filter(([l, r]) => l && r);
+      expect(pairs.length).toBeGreaterThan(20);
+      for (const [l, r] of pairs) { expect(l!.eye).toBe('left'); expect(r!.eye).toBe('right'); }
+      await page.screenshot({ path: test.info().outputPath('stereo-view-half.png') });
+    }
+    await page.getByTestId('vr-button').click();
+    await page.waitForFunction(() => !window.__dreamGoggles!.state().presenting);
+    await page.waitForFunction((w) => window.__dreamGoggles!.state().width === w, flat0.width);
+    const flat1 = await page.evaluate(() => window.__dreamGoggles!.state());
+    sizes[name] = { presenting: [s.width, s.height], flat: [flat1.width, flat1.height], inner: s.inner };
+    expect([flat1.width, flat1.height]).toEqual([flat0.width, flat0.height]);
+  }
+  console.log('xr framebuffer', JSON.stringify(sizes));
+  const { inner } = sizes.default;
+  expect(sizes.default.presenting).toEqual([Math.round(inner[0] / 2), Math.round(inner[1] / 2)]);
+  expect(sizes.full.presenting).toEqual(inner);
+});
+
 test('turning the emulated head changes what the eyes see', async ({ page }) => {
   await openEmulated(page);
   await enterVR(page);

@@ -1,0 +1,48 @@
+// Resolution of the XR framebuffer. A headset's browser draws the eyes on its GPU at the size it
+// recommends (scale 1). Where WebGL is a software rasteriser — the emulated headset on a machine
+// without a GPU — every pixel is drawn by the CPU, the frame rate follows the pixel count, and the
+// dream worker competes for the same cores: there the eyes are drawn at half size in each direction
+// (a quarter of the pixels) and scaled up, as headsets' own dynamic resolution does under load.
+// `?xrScale=` (0.25–1) overrides the choice either way.
+import { isSoftwareRenderer } from '../tf/backend-names';
+
+export const SOFTWARE_XR_SCALE = 0.5;
+export const MIN_XR_SCALE = 0.25;
+
+export interface XrScaleChoice {
+  scale: number;
+  /** Why: 'asked' (?xrScale=), 'software' (a CPU rasteriser) or 'default'. */
+  reason: 'asked' | 'software' | 'default';
+  /** Set when ?xrScale= was given but unusable (the choice then ignores it). */
+  error?: string;
+}
+
+export function xrScaleChoice(search: string, rendererName: string | null): XrScaleChoice {
+  const asked = new URLSearchParams(search).get('xrScale');
+  let error: string | undefined;
+  if (asked !== null) {
+    const f = Number(asked);
+    if (asked.trim() !== '' && Number.isFinite(f) && f >= MIN_XR_SCALE && f <= 1) return { scale: f, reason: 'asked' };
+    error = `?xrScale=${asked} is not a number from ${MIN_XR_SCALE} to 1`;
+  }
+  const software = rendererName !== null && isSoftwareRenderer(rendererName);
+  return { scale: software ? SOFTWARE_XR_SCALE : 1, reason: software ? 'software' : 'default', ...(error ? { error } : {}) };
+}
+
+/** The WebGL renderer's name (unmasked where the browser allows), or null. */
+export function webglRendererName(gl: WebGLRenderingContext | WebGL2RenderingContext): string | null {
+  try {
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Canvas size an emulated headset's framebuffer should have for a window of w × h CSS pixels. */
+export function emulatedFramebufferSize(w: number, h: number, scale: number, out: [number, number]): [number, number] {
+  out[0] = Math.max(2, Math.round(w * scale));
+  out[1] = Math.max(2, Math.round(h * scale));
+  return out;
+}
