@@ -3,7 +3,7 @@
 // Same math as depthwise-backprop.ts: dx = VALID stride-1 conv of pad(zero-inserted dy) with the filter
 // flipped in space and its in/out channels swapped. NHWC only; other layouts go to the backend's own kernel.
 import * as tf from '@tensorflow/tfjs';
-import { dilateAndPad, kernelScope, kernelsOf, type Info, type KernelFn } from './kernel-compose';
+import { derivedFilter, dilateAndPad, kernelScope, kernelsOf, type Info, type KernelFn } from './kernel-compose';
 import { col2imOnHeap } from './heap-kernels';
 
 /**
@@ -52,7 +52,8 @@ export function setConvBackpropAsConv(backendName: string, on: boolean): boolean
     kernelName: 'Conv2DBackpropInput',
     backendName,
     kernelFunc: (args) => {
-      const { inputs, backend, attrs } = args;
+      const { inputs, attrs } = args;
+      const backend = args.backend as tf.KernelBackend;
       const { dy, filter } = inputs as { dy: Info; filter: Info };
       const a = attrs as unknown as { strides: number | [number, number]; pad: 'same' | 'valid' | number; dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
       if (a.dataFormat && a.dataFormat !== 'NHWC') {
@@ -61,20 +62,26 @@ export function setConvBackpropAsConv(backendName: string, on: boolean): boolean
       }
       const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false);
       const { batchSize: b, inHeight: H, inWidth: W, outChannels: CO, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
-      const scope = kernelScope(backend as tf.KernelBackend);
+      const scope = kernelScope(backend);
       const CI = a.inputShape[3];
       if (backpropPath(CI, backend) === 'col2im') {
         // cols [b, oh, ow, kh·kw·CI] = dy · W[kh·kw·CI, CO]ᵀ as a 1×1 conv (wasm's BatchMatMul is ~10× slower here).
-        const w2 = scope.run(reshape, { x: filter }, { shape: [kh * kw * CI, CO] });
-        const wt = scope.run(transpose, { x: w2 }, { perm: [1, 0] });
-        const w1 = scope.run(reshape, { x: wt }, { shape: [1, 1, CO, kh * kw * CI] });
+        const w1 = derivedFilter(backend, filter, 'col2im', () => {
+          const own = kernelScope(backend);
+          const w2 = own.run(reshape, { x: filter }, { shape: [kh * kw * CI, CO] });
+          const wt = own.run(transpose, { x: w2 }, { perm: [1, 0] });
+          return own.finish(own.run(reshape, { x: wt }, { shape: [1, 1, CO, kh * kw * CI] }));
+        });
         const cols = scope.run(conv, { x: dy, filter: w1 }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' });
         const geometry = { b, H, W, C: CI, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left };
         return scope.finish(scope.run(() => col2imOnHeap(backend as unknown as Parameters<typeof col2imOnHeap>[0], cols, geometry), {}));
       }
       const z = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CO, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left });
-      const flipped = kh > 1 || kw > 1 ? scope.run(reverse, { x: filter }, { dims: [0, 1] }) : filter;
-      const w = scope.run(transpose, { x: flipped }, { perm: [0, 1, 3, 2] });
+      const w = derivedFilter(backend, filter, 'flip-swap', () => {
+        const own = kernelScope(backend);
+        const flipped = kh > 1 || kw > 1 ? own.run(reverse, { x: filter }, { dims: [0, 1] }) : filter;
+        return own.finish(own.run(transpose, { x: flipped }, { perm: [0, 1, 3, 2] }));
+      });
       return scope.finish(scope.run(conv, { x: z, filter: w }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' }));
     },
   });

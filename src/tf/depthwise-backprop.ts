@@ -5,7 +5,7 @@
 //         = VALID stride-1 depthwise conv of pad(dyz, (K−1)d − p) with the flipped filter.
 // A channel multiplier M is handled by convolving all C·M channels with multiplier 1 and summing M.
 import * as tf from '@tensorflow/tfjs';
-import { dilateAndPad, kernelScope, kernelsOf, type Info } from './kernel-compose';
+import { derivedFilter, dilateAndPad, kernelScope, kernelsOf, type Info } from './kernel-compose';
 
 export function registerDepthwiseBackpropInput(backendName: string): boolean {
   if (tf.getKernel('DepthwiseConv2dNativeBackpropInput', backendName) != null) return false;
@@ -22,8 +22,11 @@ export function registerDepthwiseBackpropInput(backendName: string): boolean {
       const { dilationHeight: dh, dilationWidth: dw, filterHeight: kh, filterWidth: kw } = info;
       const scope = kernelScope(backend as tf.KernelBackend);
       const z = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CM, oh, ow, sh, sw, kh, kw, dh, dw, padTop: info.padInfo.top, padLeft: info.padInfo.left });
-      const flipped = scope.run(reverse, { x: filter }, { dims: [0, 1] });
-      const w = scope.run(reshape, { x: flipped }, { shape: [kh, kw, CM, 1] });
+      const w = derivedFilter(backend as tf.KernelBackend, filter, 'dw-flip', () => {
+        const own = kernelScope(backend as tf.KernelBackend);
+        const flipped = own.run(reverse, { x: filter }, { dims: [0, 1] }); // always a new buffer (see derivedFilter)
+        return own.finish(own.run(reshape, { x: flipped }, { shape: [kh, kw, CM, 1] }));
+      });
       let dx = scope.run(depthwise, { x: z, filter: w }, { strides: 1, pad: 'valid', dilations: [dh, dw], dataFormat: 'NHWC' });
       if (CM !== C) {
         const r = scope.run(reshape, { x: dx }, { shape: [b, H, W, C, CM / C] });

@@ -32,6 +32,46 @@ export function kernelScope(backend: tf.KernelBackend) {
   };
 }
 
+/**
+ * Filters derived from a weight (flipped, transposed, reshaped) for the input-gradient kernels, kept on the
+ * backend while the weight's data lives: a graph's weights are the same tensors every step, so each is flipped
+ * once, not in every backward pass (wasm's Reverse and Transpose of [3,3,C,C'] filters were 16 % of a nanodet
+ * step), and XNNPACK keeps its packed copy of the same filter id. Entries whose weight was freed are freed at the
+ * next call on that backend (or by `clearDerivedFilters`).
+ */
+const derived = new WeakMap<tf.KernelBackend, Map<object, Map<string, Info>>>();
+
+export function derivedFilter(backend: tf.KernelBackend, filter: Info, key: string, make: () => Info): Info {
+  let byFilter = derived.get(backend);
+  if (!byFilter) derived.set(backend, (byFilter = new Map()));
+  for (const [id, entries] of byFilter) {
+    if (backend.refCount(id as tf.DataId) > 0) continue;
+    for (const d of entries.values()) backend.disposeData(d.dataId);
+    byFilter.delete(id);
+  }
+  let entries = byFilter.get(filter.dataId);
+  if (!entries) byFilter.set(filter.dataId, (entries = new Map()));
+  let d = entries.get(key);
+  if (!d) {
+    d = make();
+    // Sharing the weight's own buffer (a bare reshape) would keep the weight alive for ever.
+    if (d.dataId === filter.dataId) throw new Error(`derivedFilter '${key}': make() must return new data, not the filter's`);
+    entries.set(key, d);
+  }
+  return d;
+}
+
+/** Free every derived filter held for `backend` (e.g. before comparing memory, or when switching kernels off). */
+export function clearDerivedFilters(backend: tf.KernelBackend): void {
+  const byFilter = derived.get(backend);
+  if (!byFilter) return;
+  for (const entries of byFilter.values()) for (const d of entries.values()) backend.disposeData(d.dataId);
+  byFilter.clear();
+}
+
+/** How many derived filters `backend` holds (tests). */
+export const derivedFilterCount = (backend: tf.KernelBackend): number => [...(derived.get(backend)?.values() ?? [])].reduce((n, e) => n + e.size, 0);
+
 export interface BackpropGeometry {
   b: number; H: number; W: number; C: number; // dx shape (C = channels of dy)
   oh: number; ow: number; sh: number; sw: number; // dy spatial size, strides

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backpropPath, COL2IM_MAX_IN_CHANNELS, convBackpropAsConvActive, setConvBackpropAsConv } from '../../../src/tf/conv-backprop-as-conv';
 import { seededRng } from '../../../src/dream/transforms';
+import { clearDerivedFilters, derivedFilterCount } from '../../../src/tf/kernel-compose';
 import { wasm } from '../dream/helpers';
 
 interface Case { h: number; w: number; cin: number; cout: number; kh: number; kw: number; stride: number | [number, number]; pad: 'same' | 'valid' }
@@ -68,6 +69,39 @@ describe('wasm Conv2DBackpropInput as a forward conv', () => {
     await tf.setBackend('cpu');
     expect(backpropPath(3, tf.backend())).toBe('conv'); // no wasm heap to scatter into
     await tf.setBackend('wasm');
+  });
+
+  it('flips a weight once: later backward passes reuse it, and it is freed after the weight', async () => {
+    const rng = seededRng(9);
+    const rand = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
+    const vals = { wide: rand(3 * 3 * 6 * 5), stem: rand(3 * 3 * 3 * 8), x6: rand(10 * 8 * 6), x3: rand(12 * 12 * 3) };
+    const make = () => ({ wide: tf.tensor4d(vals.wide, [3, 3, 6, 5]), stem: tf.tensor4d(vals.stem, [3, 3, 3, 8]), x6: tf.tensor4d(vals.x6, [1, 10, 8, 6]), x3: tf.tensor4d(vals.x3, [1, 12, 12, 3]) });
+    const grads = (t: ReturnType<typeof make>) => [
+      tf.tidy(() => Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.conv2d(v as tf.Tensor4D, t.wide, 2, 'same'))))(t.x6).dataSync())),
+      tf.tidy(() => Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.conv2d(v as tf.Tensor4D, t.stem, 2, 'same'))))(t.x3).dataSync())),
+    ];
+    await tf.setBackend('cpu');
+    const onCpu = make();
+    const want = grads(onCpu);
+    tf.dispose(Object.values(onCpu));
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    clearDerivedFilters(backend);
+    const base = tf.memory().numDataBuffers;
+    const t = make();
+    const first = grads(t);
+    expect(derivedFilterCount(backend)).toBe(2); // one per weight (conv path and col2im path)
+    const second = grads(t);
+    expect(derivedFilterCount(backend)).toBe(2);
+    expect(second).toEqual(first);
+    for (const k of [0, 1]) for (let j = 0; j < want[k].length; j++) expect(Math.abs(first[k][j] - want[k][j])).toBeLessThan(1e-4);
+    tf.dispose(Object.values(t));
+    expect(derivedFilterCount(backend)).toBe(2); // freed at the next call on this backend
+    tf.dispose(tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.conv2d(v as tf.Tensor4D, tf.ones([1, 1, 5, 2]) as tf.Tensor4D, 1, 'same')))(tf.ones([1, 4, 4, 5]))));
+    expect(derivedFilterCount(backend)).toBe(1); // only the (now freed) ones filter of that call
+    clearDerivedFilters(backend);
+    expect(derivedFilterCount(backend)).toBe(0);
+    expect(tf.memory().numDataBuffers).toBe(base);
   });
 
   it('frees its intermediates in the backend (no data left behind over many calls)', async () => {
