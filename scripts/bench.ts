@@ -15,6 +15,8 @@ import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
 import { setRelu6Grad } from '../src/tf/relu6-grad';
 import { setIdentityShare } from '../src/tf/identity-share';
 import { setHeapKernels } from '../src/tf/heap-kernels';
+import { setMeanGrad } from '../src/tf/mean-grad';
+import { setLeakyReluGrad } from '../src/tf/leaky-relu-grad';
 
 const argv = process.argv.slice(2);
 const flag = (k: string) => argv.includes(`--${k}`);
@@ -85,14 +87,16 @@ if (opt.engine) {
   const be = `node/${tf.getBackend()}`;
   /**
    * Run `fn` on stock TF.js (on = false: wasm's own Conv2DBackpropInput and Identity, TF.js's Relu6 gradient) or
-   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts), then back.
+   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts, mean-grad.ts, leaky-relu-grad.ts), then back.
    */
   const convgrad = async <T>(on: boolean, fn: () => Promise<T>): Promise<T> => {
     setConvBackpropAsConv('wasm', on);
     setRelu6Grad(on);
     setIdentityShare('wasm', on);
     setHeapKernels('wasm', on);
-    try { return await fn(); } finally { setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); }
+    setMeanGrad(on);
+    setLeakyReluGrad(on);
+    try { return await fn(); } finally { setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); setMeanGrad(true); setLeakyReluGrad(true); }
   };
   const stockJob = (j: KeyframeLoop): KeyframeLoop => ({ keyframe: () => convgrad(false, () => j.keyframe()), dispose: () => j.dispose() });
   console.log(`engine (Node ${be}, single-threaded SIMD as in the worker):`);

@@ -6,6 +6,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop';
 import { registerRelu6Grad } from './relu6-grad';
+import { registerMeanGrad } from './mean-grad';
+import { registerLeakyReluGrad } from './leaky-relu-grad';
 import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-backprop-as-conv';
 import { IDENTITY_SHARE_BACKENDS, setIdentityShare } from './identity-share';
 import { HEAP_KERNEL_BACKENDS, setHeapKernels } from './heap-kernels';
@@ -50,6 +52,8 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   // blocks are missing, the backend cannot dream: the warm-up step fails and chooseBackend skips it.
   try { registerDepthwiseBackpropInput(name); } catch { /* see above */ }
   registerRelu6Grad(); // 3 kernels instead of 6 per Relu6 in every backward pass
+  registerMeanGrad(); // the objective's mean: no JS-side tensor of ones per backward pass
+  registerLeakyReluGrad(); // one kernel where the backend has it (wasm)
   // wasm's own Conv2DBackpropInput is 10–20× slower than its Conv2D: input gradients go through Conv2D.
   if (CONV_BACKPROP_AS_CONV_BACKENDS.includes(name)) {
     try { setConvBackpropAsConv(name, config.convBackpropAsConv !== false); } catch { /* keep the backend's own */ }

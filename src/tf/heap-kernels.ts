@@ -16,6 +16,8 @@ import { simdKernels } from './simd-kernels';
 export const HEAP_KERNEL_BACKENDS: readonly string[] = ['wasm'];
 /** The fused Relu6 gradient's kernel name: inputs dy, x (Relu6's input) and y (its output); float32 out. */
 export const RELU6_GRAD = 'DreamRelu6Grad';
+/** LeakyRelu's gradient dy · (x > 0 ? 1 : alpha) in one pass (TF.js: Greater + Multiply + SelectV2): inputs dy, x; attr alpha. */
+export const LEAKY_RELU_GRAD = 'DreamLeakyReluGrad';
 /** BIAS_RELU6's gradient dy · (0 ≤ x + bias ≤ 6): inputs dy, x, bias. */
 export const BIAS_RELU6_GRAD = 'DreamBiasRelu6Grad';
 /** relu6(x + bias), bias along the last axis: inputs x, bias. */
@@ -65,6 +67,21 @@ export function biasRelu6GradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: 
   }
   const o = f32(backend, out, n), g = f32(backend, dy, n), a = f32(backend, x, n), b = f32(backend, bias, c);
   for (let i = 0, j = 0; i < n; i++, j = j + 1 === c ? 0 : j + 1) { const p = Math.fround(a[i] + b[j]); o[i] = g[i] * +(p >= 0 && p <= 6); }
+  return out;
+}
+
+/** dy where x > 0, dy · alpha elsewhere: TF.js's where(x > 0, dy, dy · alpha), the same float operations. */
+export function leakyReluGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.TensorInfo, alpha: number): tf.TensorInfo {
+  const n = tf.util.sizeFromShape(x.shape);
+  if (tf.util.sizeFromShape(dy.shape) !== n) throw new Error(`${LEAKY_RELU_GRAD}: dy and x must have one shape, got [${dy.shape}], [${x.shape}]`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const simd = simdKernels(backend.wasm.asm?.memory);
+  if (simd) {
+    simd.leakyReluGrad(byteOffset(backend, out), byteOffset(backend, dy), byteOffset(backend, x), n, new Int32Array(new Float32Array([alpha]).buffer)[0]);
+    return out;
+  }
+  const o = f32(backend, out, n), g = f32(backend, dy, n), a = f32(backend, x, n), al = Math.fround(alpha);
+  for (let i = 0; i < n; i++) o[i] = a[i] > 0 ? g[i] : g[i] * al;
   return out;
 }
 
@@ -164,8 +181,8 @@ const REPLACED = ['Slice', 'SplitV'] as const;
 export const heapKernelsActive = (backendName: string): boolean => originals.has(backendName);
 
 /**
- * Register the heap kernels for `backendName` (on = true: Slice and SplitV replaced, RELU6_GRAD, BIAS_RELU6 and
- * BIAS_RELU6_GRAD added) or put
+ * Register the heap kernels for `backendName` (on = true: Slice and SplitV replaced, RELU6_GRAD, BIAS_RELU6,
+ * BIAS_RELU6_GRAD and LEAKY_RELU_GRAD added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
  */
 export function setHeapKernels(backendName: string, on: boolean): boolean {
@@ -180,7 +197,7 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     return true;
   }
   const saved = new Map<string, tf.KernelConfig | undefined>();
-  for (const name of [...REPLACED, RELU6_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD]) {
+  for (const name of [...REPLACED, RELU6_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD]) {
     const k = tf.getKernel(name, backendName);
     saved.set(name, k);
     if (k) tf.unregisterKernel(name, backendName);
@@ -224,6 +241,13 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     kernelFunc: (args) => {
       const { dy, x, y } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; y: tf.TensorInfo };
       return relu6GradOnHeap(wb(args.backend), dy, x, y);
+    },
+  });
+  tf.registerKernel({
+    kernelName: LEAKY_RELU_GRAD, backendName,
+    kernelFunc: (args) => {
+      const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+      return leakyReluGradOnHeap(wb(args.backend), dy, x, (args.attrs as unknown as { alpha: number }).alpha);
     },
   });
   tf.registerKernel({

@@ -5,6 +5,7 @@
 //   relu6grad(out, dy, x, y, n)       out = dy · (x == y)                 Relu6's gradient from its input and output
 //   biasRelu6(out, x, bias, n, c)     out = min(max(x + b, 0), 6), b = bias[i mod c]   BiasAdd + Relu6 in one pass
 //   biasRelu6grad(out, dy, x, bias, n, c)   out = dy · (0 ≤ x + b ≤ 6)   its gradient (the same mask as relu6grad's)
+//   leakyReluGrad(out, dy, x, n, alphaBits)   out = dy · (x > 0 ? 1 : alpha)   LeakyRelu's gradient (alpha as f32 bits)
 // The bias ones need c % 4 == 0.
 // The masks are multiplied in as 1.0 / 0.0 (not selected), the same arithmetic as TF.js's dy · cast(mask).
 
@@ -15,8 +16,8 @@ const f32c = (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffe
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)); // v128.const
 const mem0 = [0, 0]; // memarg: align hint 2^0 (any alignment), offset 0
-const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), le: simd(0x45), ge: simd(0x46), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9) };
-const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], mul: [0x94], select: [0x1b] };
+const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9) };
+const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], mul: [0x94], select: [0x1b], fromBits: [0xbe] };
 const I = { add: [0x6a], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
 
 function uleb(v: number): number[] {
@@ -77,10 +78,19 @@ const biasRelu6grad = [
   ]),
 ];
 
+// leakyReluGrad(out 0, dy 1, x 2, n 3, alphaBits 4); locals i 5, n4 6, nb 7 (i32), alpha×4 8 (v128)
+const leakyReluGrad = [
+  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
+  ...ends(3, 6, 7),
+  ...loopWhile(5, 6, 16, [...at(0, 5), ...at(1, 5), ...V.load, ...splat4(1), ...get(8), ...at(2, 5), ...V.load, ...splat4(0), ...V.gt, ...V.bitselect, ...V.mul, ...V.store]),
+  ...loopWhile(5, 7, 4, [...at(0, 5), ...at(1, 5), ...F.load, ...f32c(1), ...get(4), ...F.fromBits, ...at(2, 5), ...F.load, ...f32c(0), ...F.gt, ...F.select, ...F.mul, ...F.store]),
+];
+
 const FUNCS = [
   { name: 'relu6grad', params: 5, locals: [3], body: relu6grad },
   { name: 'biasRelu6', params: 5, locals: [4], body: biasRelu6 },
   { name: 'biasRelu6grad', params: 6, locals: [4, 1], body: biasRelu6grad },
+  { name: 'leakyReluGrad', params: 5, locals: [3, 1], body: leakyReluGrad },
 ] as const;
 
 /** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
@@ -106,6 +116,7 @@ export interface SimdKernels {
   relu6grad(out: number, dy: number, x: number, y: number, n: number): void;
   biasRelu6(out: number, x: number, bias: number, n: number, c: number): void;
   biasRelu6grad(out: number, dy: number, x: number, bias: number, n: number, c: number): void;
+  leakyReluGrad(out: number, dy: number, x: number, n: number, alphaBits: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();

@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setMeanGrad } from '../../../src/tf/mean-grad';
+import { seededRng } from '../../../src/dream/transforms';
+import { wasm } from '../dream/helpers';
+
+const rng = seededRng(3);
+const xs = Float32Array.from({ length: 2 * 5 * 6 * 4 }, () => rng() * 4 - 2);
+const dys = Float32Array.from({ length: xs.length }, () => rng() * 2 - 1);
+const cases: [string, number | number[] | undefined, boolean][] = [['all', undefined, false], ['H,W keepDims', [1, 2], true], ['last', -1, false], ['batch', 0, true]];
+
+/** d/dx of sum(mean(x, axis)² · w) for a fixed w: the objective's shape of use, reduced in several ways. */
+const grad = (axis: number | number[] | undefined, keepDims: boolean) => tf.tidy(() => {
+  const x = tf.tensor4d(xs, [2, 5, 6, 4]);
+  const m = tf.mean(tf.mul(x, tf.tensor4d(dys, [2, 5, 6, 4])), axis, keepDims);
+  const w = tf.linspace(0.5, 1.5, m.size).reshape(m.shape);
+  return Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.square(tf.mean(tf.mul(v, tf.tensor4d(dys, [2, 5, 6, 4])), axis, keepDims)), w)))(x).dataSync());
+});
+
+describe('Mean gradient without a JS tensor of ones', () => {
+  beforeAll(wasm);
+  afterAll(() => { setMeanGrad(true); });
+
+  it.each(['wasm', 'cpu'])('equals TF.js\'s own exactly on %s, every reduction, without leaks', async (backend) => {
+    await tf.setBackend(backend);
+    for (const [, axis, keep] of cases) {
+      setMeanGrad(false);
+      const want = grad(axis, keep);
+      setMeanGrad(true);
+      const before = tf.memory().numTensors;
+      const got = grad(axis, keep);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(got).toEqual(want);
+      expect(got.some((v) => v !== 0)).toBe(true);
+    }
+    await tf.setBackend('wasm');
+  });
+
+  it('broadcasts with one Tile instead of multiplying by ones, and toggles', async () => {
+    await tf.setBackend('wasm');
+    const kernels = async () => {
+      const x = tf.randomUniform([1, 8, 8, 16]);
+      const info = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.mean(tf.square(v)))(x));
+      x.dispose();
+      return info.kernels.map((k) => `${k.name} ${JSON.stringify(k.inputShapes)}`);
+    };
+    const ours = await kernels();
+    expect(ours.some((k) => k.startsWith('Tile'))).toBe(true);
+    expect(ours.some((k) => k.startsWith('Multiply [[1,1,1,1],[1,8,8,16]]'))).toBe(false);
+    expect(setMeanGrad(false)).toBe(true);
+    expect((await kernels()).some((k) => k.startsWith('Multiply [[1,1,1,1],[1,8,8,16]]'))).toBe(true);
+    expect(setMeanGrad(true)).toBe(true);
+    expect(setMeanGrad(true)).toBe(false);
+  });
+});
