@@ -76,13 +76,13 @@ export function setConvBackpropAsConv(backendName: string, on: boolean): boolean
         const geometry = { b, H, W, C: CI, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left };
         return scope.finish(scope.run(() => col2imOnHeap(backend as unknown as Parameters<typeof col2imOnHeap>[0], cols, geometry), {}));
       }
-      const z = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CO, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left });
+      const { z, pad: zPad } = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CO, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left });
       const w = derivedFilter(backend, filter, 'flip-swap', () => {
         const own = kernelScope(backend);
         const flipped = kh > 1 || kw > 1 ? own.run(reverse, { x: filter }, { dims: [0, 1] }) : filter;
         return own.finish(own.run(transpose, { x: flipped }, { perm: [0, 1, 3, 2] }));
       });
-      return scope.finish(scope.run(conv, { x: z, filter: w }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' }));
+      return scope.finish(scope.run(conv, { x: z, filter: w }, { strides: 1, pad: zPad, dilations: 1, dataFormat: 'NHWC' }));
     },
   });
   return true;

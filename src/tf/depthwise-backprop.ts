@@ -21,13 +21,13 @@ export function registerDepthwiseBackpropInput(backendName: string): boolean {
       const { batchSize: b, inHeight: H, inWidth: W, inChannels: C, outChannels: CM, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
       const { dilationHeight: dh, dilationWidth: dw, filterHeight: kh, filterWidth: kw } = info;
       const scope = kernelScope(backend as tf.KernelBackend);
-      const z = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CM, oh, ow, sh, sw, kh, kw, dh, dw, padTop: info.padInfo.top, padLeft: info.padInfo.left });
+      const { z, pad: zPad } = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CM, oh, ow, sh, sw, kh, kw, dh, dw, padTop: info.padInfo.top, padLeft: info.padInfo.left });
       const w = derivedFilter(backend as tf.KernelBackend, filter, 'dw-flip', () => {
         const own = kernelScope(backend as tf.KernelBackend);
         const flipped = own.run(reverse, { x: filter }, { dims: [0, 1] }); // always a new buffer (see derivedFilter)
         return own.finish(own.run(reshape, { x: flipped }, { shape: [kh, kw, CM, 1] }));
       });
-      let dx = scope.run(depthwise, { x: z, filter: w }, { strides: 1, pad: 'valid', dilations: [dh, dw], dataFormat: 'NHWC' });
+      let dx = scope.run(depthwise, { x: z, filter: w }, { strides: 1, pad: zPad, dilations: [dh, dw], dataFormat: 'NHWC' });
       if (CM !== C) {
         const r = scope.run(reshape, { x: dx }, { shape: [b, H, W, C, CM / C] });
         dx = scope.run(sum, { x: r }, { axis: [4], keepDims: false });

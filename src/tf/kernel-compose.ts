@@ -79,12 +79,16 @@ export interface BackpropGeometry {
   padTop: number; padLeft: number; // the forward conv's leading pads
 }
 
+/** Explicit conv padding [[0,0],[top,bottom],[left,right],[0,0]], as TF.js's conv kernels take it. */
+export type ConvPad = [[0, 0], [number, number], [number, number], [0, 0]];
+
 /**
- * dy [b,oh,ow,C] → z such that dx = VALID stride-1 conv(z, flipped filter, dilation d). Per spatial axis:
- * insert s−1 zeros after each sample, then pad (K−1)d − p before and whatever makes the output H after;
- * negative pads become crops.
+ * dy [b,oh,ow,C] → z and `pad` such that dx = VALID-stride-1 conv(z padded by `pad`, flipped filter, dilation d).
+ * Per spatial axis: insert s−1 zeros after each sample, then pad (K−1)d − p before and whatever makes the output
+ * H after. Non-negative pads go to the conv as explicit padding (XNNPACK pads as it reads: no PadV2 pass over
+ * dy); negative ones become crops.
  */
-export function dilateAndPad(scope: ReturnType<typeof kernelScope>, [reshape, pad, slice]: KernelFn[], dy: Info, g: BackpropGeometry): Info {
+export function dilateAndPad(scope: ReturnType<typeof kernelScope>, [reshape, pad, slice]: KernelFn[], dy: Info, g: BackpropGeometry): { z: Info; pad: ConvPad } {
   const { b, H, W, C, oh, ow, sh, sw, kh, kw, dh, dw } = g;
   let z = dy;
   if (sh > 1 || sw > 1) {
@@ -97,13 +101,10 @@ export function dilateAndPad(scope: ReturnType<typeof kernelScope>, [reshape, pa
   const left = (kw - 1) * dw - g.padLeft;
   const bottom = H + (kh - 1) * dh - top - oh * sh;
   const right = W + (kw - 1) * dw - left - ow * sw;
-  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-    z = scope.run(pad, { x: z }, { paddings: [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]], constantValue: 0 });
-  }
   if (Math.min(top, bottom, left, right) < 0) {
     const [, zh, zw] = z.shape;
     const t0 = Math.max(-top, 0), l0 = Math.max(-left, 0);
     z = scope.run(slice, { x: z }, { begin: [0, t0, l0, 0], size: [b, zh - t0 - Math.max(-bottom, 0), zw - l0 - Math.max(-right, 0), C] });
   }
-  return z;
+  return { z, pad: [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]] };
 }
