@@ -93,6 +93,10 @@ export function unfuse(g: GraphArtifacts): GraphArtifacts {
 /** A node input's producer name ('^ctrl' and 'node:1' both name their node). */
 const producer = (input: string) => input.replace(/^\^/, '').replace(/:\d+$/, '');
 
+let biasRelu6Fusion = true;
+/** Whether `unfuse` also folds BiasAdd → Relu6 (default); the bench loads its naive reference without it. */
+export function setBiasRelu6Fusion(on: boolean): void { biasRelu6Fusion = on; }
+
 /**
  * Fold each NHWC BiasAdd whose only consumer is a Relu6 into one BIAS_RELU6 node under the Relu6's name
  * (src/tf/bias-relu6.ts: one pass on wasm, Add + Relu6 elsewhere). Done with `unfuse`, which makes these pairs.
@@ -151,7 +155,7 @@ export function globalAvgPoolToMean(g: GraphArtifacts): GraphArtifacts {
 export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], layout: 'NHWC' | 'NCHW'): GraphArtifacts {
   let out = g;
   if (fixes.includes('relax-placeholders')) out = relaxPlaceholders(out, layout);
-  if (fixes.includes('unfuse')) out = fuseBiasRelu6(unfuse(out));
+  if (fixes.includes('unfuse')) out = biasRelu6Fusion ? fuseBiasRelu6(unfuse(out)) : unfuse(out);
   if (fixes.includes('global-avgpool-to-mean')) out = globalAvgPoolToMean(out);
   return out;
 }
