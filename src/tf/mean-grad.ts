@@ -1,8 +1,10 @@
 // A cheaper gradient for Mean (DeepDream's objective is mean(act²)). TF.js's own builds a tensor of ones the size
 // of the activation in JS on every backward pass (makeOnesTypedArray, then an upload) and multiplies by it with a
-// broadcast: ~4 % of a wasm crowds 128² step. Here dy / n is broadcast to the input's shape (one Tile): the
-// same values (dy · 1 / n and dy / n are the same float operation), no JS-side allocation.
+// broadcast: ~4 % of a wasm crowds 128² step. Here, for a full mean (DeepDream's), dy / n is filled into the
+// input's shape on the heap (src/tf/heap-kernels.ts; wasm's Tile was slower still): the same values (dy · 1 / n
+// and dy / n are the same float operation), no JS-side allocation. Other reductions and backends: TF.js's own.
 import * as tf from '@tensorflow/tfjs';
+import { FILL_LIKE } from './heap-kernels';
 
 let original: tf.GradConfig | undefined | null = null; // null: ours is not registered
 
@@ -14,16 +16,16 @@ export function setMeanGrad(on: boolean): boolean {
     original = null;
     return true;
   }
-  original = tf.getGradient('Mean');
+  const own = tf.getGradient('Mean');
+  original = own;
   tf.registerGradient({
     kernelName: 'Mean',
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      const axes = tf.util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape);
-      const n = axes.reduce((p, a) => p * x.shape[a], 1);
-      const kept = x.shape.map((s, i) => (axes.includes(i) ? 1 : s));
-      return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy as tf.Tensor, kept), n), x.shape) };
+      const g = dy as tf.Tensor;
+      if (g.size !== 1 || tf.getKernel(FILL_LIKE, tf.getBackend()) == null) return own!.gradFunc(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel(FILL_LIKE, { x: tf.div(g, x.size) }, { shape: x.shape }) as tf.Tensor };
     },
   });
   return true;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { col2imOnHeap, heapKernelsActive, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { broadcastBinaryOnHeap, col2imOnHeap, FILL_LIKE, heapKernelsActive, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
 import { simdKernels, simdModuleBytes } from '../../../src/tf/simd-kernels';
 import { seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
@@ -109,6 +109,56 @@ describe('wasm heap kernels', () => {
     });
     const { cpu, wasm: w } = await bothBackends(run);
     expect(w).toEqual(cpu);
+  });
+
+  const binaries: [number[], number[]][] = [
+    [[1, 16, 16, 3], [1, 1, 1, 3]], // the image normalisation
+    [[1, 1, 1, 3], [1, 16, 16, 3]], // … swapped
+    [[1, 9, 7, 5], []], // the step's scalars
+    [[], [2, 3, 4]],
+    [[1, 1, 1, 1], [1, 6, 6, 8]], // Mean's TF.js gradient
+    [[3, 4], [3, 4]], // same shape: the backend's own
+    [[4, 1], [4, 5]], // other broadcasts: the backend's own
+  ];
+  it.each(binaries.map((c, i) => [i, c] as const))('Multiply/Add/Sub/RealDiv with broadcast, case %i: cpu\'s exact values, no leaks', async (_i, [sa, sb]) => {
+    const na = sa.reduce((p, d) => p * d, 1), nb = sb.reduce((p, d) => p * d, 1);
+    const va = rand(na, 11, -3, 3), vb = rand(nb, 12, 0.5, 2).map((v, i) => (i % 2 ? -v : v)); // no zero divisors
+    const run = () => tf.tidy(() => {
+      const a = tf.tensor(va, sa), b = tf.tensor(vb, sb);
+      return [tf.mul(a, b), tf.add(a, b), tf.sub(a, b), tf.div(a, b)].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+    });
+    const { cpu, wasm: w } = await bothBackends(run);
+    expect(w).toEqual(cpu);
+  });
+
+  it('the heap path itself (scalars included, every op) gives cpu\'s exact values; it declines what it does not handle', async () => {
+    await tf.setBackend('wasm');
+    const b = tf.backend() as unknown as Parameters<typeof broadcastBinaryOnHeap>[0];
+    const a = tf.tensor4d(rand(2 * 3 * 4 * 3, 13, -3, 3), [2, 3, 4, 3]), v = tf.tensor1d([0.5, -1.5, 3]), s = tf.scalar(-0.75);
+    for (const op of ['Multiply', 'Add', 'Sub', 'RealDiv'] as const) for (const [x, y] of [[a, v], [v, a], [a, s], [s, a]]) {
+      const info = broadcastBinaryOnHeap(b, op, x, y, true)!;
+      const got = tf.engine().makeTensorFromTensorInfo(info);
+      await tf.setBackend('cpu');
+      const want = tf.engine().runKernel(op, { a: tf.tensor(x.dataSync(), x.shape), b: tf.tensor(y.dataSync(), y.shape) }) as tf.Tensor;
+      const wantVals = Array.from(want.dataSync());
+      tf.dispose(want);
+      await tf.setBackend('wasm');
+      expect(Array.from(got.dataSync())).toEqual(wantVals);
+      got.dispose();
+    }
+    expect(broadcastBinaryOnHeap(b, 'Multiply', a, s)).toBeNull(); // scalars: XNNPACK unless asked
+    expect(broadcastBinaryOnHeap(b, 'Multiply', a, a)).toBeNull();
+    tf.tidy(() => { expect(broadcastBinaryOnHeap(b, 'Multiply', tf.tensor2d([[1], [2]]), tf.tensor2d([[1, 2], [3, 4]]))).toBeNull(); });
+    tf.dispose([a, v, s]);
+  });
+
+  it('FILL_LIKE repeats a single value', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.scalar(0.375);
+    const y = tf.engine().runKernel(FILL_LIKE, { x }, { shape: [2, 3, 5] }) as tf.Tensor;
+    expect(y.shape).toEqual([2, 3, 5]);
+    expect(Array.from(y.dataSync())).toEqual(new Array(30).fill(0.375));
+    tf.dispose([x, y]);
   });
 
   it('col2im of the identity columns counts how many windows cover each pixel', async () => {

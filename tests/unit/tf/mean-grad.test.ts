@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setMeanGrad } from '../../../src/tf/mean-grad';
+import { FILL_LIKE } from '../../../src/tf/heap-kernels';
 import { seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
 
@@ -17,7 +18,7 @@ const grad = (axis: number | number[] | undefined, keepDims: boolean) => tf.tidy
   return Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.square(tf.mean(tf.mul(v, tf.tensor4d(dys, [2, 5, 6, 4])), axis, keepDims)), w)))(x).dataSync());
 });
 
-describe('Mean gradient without a JS tensor of ones', () => {
+describe('Mean gradient without a JS tensor of ones (full means on wasm)', () => {
   beforeAll(wasm);
   afterAll(() => { setMeanGrad(true); });
 
@@ -36,7 +37,7 @@ describe('Mean gradient without a JS tensor of ones', () => {
     await tf.setBackend('wasm');
   });
 
-  it('broadcasts with one Tile instead of multiplying by ones, and toggles', async () => {
+  it('fills dy/n on the heap for a full mean (wasm) instead of multiplying by ones, and toggles', async () => {
     await tf.setBackend('wasm');
     const kernels = async () => {
       const x = tf.randomUniform([1, 8, 8, 16]);
@@ -45,7 +46,7 @@ describe('Mean gradient without a JS tensor of ones', () => {
       return info.kernels.map((k) => `${k.name} ${JSON.stringify(k.inputShapes)}`);
     };
     const ours = await kernels();
-    expect(ours.some((k) => k.startsWith('Tile'))).toBe(true);
+    expect(ours.some((k) => k.startsWith(FILL_LIKE))).toBe(true);
     expect(ours.some((k) => k.startsWith('Multiply [[1,1,1,1],[1,8,8,16]]'))).toBe(false);
     expect(setMeanGrad(false)).toBe(true);
     expect((await kernels()).some((k) => k.startsWith('Multiply [[1,1,1,1],[1,8,8,16]]'))).toBe(true);
