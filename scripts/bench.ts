@@ -149,6 +149,6 @@ const totalS = (performance.now() - t0) / 1000;
 const missed = rows.filter((r) => !r.pass);
 console.log(`${rows.length - missed.length}/${rows.length} pass · ${totalS.toFixed(0)} s`);
 mkdirSync(`${ROOT}/bench/results`, { recursive: true });
-const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}${opt.onlyB4 ? '-b4' : ''}${!opt.page ? '-engine' : ''}.json`;
+const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}${opt.onlyB4 ? '-b4' : ''}${!opt.page ? '-engine' : ''}${!opt.engine ? '-page' : ''}.json`;
 writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, node: process.version, options: opt, totalS, rows, profiles }, null, 1)}\n`);
 console.log(`wrote ${file.slice(ROOT.length + 1)}`);
