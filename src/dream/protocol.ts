@@ -97,4 +97,10 @@ export type DreamEvent =
   | { type: 'restarting'; attempt: number; delayMs: number; reason: string; fallback?: BackendName }
   /** From DreamClient itself: the new worker of restart `attempt` exists (it has been sent init, seed and start). */
   | { type: 'restarted'; attempt: number; backend: BackendName | null }
-  | { type: 'memory'; numTensors: number; numBytes: number; backend: string };
+  | { type: 'memory'; numTensors: number; numBytes: number; backend: string }
+  /**
+   * Fault injection (e2e): the worker applies the injected fault now. `atEpochMs` is
+   * performance.timeOrigin + performance.now() in the worker, comparable with the page's: a busy worker
+   * handles the command late, so recovery is timed from here, not from the page's request.
+   */
+  | { type: 'faultApplied'; fault: 'crash' | 'loseContext'; atEpochMs: number };

@@ -218,9 +218,11 @@ async function handle(cmd: DreamCommand): Promise<void> {
     }
     case 'memory': if (cmd.settled && looping) memoryAsked = true; else postMemory(); return;
     case 'fault': {
-      if (cmd.fault === 'crash') { setTimeout(() => { throw new Error('injected fault: the dream worker crashed'); }); return; }
+      const applied = () => post({ type: 'faultApplied', fault: cmd.fault, atEpochMs: performance.timeOrigin + performance.now() });
+      if (cmd.fault === 'crash') { applied(); setTimeout(() => { throw new Error('injected fault: the dream worker crashed'); }); return; }
       const lose = webglContext()?.getExtension('WEBGL_lose_context');
       if (!lose) throw new Error(`fault 'loseContext': the '${tf.getBackend()}' backend has no WebGL context to lose`);
+      applied();
       lose.loseContext();
       return;
     }
