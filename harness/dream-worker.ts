@@ -6,7 +6,7 @@ const size = Number(q.get('size') ?? 64);
 const canvas = document.getElementById('keyframe') as HTMLCanvasElement;
 const log = document.getElementById('log') as HTMLPreElement;
 canvas.width = canvas.height = size;
-const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+const ctx = canvas.getContext('2d')!;
 
 // A known seed: a smooth colour gradient, so "differs from the seed" is measurable.
 const seed = new Uint8ClampedArray(size * size * 4);
@@ -30,10 +30,11 @@ const client = new DreamClient({
 for (const type of ['ready', 'state', 'error', 'degraded', 'notice'] as const) {
   client.on(type, (e) => { rec.events.push(e); log.textContent += `${JSON.stringify(e)}\n`; if (e.type === 'error') rec.errors.push(e.message); });
 }
-client.on('keyframe', ({ bitmap, ...meta }) => {
+client.on('keyframe', ({ bitmap, pixels: px, ...meta }) => {
+  // Shown from the bitmap; measured from the pixels the worker sends along (a 2D-canvas readback of the
+  // bitmap can stall this page for a keyframe's time on a software rasteriser).
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
-  const px = ctx.getImageData(0, 0, size, size).data;
   let diff = 0;
   for (let i = 0; i < px.length; i += 4) for (let c = 0; c < 3; c++) diff += Math.abs(px[i + c] - seed[i + c]);
   rec.diffFromSeed.push(diff / (size * size * 3));

@@ -66,7 +66,10 @@ vec4 warp(sampler2D color, sampler2D depth, vec3 win, vec2 s) {
   // A disocclusion: nothing in the image lands here. Stretch the edge of the farther neighbour
   // (the background) across it rather than the nearer one (which would smear the foreground).
   vec3 bg = below.y >= above.y ? below : above;
-  return texture2D(color, toKey(win, vec2(bg.z, s.y)));
+  // Its shift stays within what a depth in [0, 1] would give (s − eye·h·(z0 − d)): the comfort budget
+  // bounds exactly those, and a coarse search can pick an edge sample up to a step farther out.
+  float q0 = s.x - eye * halfScale * z0, q1 = s.x - eye * halfScale * (z0 - 1.0);
+  return texture2D(color, toKey(win, vec2(clamp(bg.z, min(q0, q1), max(q0, q1)), s.y)));
 }
 
 void main() {

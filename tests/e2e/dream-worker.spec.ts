@@ -105,9 +105,10 @@ test('dream worker: start-up phases are reported', async ({ page }) => {
 });
 
 test('dream worker: commands are answered between ascent steps, not after the whole keyframe', async ({ page }) => {
-  // 96 px faces: a full keyframe is 3 octaves × 6 steps. A 'memory' request sent as a keyframe arrives (the
-  // worker has just started the next) must come back before that next keyframe does.
-  await page.goto('harness/dream-worker.html?backend=wasm&size=96&recipe=faces', { waitUntil: 'commit' });
+  // 192 px faces: a full keyframe is 3 octaves × 6 steps (~1 s here; at 96 px the engine became fast enough
+  // that a busy page's reaction to a keyframe could outlast the next one). A 'memory' request sent as a
+  // keyframe arrives (the worker has just started the next) must come back before that next keyframe does.
+  await page.goto('harness/dream-worker.html?backend=wasm&size=192&recipe=faces', { waitUntil: 'commit' });
   await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
   const behind = await page.evaluate(async () => {
     const w = window as unknown as { __client: { on(t: string, h: () => void): () => void; memory(): Promise<{ numTensors: number }> }; __dream: Rec };

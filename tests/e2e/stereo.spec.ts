@@ -6,7 +6,9 @@ import { test, expect, type Page } from '@playwright/test';
 // halves at the same framebuffer point is the warp's disparity.
 
 async function open(page: Page): Promise<void> {
-  await page.goto('./?emulate=quest3&dream=off', { waitUntil: 'commit' });
+  // xrScale=1: disparities are measured to a fraction of a pixel at the emulated headset's full size (on
+  // SwiftShader the page otherwise draws the eyes at half size, where position codes blend across texels).
+  await page.goto('./?emulate=quest3&dream=off&xrScale=1', { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   await page.evaluate(() => { window.__dreamGoggles!.emulator.device.ipd = 0; });
   await page.getByTestId('vr-button').click();
