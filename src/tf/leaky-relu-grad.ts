@@ -3,30 +3,19 @@
 // same values: dy where x > 0, dy · alpha elsewhere. Other backends keep TF.js's formula.
 import * as tf from '@tensorflow/tfjs';
 import { LEAKY_RELU_GRAD } from './heap-kernels';
-
-let original: tf.GradConfig | undefined | null = null; // null: ours is not registered
+import { gradientOverride } from './gradient-override';
 
 /** Ours (on = true) or TF.js's own (on = false; the bench's stock runs). Global; returns whether anything changed. */
-export function setLeakyReluGrad(on: boolean): boolean {
-  if (on === (original !== null)) return false;
-  if (!on) {
-    if (original) tf.registerGradient(original);
-    original = null;
-    return true;
-  }
-  original = tf.getGradient('LeakyRelu');
-  tf.registerGradient({
-    kernelName: 'LeakyRelu',
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      const { alpha } = attrs as { alpha: number };
-      const g = dy as tf.Tensor;
-      if (tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) != null) return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { dy: g, x }, { alpha }) as tf.Tensor };
-      return { x: () => tf.where(tf.greater(x, 0), g, tf.mul(g, alpha)) };
-    },
-  });
-  return true;
-}
+export const setLeakyReluGrad = gradientOverride('LeakyRelu', () => ({
+  kernelName: 'LeakyRelu',
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved;
+    const { alpha } = attrs as { alpha: number };
+    const g = dy as tf.Tensor;
+    if (tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) != null) return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { dy: g, x }, { alpha }) as tf.Tensor };
+    return { x: () => tf.where(tf.greater(x, 0), g, tf.mul(g, alpha)) };
+  },
+}));
 
 export const registerLeakyReluGrad = (): boolean => setLeakyReluGrad(true);

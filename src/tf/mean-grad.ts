@@ -5,30 +5,18 @@
 // and dy / n are the same float operation), no JS-side allocation. Other reductions and backends: TF.js's own.
 import * as tf from '@tensorflow/tfjs';
 import { FILL_LIKE } from './heap-kernels';
-
-let original: tf.GradConfig | undefined | null = null; // null: ours is not registered
+import { gradientOverride } from './gradient-override';
 
 /** Ours (on = true) or TF.js's own (on = false; the bench's stock runs). Global; returns whether anything changed. */
-export function setMeanGrad(on: boolean): boolean {
-  if (on === (original !== null)) return false;
-  if (!on) {
-    if (original) tf.registerGradient(original);
-    original = null;
-    return true;
-  }
-  const own = tf.getGradient('Mean');
-  original = own;
-  tf.registerGradient({
-    kernelName: 'Mean',
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      const g = dy as tf.Tensor;
-      if (g.size !== 1 || tf.getKernel(FILL_LIKE, tf.getBackend()) == null) return own!.gradFunc(dy, saved, attrs);
-      return { x: () => tf.engine().runKernel(FILL_LIKE, { x: tf.div(g, x.size) }, { shape: x.shape }) as tf.Tensor };
-    },
-  });
-  return true;
-}
+export const setMeanGrad = gradientOverride('Mean', (own) => ({
+  kernelName: 'Mean',
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved;
+    const g = dy as tf.Tensor;
+    if (g.size !== 1 || tf.getKernel(FILL_LIKE, tf.getBackend()) == null) return own!.gradFunc(dy, saved, attrs);
+    return { x: () => tf.engine().runKernel(FILL_LIKE, { x: tf.div(g, x.size) }, { shape: x.shape }) as tf.Tensor };
+  },
+}));
 
 export const registerMeanGrad = (): boolean => setMeanGrad(true);

@@ -7,30 +7,19 @@
 // Where the backend has the fused kernel (src/tf/heap-kernels.ts, wasm): that mask and product in 1 kernel.
 import * as tf from '@tensorflow/tfjs';
 import { RELU6_GRAD } from './heap-kernels';
+import { gradientOverride } from './gradient-override';
 
-let original: tf.GradConfig | undefined | null = null; // null: ours is not registered
+/** Ours (on = true) or TF.js's own (on = false; the bench's stock runs). Returns whether anything changed. */
+export const setRelu6Grad = gradientOverride('Relu6', () => ({
+  kernelName: 'Relu6',
+  inputsToSave: ['x'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved) => {
+    const [x, y] = saved;
+    if (tf.getKernel(RELU6_GRAD, tf.getBackend()) != null) return { x: () => tf.engine().runKernel(RELU6_GRAD, { dy: dy as tf.Tensor, x, y }) as tf.Tensor };
+    return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.equal(x, y), 'float32')) };
+  },
+}));
 
 /** Register the cheaper Relu6 gradient (global: gradients are not per backend). Idempotent. */
 export const registerRelu6Grad = (): boolean => setRelu6Grad(true);
-
-/** Ours (on = true) or TF.js's own (on = false; the bench's stock runs). Returns whether anything changed. */
-export function setRelu6Grad(on: boolean): boolean {
-  if (on === (original !== null)) return false;
-  if (!on) {
-    if (original) tf.registerGradient(original);
-    original = null;
-    return true;
-  }
-  original = tf.getGradient('Relu6');
-  tf.registerGradient({
-    kernelName: 'Relu6',
-    inputsToSave: ['x'],
-    outputsToSave: [true],
-    gradFunc: (dy, saved) => {
-      const [x, y] = saved;
-      if (tf.getKernel(RELU6_GRAD, tf.getBackend()) != null) return { x: () => tf.engine().runKernel(RELU6_GRAD, { dy: dy as tf.Tensor, x, y }) as tf.Tensor };
-      return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.equal(x, y), 'float32')) };
-    },
-  });
-  return true;
-}
