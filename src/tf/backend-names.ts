@@ -13,3 +13,14 @@ export function parseBackendOverride(value: string | null | undefined): BackendN
 export function isSoftwareRenderer(renderer: string): boolean {
   return /swiftshader|llvmpipe|softpipe|software|basic render driver/i.test(renderer);
 }
+
+/** The WebGL renderer's name (unmasked where the browser allows), or null. */
+export function webglRendererName(gl: WebGLRenderingContext | WebGL2RenderingContext): string | null {
+  try {
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}

@@ -12,7 +12,7 @@ import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-ba
 import { IDENTITY_SHARE_BACKENDS, setIdentityShare } from './identity-share';
 import { HEAP_KERNEL_BACKENDS, setHeapKernels } from './heap-kernels';
 
-import { isSoftwareRenderer, type BackendName } from './backend-names';
+import { isSoftwareRenderer, webglRendererName, type BackendName } from './backend-names';
 export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from './backend-names';
 /** Tried in this order by `chooseBackend` when no override is given (cpu only as the last resort). */
 export const DEFAULT_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
@@ -83,8 +83,7 @@ export function softwareWebGL(): string | null {
       ? new OffscreenCanvas(1, 1) : typeof document !== 'undefined' ? document.createElement('canvas') : null;
     const gl = canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined;
     if (!gl) return null;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    const name = webglRendererName(gl) ?? '';
     gl.getExtension('WEBGL_lose_context')?.loseContext();
     return isSoftwareRenderer(name) ? name : null;
   } catch {

@@ -5,6 +5,7 @@
 // (a quarter of the pixels) and scaled up, as headsets' own dynamic resolution does under load.
 // `?xrScale=` (0.25–1) overrides the choice either way.
 import { isSoftwareRenderer } from '../tf/backend-names';
+export { webglRendererName } from '../tf/backend-names';
 
 export const SOFTWARE_XR_SCALE = 0.5;
 export const MIN_XR_SCALE = 0.25;
@@ -27,17 +28,6 @@ export function xrScaleChoice(search: string, rendererName: string | null): XrSc
   }
   const software = rendererName !== null && isSoftwareRenderer(rendererName);
   return { scale: software ? SOFTWARE_XR_SCALE : 1, reason: software ? 'software' : 'default', ...(error ? { error } : {}) };
-}
-
-/** The WebGL renderer's name (unmasked where the browser allows), or null. */
-export function webglRendererName(gl: WebGLRenderingContext | WebGL2RenderingContext): string | null {
-  try {
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const name = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
-    return typeof name === 'string' ? name : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Canvas size an emulated headset's framebuffer should have for a window of w × h CSS pixels. */
