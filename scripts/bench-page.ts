@@ -11,7 +11,7 @@ const CHROMIUM_ARGS = [
 ];
 const OUT_DIR = '/tmp/bench-dist';
 
-export interface PageOptions { port: number; size: number; windowS: number; steer: number; build: boolean; root: string; profileS: number; /** Stop after B4 (first keyframe). */ onlyB4?: boolean }
+export interface PageOptions { port: number; size: number; windowS: number; steer: number; build: boolean; root: string; profileS: number; /** Stop after B4 (first keyframe). */ onlyB4?: boolean; /** Extra page query, e.g. 'stereo=mesh' (exploration; the results file records it). */ query?: string }
 export interface LongTasks { count: number; totalMs: number; maxMs: number; durationsMs: number[] }
 export interface PageResult {
   backend: string;
@@ -96,7 +96,7 @@ export async function pageBench(o: PageOptions): Promise<PageResult> {
 }
 
 async function measure(page: Page, o: PageOptions): Promise<PageResult> {
-  await page.goto(`http://localhost:${o.port}/?emulate=quest3&backend=wasm&size=${o.size}`, { waitUntil: 'commit' });
+  await page.goto(`http://localhost:${o.port}/?emulate=quest3&backend=wasm&size=${o.size}${o.query ? `&${o.query}` : ''}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles?.client, undefined, { timeout: 60_000 });
   // performance.now() in the page counts from the navigation's start: B4's clock.
   await page.evaluate(() => {

@@ -39,6 +39,7 @@ const opt = {
   profile: Number(arg('profile', quick ? '0' : '5')), // s of main-thread sampling after the page figures; 0 = off
   page: !flag('no-page'),
   onlyB4: flag('only-b4'), // page: stop after the first keyframe (B4 only)
+  pageQuery: arg('page-query', ''), // page: extra URL query, e.g. stereo=mesh or xrScale=1 (exploration)
   engine: !flag('no-engine'),
   build: !flag('no-build'),
   before: !flag('no-before'), // also time the engine with the stock wasm Conv2DBackpropInput (src/tf/conv-backprop-as-conv.ts off)
@@ -70,7 +71,7 @@ console.log(`dream-goggles bench · ${new Date().toISOString()} · ${machine} ·
 
 if (opt.page) {
   console.log('page (headless Chromium + IWER, SwiftShader WebGL, dream worker on wasm):');
-  const p = await pageBench({ port: opt.port, size: opt.pageSize, windowS: opt.window, steer: opt.steer, build: opt.build, root: ROOT, profileS: opt.profile, onlyB4: opt.onlyB4 });
+  const p = await pageBench({ port: opt.port, size: opt.pageSize, windowS: opt.window, steer: opt.steer, build: opt.build, root: ROOT, profileS: opt.profile, onlyB4: opt.onlyB4, query: opt.pageQuery });
   const be = `page/${p.backend}`;
   if (!opt.onlyB4) {
     row('B1', `XR fps dreaming ÷ paused (${opt.pageSize}²)`, be, p.fpsDreaming / p.fpsPaused, 'ratio', '>=', 0.9, { fpsDreaming: p.fpsDreaming, fpsPaused: p.fpsPaused, keyframesDuringWindow: p.keyframesInWindow });
@@ -149,6 +150,6 @@ const totalS = (performance.now() - t0) / 1000;
 const missed = rows.filter((r) => !r.pass);
 console.log(`${rows.length - missed.length}/${rows.length} pass · ${totalS.toFixed(0)} s`);
 mkdirSync(`${ROOT}/bench/results`, { recursive: true });
-const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}${opt.onlyB4 ? '-b4' : ''}${!opt.page ? '-engine' : ''}${!opt.engine ? '-page' : ''}.json`;
+const file = `${ROOT}/bench/results/${new Date().toISOString().slice(0, 10)}-${machineSlug}${quick ? '-quick' : ''}${opt.onlyB4 ? '-b4' : ''}${!opt.page ? '-engine' : ''}${!opt.engine ? '-page' : ''}${opt.pageQuery ? `-${opt.pageQuery.replace(/[^a-zA-Z0-9.]+/g, '-')}` : ''}.json`;
 writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, node: process.version, options: opt, totalS, rows, profiles }, null, 1)}\n`);
 console.log(`wrote ${file.slice(ROOT.length + 1)}`);

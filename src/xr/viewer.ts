@@ -8,6 +8,7 @@ import { contentHeight, pickReferenceSpace, SESSION_INIT, DEFAULT_EYE_HEIGHT, ty
 import { eyeViewportsInto, DEFAULT_VIEW_MODE, type ViewMode, type EyeViewport } from '../stereo/modes';
 import type { ScreenLayoutOptions } from './screenLayout';
 import { emulatedFramebufferSize } from './resolution';
+import { shadowClearState } from './emulation';
 
 export type FrameCallback = (timeMs: number, frame: XRFrame | undefined) => void;
 
@@ -77,6 +78,8 @@ export class Viewer {
     this.mode = opts.mode ?? DEFAULT_VIEW_MODE;
     this.emulated = opts.emulated ?? false;
     this.renderer = new THREE.WebGLRenderer({ antialias: opts.antialias ?? true, powerPreference: 'high-performance' });
+    // IWER's per-frame clear-value readbacks would wait on the GPU process every frame (see emulation.ts).
+    if (this.emulated) shadowClearState(this.renderer.getContext());
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     this.renderer.xr.enabled = true;
     this.renderer.domElement.classList.add('viewer-canvas');

@@ -53,6 +53,36 @@ test('immersive-vr in the emulated headset shows each eye its own pattern, right
   expect(frame.w).toBeGreaterThan(frame.h); // two eyes side by side
 });
 
+test("the emulator's per-frame clear-value queries are answered from a shadow that matches the context", async ({ page }) => {
+  await openEmulated(page);
+  await enterVR(page);
+  // A distinctive clear state set behind three.js's back (three only re-sets it when its own value changes).
+  const n = await page.evaluate(() => {
+    const gl = window.__dreamGoggles!.viewer.renderer.getContext();
+    gl.clearColor(0.2, 0.4, 0.6, 1);
+    gl.clearDepth(0.75);
+    gl.clearStencil(5);
+    return window.__dreamGoggles!.state().frameCount;
+  });
+  await page.waitForFunction((k) => window.__dreamGoggles!.state().frameCount > k, n + 5);
+  // Five frames of IWER clearing with its own values and restoring what it read later: the wrapped
+  // getParameter (the shadow) against the prototype's own (the real, synchronous query).
+  const r = await page.evaluate(() => {
+    const gl = window.__dreamGoggles!.viewer.renderer.getContext() as WebGL2RenderingContext;
+    const real = WebGL2RenderingContext.prototype.getParameter;
+    const q = (get: (p: number) => unknown) => [gl.COLOR_CLEAR_VALUE, gl.DEPTH_CLEAR_VALUE, gl.STENCIL_CLEAR_VALUE]
+      .map((p) => { const v = get(p); return ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v; });
+    return { wrapped: gl.getParameter !== real, shadow: q((p) => gl.getParameter(p)), real: q((p) => real.call(gl, p)) };
+  });
+  expect(r.wrapped).toBe(true);
+  expect(r.shadow).toEqual(r.real);
+  // …and the restore put back what was set (a shadow array IWER's own clearColor overwrote would not).
+  const [color, depth, stencil] = r.real as [number[], number, number];
+  [0.2, 0.4, 0.6, 1].forEach((v, i) => expect(color[i]).toBeCloseTo(v, 5));
+  expect(depth).toBeCloseTo(0.75, 5);
+  expect(stencil).toBe(5);
+});
+
 test('on a software rasteriser the emulated eyes are drawn at half size (?xrScale=1: full), and the canvas gets its size back on exit', async ({ page }) => {
   const sizes: Record<string, { presenting: [number, number]; flat: [number, number]; inner: [number, number] }> = {};
   for (const [name, query] of [['default', ''], ['full', '&xrScale=1']] as const) {
