@@ -11,7 +11,7 @@ const CHROMIUM_ARGS = [
 ];
 const OUT_DIR = '/tmp/bench-dist';
 
-export interface PageOptions { port: number; size: number; windowS: number; steer: number; build: boolean; root: string; profileS: number; /** Stop after B4 (first keyframe). */ onlyB4?: boolean; /** Extra page query, e.g. 'stereo=mesh' (exploration; the results file records it). */ query?: string }
+export interface PageOptions { port: number; size: number; windowS: number; steer: number; build: boolean; root: string; profileS: number; /** Seconds of dreaming in VR before B1's first window (the frame guard settles). */ settleS: number; /** Stop after B4 (first keyframe). */ onlyB4?: boolean; /** Extra page query, e.g. 'stereo=mesh' (exploration; the results file records it). */ query?: string }
 export interface LongTasks { count: number; totalMs: number; maxMs: number; durationsMs: number[] }
 export interface PageResult {
   backend: string;
@@ -23,6 +23,8 @@ export interface PageResult {
   /** The first keyframe's wall time in the worker (its 'ms'). */
   firstKeyframeWorkerMs: number;
   fpsDreaming: number; fpsPaused: number; keyframesInWindow: number; dreamWindowS: number;
+  /** The frame guard's duty at the end of each dreaming window (null: no guard, ?frameGuard=off). */
+  guardDuty: (number | null)[];
   longTasks: LongTasks;
   /** The same over the paused window: what the renderer alone costs here. */
   longTasksPaused: LongTasks;
@@ -123,7 +125,7 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
     const none = { count: 0, totalMs: 0, maxMs: 0, durationsMs: [] };
     return {
       backend: first.backend, readyS: first.readyAt / 1000, firstKeyframeArrivedS: first.firstArrived / 1000, firstKeyframeS: first.firstShown / 1000, ...startup,
-      fpsDreaming: NaN, fpsPaused: NaN, keyframesInWindow: 0, dreamWindowS: 0, longTasks: none, longTasksPaused: none, mainThreadProfile: [], steerFrames: { all: [], max: NaN, median: NaN },
+      fpsDreaming: NaN, fpsPaused: NaN, keyframesInWindow: 0, dreamWindowS: 0, guardDuty: [], longTasks: none, longTasksPaused: none, mainThreadProfile: [], steerFrames: { all: [], max: NaN, median: NaN },
     };
   }
 
@@ -134,8 +136,12 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
     await new Promise((r) => setTimeout(r, ms));
     const t1 = performance.now();
     const long = ((window as any).__benchLong as { start: number; duration: number }[]).filter((e) => e.start >= t0 && e.start < t1).map((e) => e.duration);
-    return { fps: ((h.state().frameCount - f0) * 1000) / (t1 - t0), keyframes: window.__bench!.keyframes - k0, s: (t1 - t0) / 1000, long };
+    const g = (h as unknown as { frameGuard?: { duty: number } }).frameGuard;
+    return { fps: ((h.state().frameCount - f0) * 1000) / (t1 - t0), keyframes: window.__bench!.keyframes - k0, s: (t1 - t0) / 1000, long, duty: g ? g.duty : null };
   }, s * 1000);
+  // The frame guard (src/dream/pace.ts) starts each session at duty 1 and finds its level within a few
+  // seconds: B1 measures the steady state after o.settleS of dreaming in VR (its duty is recorded).
+  if (o.settleS > 0) await page.waitForTimeout(o.settleS * 1000);
   const a = await window_(o.windowS);
   const lastKeyframeMs = await page.evaluate(() => window.__bench!.keyframeAt);
   await page.evaluate(() => (window.__dreamGoggles as Hooks).client.stop());
@@ -184,6 +190,7 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
     backend: first.backend,
     readyS: first.readyAt / 1000, firstKeyframeArrivedS: first.firstArrived / 1000, firstKeyframeS: first.firstShown / 1000, ...startup,
     fpsDreaming: (a.fps * a.s + b.fps * b.s) / (a.s + b.s), fpsPaused: paused.fps, keyframesInWindow: a.keyframes + b.keyframes, dreamWindowS: a.s + b.s,
+    guardDuty: [a.duty, b.duty],
     longTasks: longTasks(long), longTasksPaused: longTasks(paused.long),
     mainThreadProfile,
     steerFrames: { all: steer, max: sorted[sorted.length - 1], median: sorted[Math.floor(sorted.length / 2)] },

@@ -9,7 +9,7 @@ import {
   bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, bindLifecycle, xrScaleChoice, webglRendererName,
   type Emulator, type LookAngles,
 } from './xr';
-import { DreamClient, RECIPES, DEFAULT_RECIPE, DEFAULT_CLIENT_OPTIONS } from './dream';
+import { DreamClient, FrameGuard, RECIPES, DEFAULT_RECIPE, DEFAULT_CLIENT_OPTIONS } from './dream';
 import { createGazeController, FocusMarker } from './gaze';
 
 const DEFAULT_CALIBRATION_SHIFT_PX = 8;
@@ -120,6 +120,25 @@ async function main(): Promise<void> {
     // paused tab) arrive together, and a per-gap average then read hundreds per second.
     const arrivals: number[] = [];
     let lowered = ''; // the latest 'degraded' message: the status line keeps saying it
+    // Frame guard (src/dream/pace.ts): in XR the dream rests between steps when it slows the frames
+    // (?frameGuard=off: never; the flat preview never paces).
+    let guardOn = params.get('frameGuard') !== 'off';
+    const frameGuard = client ? new FrameGuard() : null;
+    if (client && frameGuard) {
+      client.on('rest', (e) => { const from = e.atEpochMs - performance.timeOrigin; frameGuard.rest(from, from + e.ms); });
+      let guarding = false;
+      viewer.onAfterRender((timeMs) => {
+        if ((viewer.presenting && guardOn) !== guarding) {
+          guarding = viewer.presenting && guardOn;
+          frameGuard.reset();
+          client.setPace(guarding ? 1 : null);
+        }
+        if (!guarding) return;
+        if (frameGuard.frame(timeMs)) client.setPace(frameGuard.duty, frameGuard.probeMs);
+      });
+      extras.frameGuard = frameGuard;
+    }
+    const paced = () => (frameGuard && viewer.presenting && guardOn && frameGuard.duty < 1 ? ` · dream paced to ${Math.round(frameGuard.duty * 100)} % for the frame rate` : '');
     const live = client && new LiveDream(client, stereo, () => performance.now() / 1000, {
       onKeyframe: (k) => {
         const t = performance.now() / 1000;
@@ -128,7 +147,7 @@ async function main(): Promise<void> {
         const rate = arrivals.length > 1 ? (arrivals.length - 1) / (t - arrivals[0]) : 0;
         keyframes++;
         hud.clearMessage('dream-restart');
-        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}${lowered ? ` · ${lowered}` : ''}`);
+        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}${lowered ? ` · ${lowered}` : ''}${paced()}`);
       },
       onError: (err) => hud.message('error', err.message, 'feed'),
     });
@@ -157,6 +176,7 @@ async function main(): Promise<void> {
     // Panel, seeds, drop target, capture, share URL and in-VR buttons (src/ui/controls.ts).
     const controls = new ProductControls({
       hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share, method, setStereoMethod,
+      frameGuard: () => guardOn, setFrameGuard: (on) => { guardOn = on; },
       size: DEFAULT_CLIENT_OPTIONS.size, showInitialSeed: share.given.seed !== undefined,
     });
     client?.releaseEvents(); // everything that listens to the dream exists now

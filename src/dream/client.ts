@@ -52,6 +52,7 @@ export class DreamClient {
   // What the dream should be, replayed into a restarted worker.
   private recipe: string | Recipe;
   private focus: [number, number];
+  private pace: { duty: number; probeMs?: number } | null = null;
   private lastFrame: RgbaPixels | null = null; // the newest keyframe's pixels (from the worker)
   private seed: ImageBitmap | RgbaPixels | null = null; // the seed given since the last keyframe, if any
   // Running = wanted (start/stop) and no pause reason (hidden tab, lost graphics, …).
@@ -107,6 +108,12 @@ export class DreamClient {
   get requestedBackend(): BackendName | null { return this.init.backend; }
 
   setRecipe(recipe: string | Recipe): void { this.recipe = recipe; this.send({ type: 'setRecipe', recipe }); }
+  /** Frame guard (src/dream/pace.ts): the share of time the worker may dream, or null for no pacing.
+   * Kept across restarts. */
+  setPace(duty: number | null, probeMs?: number): void {
+    this.pace = duty === null ? null : { duty, probeMs };
+    this.send({ type: 'setPace', duty, probeMs });
+  }
   /** (u,v) in [0,1]², u left→right, v top→bottom. */
   setFocus(u: number, v: number): void { this.focus = [u, v]; this.send({ type: 'setFocus', focus: [u, v] }); }
   /** The bitmap is transferred (unusable here afterwards); pixels are copied. */
@@ -175,6 +182,7 @@ export class DreamClient {
     w.onerror = (ev) => { ev.preventDefault(); if (w === this.worker) this.crashed(`dream worker failed: ${ev.message || 'script error'}`); };
     w.onmessageerror = () => { if (w === this.worker) this.crashed('dream worker sent a message that could not be read'); };
     w.postMessage({ type: 'init', options: { ...this.init, recipe: this.recipe, focus: this.focus } } satisfies DreamCommand);
+    if (this.pace !== null) w.postMessage({ type: 'setPace', ...this.pace } satisfies DreamCommand);
   }
 
   private crashed(reason: string, contextLost = false): void {

@@ -2,6 +2,7 @@
 // recipes. No TF.js here: the page stays light, the worker owns every tensor. The engine itself (Dreamer,
 // objectives, transforms, step, zoom) is in ./engine for the worker, Node scripts and tests.
 export { DreamClient, DEFAULT_CLIENT_OPTIONS } from './client';
+export { FrameGuard, WorkPacer, DEFAULT_FRAME_GUARD, DEFAULT_PACER } from './pace';
 export type { DreamCommand, DreamEvent, InitOptions, KeyframeDepth, KeyframeMessage, RgbaPixels } from './protocol';
 export { RECIPES, DEFAULT_RECIPE, validateRecipe, type Recipe, type RecipeTerm } from './recipes';
 export type { Focus } from './zoom';

@@ -36,6 +36,9 @@ export type DreamCommand =
   | { type: 'setRecipe'; recipe: string | Recipe }
   | { type: 'setFocus'; focus: Focus }
   | { type: 'setSeedImage'; image: ImageBitmap | RgbaPixels }
+  /** Frame guard (src/dream/pace.ts): the share of time the worker may work, (0, 1], resting between
+   * ascent steps and probing every few seconds for `probeMs`; null = no pacing (the flat preview). */
+  | { type: 'setPace'; duty: number | null; probeMs?: number }
   /** Asks for a 'memory' event: at once, or with `settled` once the keyframe being made is out (no transient
    * tensors counted: the soak script, leak checks). */
   | { type: 'memory'; settled?: boolean }
@@ -64,6 +67,7 @@ export interface KeyframeMessage {
   height: number;
   recipe: string;
   ms: number; // wall time to make this keyframe in the worker
+  restMs?: number; // of which the frame guard's rests (src/dream/pace.ts)
   depth?: KeyframeDepth;
 }
 
@@ -103,4 +107,6 @@ export type DreamEvent =
    * performance.timeOrigin + performance.now() in the worker, comparable with the page's: a busy worker
    * handles the command late, so recovery is timed from here, not from the page's request.
    */
+  /** The worker rests (frame guard) from this moment (epoch ms: performance.timeOrigin + now) for `ms`. */
+  | { type: 'rest'; atEpochMs: number; ms: number }
   | { type: 'faultApplied'; fault: 'crash' | 'loseContext'; atEpochMs: number };

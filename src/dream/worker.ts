@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, useBackend, type BackendName } from '../tf/backend';
 import { clearChoice, loadChoice, saveChoice } from '../tf/backend-cache';
 import { DreamGovernor } from './degrade';
+import { WorkPacer } from './pace';
 import { Dreamer, recipeObjective } from './dreamer';
 import { fetchManifest, loadDreamModel, type DreamModel, type Manifest } from './model';
 import { fallbackNotice, firstWorkingRecipe } from './fallback';
@@ -38,6 +39,17 @@ let depthUrl: string | null = null; // loaded after the first keyframe is out, s
 let inFlight: Promise<void> | null = null;
 // Graceful degradation: too-slow keyframes lower the dream's size, then its steps (src/dream/degrade.ts).
 let governor: DreamGovernor | null = null;
+// Frame guard (src/dream/pace.ts): rests between ascent steps while the page presents in XR.
+const pacer = new WorkPacer();
+
+/** Rests as long as the pacer says (0 when not pacing); returns the ms rested. */
+async function pace(): Promise<number> {
+  const ms = pacer.restAfter(performance.now());
+  if (ms <= 0) return 0;
+  post({ type: 'rest', atEpochMs: performance.timeOrigin + performance.now(), ms });
+  await new Promise((r) => setTimeout(r, ms));
+  return ms;
+}
 
 /** Resolves when no keyframe is being dreamed; apply Dreamer changes synchronously right after it. */
 async function betweenKeyframes(): Promise<void> {
@@ -199,6 +211,7 @@ async function handle(cmd: DreamCommand): Promise<void> {
       focus = [u, v];
       return;
     }
+    case 'setPace': pacer.set(cmd.duty, cmd.probeMs); return;
     case 'setRecipe': {
       const r = resolveRecipe(cmd.recipe);
       const m = await model(r.model);
@@ -289,8 +302,10 @@ async function loop(): Promise<void> {
   if (looping) return;
   looping = true;
   try {
+    pacer.begin(performance.now());
     while (running && dreamer && recipe) {
       const t0 = performance.now();
+      let restMs = 0;
       const d = dreamer;
       let done!: () => void;
       inFlight = new Promise<void>((r) => { done = r; });
@@ -301,6 +316,7 @@ async function loop(): Promise<void> {
         for (let x = steps.next(); ; x = steps.next()) {
           if (x.done) { frame = x.value; break; }
           await yieldTask(); // commands (setFocus, stop, memory) are answered between ascent steps
+          restMs += await pace();
         }
         img = tf.squeeze(frame.image, [0]) as tf.Tensor3D; // shares the data: survives a setSeed from here on
         [h, w] = img.shape;
@@ -321,11 +337,12 @@ async function loop(): Promise<void> {
       const pixels = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength ? rgba : rgba.slice();
       const transfer: Transferable[] = kd ? [bitmap, pixels.buffer, kd.data.buffer] : [bitmap, pixels.buffer];
       const ms = performance.now() - t0;
-      post({ type: 'keyframe', bitmap, pixels, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms, depth: kd }, transfer);
+      post({ type: 'keyframe', bitmap, pixels, index: frame.index, zoom: frame.zoom, focus: frame.focus, width: w, height: h, recipe: recipe.name, ms, restMs, depth: kd }, transfer);
       if (memoryAsked) postMemory();
       if (depthUrl && !depth) { const u = depthUrl; depthUrl = null; void loadDepth(u); }
       // The quick first keyframe says nothing about the pace; later ones feed the governor.
-      const lower = frame.index > 1 ? governor?.observe(ms) : null;
+      // (Its work, not the frame guard's rests: resting so the headset keeps its frame rate is not falling behind.)
+      const lower = frame.index > 1 ? governor?.observe(ms - restMs) : null;
       if (lower) {
         await betweenKeyframes();
         if (dreamer === d) {
@@ -349,6 +366,8 @@ let queue = Promise.resolve();
 self.onmessage = (ev: MessageEvent<DreamCommand>) => {
   const cmd = ev.data;
   // Injected faults strike at once, not after the queued work (e.g. in the middle of a slow init).
+  // So does the frame guard's pace: it must not wait behind a recipe change that waits for a keyframe.
+  if (cmd?.type === 'setPace') { pacer.set(cmd.duty, cmd.probeMs); return; }
   if (cmd?.type === 'fault') { handle(cmd).catch((e: unknown) => post({ type: 'error', message: (e as Error).message, command: cmd.type })); return; }
   queue = queue.then(() => handle(cmd)).catch((e: unknown) => failed(e, cmd?.type));
 };

@@ -57,6 +57,9 @@ export interface ControlsOptions {
   /** Stereo method at start (?stereo=) and how to switch it (main.ts); absent: the panel's method control changes nothing. */
   method?: StereoMethod;
   setStereoMethod?(m: StereoMethod): void;
+  /** Frame guard (src/dream/pace.ts): on at start? and how to switch it (main.ts). */
+  frameGuard?(): boolean;
+  setFrameGuard?(on: boolean): void;
 }
 
 /** The panel's backend choices: 'auto' measures a warm-up on each and keeps the fastest. */
@@ -96,6 +99,7 @@ export class ProductControls {
     const backend = new URLSearchParams(location.search).get('backend');
     this.state = {
       ...o.initial.params, method: o.method ?? 'warp', depth: c.strength, budget: c.maxDisparityDeg, paused: false,
+      frameGuard: o.frameGuard?.() ?? true,
       steps: r0.steps, stepSize: r0.stepSize, octaves: r0.octaves,
       backend: (BACKEND_CHOICES as readonly string[]).includes(backend ?? '') ? backend! : 'auto',
     };
@@ -125,6 +129,13 @@ export class ProductControls {
       },
       depth: (strength, budget) => o.stereo.comfort.setConfig({ strength, maxDisparityDeg: budget }),
       paused: (p) => this.setPaused(p),
+      frameGuard: (on) => {
+        o.setFrameGuard?.(on);
+        const q = new URLSearchParams(location.search); // kept by encodeShareParams, like ?stereo=
+        if (on) q.delete('frameGuard'); else q.set('frameGuard', 'off');
+        history.replaceState(history.state, '', `?${q}`);
+        this.updateUrl();
+      },
       resetSeed: () => void this.chooseSeed(this.state.seed),
       pickFile: (f) => void this.useFile(f),
       snapshot: () => void this.snapshot(),

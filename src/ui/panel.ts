@@ -21,6 +21,8 @@ export interface PanelState {
   /** Largest disparity, degrees (comfort `maxDisparityDeg`). */
   budget: number;
   paused: boolean;
+  /** In VR the dream rests when it slows the frames (src/dream/pace.ts); off: the dream runs flat out. */
+  frameGuard: boolean;
   /** Dream strength: ascent steps per octave and step size; octaves. They override the recipe's own. */
   steps: number;
   stepSize: number;
@@ -41,6 +43,7 @@ export interface PanelHandlers {
   method(m: StereoMethod): void;
   depth(strength: number, budgetDeg: number): void;
   paused(p: boolean): void;
+  frameGuard(on: boolean): void;
   resetSeed(): void;
   pickFile(file: File): void;
   snapshot(): void;
@@ -100,6 +103,7 @@ export class ControlPanel {
     motion.add(s, 'budget', 0, 2, 0.1).name('comfort budget (°)').onChange(() => h.depth(s.depth, s.budget));
     motion.add(s, 'mode', [...VIEW_MODES]).name('stereo view').onChange((v: ViewMode) => h.mode(v));
     motion.add(s, 'method', [...STEREO_METHODS]).name('stereo method').onChange((v: StereoMethod) => h.method(v));
+    motion.add(s, 'frameGuard').name('frame rate first (VR)').onChange((v: boolean) => h.frameGuard(v));
     motion.add(s, 'rng').step(1).name('random seed (restarts)').onFinishChange((v: number) => h.rng(v));
 
     const dream = this.gui.addFolder('dream');
