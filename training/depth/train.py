@@ -91,16 +91,18 @@ def main(argv=None):
     val_pool = ShardPool([a.val]) if os.path.isdir(a.val) else None
     vx, vd = val_pool.all(a.val_count) if val_pool and len(val_pool) else (None, None)
 
-    model = DepthUNet()
-    ema = copy.deepcopy(model)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     step = 0
     last = os.path.join(a.run, 'ckpt-last.pt')
-    if os.path.exists(last):
-        ck = torch.load(last)
+    ck = torch.load(last) if os.path.exists(last) else None
+    # a run keeps its checkpoint's channels (widen.py makes wider ones), else the model's default
+    model = DepthUNet(ck['channels']) if ck and ck.get('channels') else DepthUNet()
+    ema = copy.deepcopy(model)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    if ck:
         model.load_state_dict(ck['model'])
         ema.load_state_dict(ck['ema'])
-        opt.load_state_dict(ck['opt'])
+        if 'opt' in ck:  # absent after widen.py: a fresh optimiser for the new shapes
+            opt.load_state_dict(ck['opt'])
         step = ck['step']
         np_state, torch_state = ck['rng']
         print(f'resumed from {last} at step {step}')
