@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 // between ascent steps (at least a probe every 2 s) and the page sets its duty from the frames; in the flat
 // preview it never rests. Whether the duty goes below 1 depends on how much this machine's renderer and the
 // worker share; what is checked here is the wiring and that keyframes keep coming.
-test('in VR the dream worker rests for the frame guard, and the flat preview never paces it', async ({ page }) => {
+test('in VR the dream worker rests for the frame guard (the panel switches it), and the flat preview never paces it', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto('./?emulate=quest3&backend=wasm&size=64', { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles?.client, undefined, { timeout: 60_000 });
@@ -37,6 +37,29 @@ test('in VR the dream worker rests for the frame guard, and the flat preview nev
   g = await page.evaluate(() => (window as any).__guard);
   expect(g.keyframes.some((k: { restMs: number; at: number }) => k.at > entered && k.restMs > 0)).toBe(true);
   if (inVR.duty < 1) expect(inVR.status).toMatch(/dream paced to \d+ % for the frame rate/);
+
+  // The panel's "frame rate first (VR)" off: still presenting, the dream runs flat out (no more rests).
+  await page.evaluate(() => {
+    const gui = (window.__dreamGoggles as any).controls.panel.gui;
+    const c = gui.controllersRecursive().find((k: { _name: string }) => k._name === 'frame rate first (VR)');
+    c.setValue(false);
+  });
+  expect(new URL(page.url()).searchParams.get('frameGuard')).toBe('off');
+  await page.waitForTimeout(1500);
+  let quiet = await page.evaluate(() => performance.now());
+  await page.waitForTimeout(5000);
+  g = await page.evaluate(() => (window as any).__guard);
+  expect(await page.evaluate(() => window.__dreamGoggles!.state().presenting)).toBe(true);
+  expect(g.rests.filter((r: { at: number }) => r.at > quiet)).toEqual([]);
+  expect(g.keyframes.filter((k: { at: number; restMs: number }) => k.at > quiet && k.restMs === 0).length).toBeGreaterThan(0);
+  // …and on again: rests come back.
+  await page.evaluate(() => {
+    const gui = (window.__dreamGoggles as any).controls.panel.gui;
+    gui.controllersRecursive().find((k: { _name: string }) => k._name === 'frame rate first (VR)').setValue(true);
+  });
+  expect(new URL(page.url()).searchParams.get('frameGuard')).toBeNull();
+  quiet = await page.evaluate(() => performance.now());
+  await page.waitForFunction((t) => (window as any).__guard.rests.some((r: { at: number }) => r.at > t), quiet, { timeout: 30_000 });
 
   // Back to the flat preview: no more rests (one already under way may still be reported).
   await page.getByTestId('vr-button').click();
