@@ -3,6 +3,7 @@ with recalibrated BatchNorm statistics, on the validation shards (seed 2). Use i
 export.py ships (default raw; `--ema` / `--recalibrate`).
 
     OMP_NUM_THREADS=1 /usr/bin/python3 training/depth/validate.py training/depth/runs/main/ckpt-last.pt
+    OMP_NUM_THREADS=1 /usr/bin/python3 training/depth/validate.py runs/main/ckpt-00*.pt --val data/val3 data/val4 --raw-only
 """
 import os
 import sys
@@ -27,18 +28,27 @@ def evaluate(net, x, d):
 
 
 def main():
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('ckpts', nargs='+', help='checkpoints to score (the same images for all)')
+    ap.add_argument('--val', nargs='+', default=['training/depth/data/val3'],
+                    help='validation shard folders, pooled (e.g. data/val3 data/val4: 1 280 images)')
+    ap.add_argument('--raw-only', action='store_true', help='only the raw weights (what export.py ships by default)')
+    a = ap.parse_args()
     torch.set_num_threads(1)
-    ckpt = sys.argv[1]
-    val = sys.argv[2] if len(sys.argv) > 2 else 'training/depth/data/val3'
-    x, d = ShardPool([val]).all()
-    ck = torch.load(ckpt, map_location='cpu')
-    for name, key, recal in (('raw', 'model', False), ('ema', 'ema', False), ('ema+recal', 'ema', True)):
-        net = DepthUNet(ck.get('channels'))
-        net.load_state_dict(ck[key])
-        if recal:
-            recalibrate_bn(net, ['training/depth/data/train'])
-        absrel, d1, pos = evaluate(net, x, d)
-        print(f'step {ck["step"]} {name:10s} AbsRel {absrel:.4f}  δ<1.25 {d1:.4f}  positive scale {100 * pos:.1f} %')
+    x, d = ShardPool(a.val).all()
+    print(f'{len(x)} validation images from {", ".join(a.val)}')
+    for ckpt in a.ckpts:
+        ck = torch.load(ckpt, map_location='cpu')
+        kinds = (('raw', 'model', False),) if a.raw_only else (('raw', 'model', False), ('ema', 'ema', False), ('ema+recal', 'ema', True))
+        for name, key, recal in kinds:
+            net = DepthUNet(ck.get('channels'))
+            net.load_state_dict(ck[key])
+            if recal:
+                recalibrate_bn(net, ['training/depth/data/train'])
+            absrel, d1, pos = evaluate(net, x, d)
+            print(f'{ckpt} step {ck["step"]} {name:10s} AbsRel {absrel:.4f}  δ<1.25 {d1:.4f}  positive scale {100 * pos:.1f} %'
+                  f' ({round((1 - pos) * len(x))} inverted)', flush=True)
 
 
 if __name__ == '__main__':
