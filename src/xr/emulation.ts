@@ -88,6 +88,8 @@ export function shadowClearState(gl: WebGLRenderingContext | WebGL2RenderingCont
   };
   g.clearDepth = (d: number) => { clearDepth(d); depth = Math.min(1, Math.max(0, d)); };
   g.clearStencil = (s: number) => { clearStencil(s); stencil = s; };
+  // A restored context starts from GL's defaults again.
+  (gl.canvas as EventTarget | null)?.addEventListener?.('webglcontextrestored', () => { color.fill(0); depth = 1; stencil = 0; });
   g.getParameter = (pname: number) => {
     if (pname === COLOR) return Float32Array.from(color);
     if (pname === DEPTH) return depth;

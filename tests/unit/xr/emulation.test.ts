@@ -73,6 +73,20 @@ describe('shadowClearState', () => {
     expect(calls).toContain(`getParameter ${gl.VIEWPORT}`);
   });
 
+  it('starts again from the defaults when the context is restored', () => {
+    const { gl } = fakeGl();
+    const canvas = new EventTarget();
+    (gl as unknown as { canvas: EventTarget }).canvas = canvas;
+    shadowClearState(gl);
+    gl.clearColor(0.5, 0.5, 0.5, 1);
+    gl.clearDepth(0.25);
+    gl.clearStencil(2);
+    canvas.dispatchEvent(new Event('webglcontextrestored'));
+    expect(Array.from(gl.getParameter(gl.COLOR_CLEAR_VALUE) as Float32Array)).toEqual([0, 0, 0, 0]);
+    expect(gl.getParameter(gl.DEPTH_CLEAR_VALUE)).toBe(1);
+    expect(gl.getParameter(gl.STENCIL_CLEAR_VALUE)).toBe(0);
+  });
+
   it('restores what IWER restores: clear, then set back the values it read', () => {
     const { gl, real } = fakeGl();
     shadowClearState(gl);
