@@ -136,8 +136,8 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
     await new Promise((r) => setTimeout(r, ms));
     const t1 = performance.now();
     const long = ((window as any).__benchLong as { start: number; duration: number }[]).filter((e) => e.start >= t0 && e.start < t1).map((e) => e.duration);
-    const g = (h as unknown as { frameGuard?: { duty: number } }).frameGuard;
-    return { fps: ((h.state().frameCount - f0) * 1000) / (t1 - t0), keyframes: window.__bench!.keyframes - k0, s: (t1 - t0) / 1000, long, duty: g ? g.duty : null };
+    const g = (h as unknown as { frameGuard?: { duty: number; active: boolean } }).frameGuard;
+    return { fps: ((h.state().frameCount - f0) * 1000) / (t1 - t0), keyframes: window.__bench!.keyframes - k0, s: (t1 - t0) / 1000, long, duty: g?.active ? g.duty : null };
   }, s * 1000);
   // The frame guard (src/dream/pace.ts) starts each session at duty 1 and finds its level within a few
   // seconds: B1 measures the steady state after o.settleS of dreaming in VR (its duty is recorded).

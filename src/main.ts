@@ -131,6 +131,7 @@ async function main(): Promise<void> {
         if ((viewer.presenting && guardOn) !== guarding) {
           guarding = viewer.presenting && guardOn;
           frameGuard.reset();
+          frameGuard.active = guarding;
           client.setPace(guarding ? 1 : null);
         }
         if (!guarding) return;

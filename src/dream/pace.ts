@@ -86,6 +86,8 @@ const FREE = 64;
  * nothing per frame (ring buffers; one median per window).
  */
 export class FrameGuard {
+  /** Whether the page is pacing the worker now (set by the page: presenting and switched on). */
+  active = false;
   duty = 1;
   /** How long the worker's probe rests should be: the two skipped frame times plus three to measure. */
   probeMs = DEFAULT_PACER.probeMs;

@@ -28,9 +28,10 @@ test('in VR the dream worker rests for the frame guard (the panel switches it), 
   await page.waitForFunction((t) => (window as any).__guard.keyframes.filter((k: { at: number }) => k.at > t + 6000).length >= 1, entered, { timeout: 90_000 });
   const inVR = await page.evaluate(() => {
     const h = window.__dreamGoggles as any;
-    return { duty: h.frameGuard.duty as number, probeMs: h.frameGuard.probeMs as number, ratio: h.frameGuard.last.fpsRatio as number, status: document.querySelector('[data-testid="status"]')?.textContent ?? '' };
+    return { active: h.frameGuard.active as boolean, duty: h.frameGuard.duty as number, probeMs: h.frameGuard.probeMs as number, ratio: h.frameGuard.last.fpsRatio as number, status: document.querySelector('[data-testid="status"]')?.textContent ?? '' };
   });
   console.log(`frame guard in VR: duty ${inVR.duty.toFixed(2)}, probe ${inVR.probeMs} ms, last fps ratio ${inVR.ratio.toFixed(2)}`);
+  expect(inVR.active).toBe(true);
   expect(inVR.duty).toBeGreaterThanOrEqual(0.1); // never stops the dream
   expect(inVR.duty).toBeLessThanOrEqual(1);
   expect(Number.isFinite(inVR.ratio)).toBe(true); // it compared rest-time frames with all frames
@@ -45,6 +46,7 @@ test('in VR the dream worker rests for the frame guard (the panel switches it), 
     c.setValue(false);
   });
   expect(new URL(page.url()).searchParams.get('frameGuard')).toBe('off');
+  await page.waitForFunction(() => !(window.__dreamGoggles as any).frameGuard.active);
   await page.waitForTimeout(1500);
   let quiet = await page.evaluate(() => performance.now());
   await page.waitForTimeout(5000);
