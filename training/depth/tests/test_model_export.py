@@ -4,21 +4,14 @@ import os
 import numpy as np
 import torch
 
+from helpers import trained_like  # noqa: E402
 from model import DepthUNet, count_params, folded_convs
 from export import export, run_exported, reference_input
 
 
 def _trained_looking_model():
     torch.manual_seed(0)
-    m = DepthUNet()
-    # give BatchNorm non-trivial statistics so folding is really exercised
-    for mod in m.modules():
-        if isinstance(mod, torch.nn.BatchNorm2d):
-            mod.running_mean.uniform_(-0.2, 0.2)
-            mod.running_var.uniform_(0.5, 2.0)
-            mod.weight.data.uniform_(0.5, 1.5)
-            mod.bias.data.uniform_(-0.1, 0.1)
-    return m.eval()
+    return trained_like(DepthUNet()).eval()
 
 
 def test_shapes_and_size():

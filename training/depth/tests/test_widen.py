@@ -5,21 +5,14 @@ import pytest
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+from helpers import trained_like  # noqa: E402
 from model import DepthUNet, count_params  # noqa: E402
 from widen import widen  # noqa: E402
 
 
 def _trained_like(channels=(8, 12, 16, 20)):
     torch.manual_seed(0)
-    net = DepthUNet(channels)
-    # BatchNorm statistics and affine parameters away from their defaults, as after training
-    for m in net.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.5, 0.5)
-            m.running_var.uniform_(0.5, 2.0)
-            m.weight.data.uniform_(0.5, 1.5)
-            m.bias.data.uniform_(-0.2, 0.2)
-    return net
+    return trained_like(DepthUNet(channels), spread=0.5)
 
 
 @pytest.mark.parametrize('mode', ['eval', 'train'])
