@@ -211,7 +211,6 @@ async function handle(cmd: DreamCommand): Promise<void> {
       focus = [u, v];
       return;
     }
-    case 'setPace': pacer.set(cmd.duty, cmd.probeMs); return;
     case 'setRecipe': {
       const r = resolveRecipe(cmd.recipe);
       const m = await model(r.model);
