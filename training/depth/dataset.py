@@ -32,11 +32,23 @@ class ShardPool:
     """All shards under the given folders; rescan() picks up shards written since (a second data
     round with dream textures appears this way without restarting training)."""
 
-    def __init__(self, dirs, dream_weight=1.0):
+    def __init__(self, dirs, dream_weight=1.0, hard=None, hard_weight=1.0, hard_below=0.3):
         self.dirs = list(dirs)
         self.dream_weight = dream_weight
         self.shards = {}
-        self.rescan()
+        self.set_hard(hard, hard_weight, hard_below)
+
+    def set_hard(self, hard=None, weight=1.0, below=0.3):
+        """Sample the images that mine.py scored below `below` (correlation of prediction and truth;
+        < 0 is an inverted relief) `weight` times as often. hard: mine.py's .npz path or dict, or None."""
+        self._hard = set()
+        if hard is not None and weight != 1.0:
+            h = np.load(hard) if isinstance(hard, str) else hard
+            r = np.asarray(h['r'])
+            sel = ~np.isnan(r) & (r < below)
+            self._hard = {(str(n), int(i)) for n, i in zip(np.asarray(h['names'])[sel], np.asarray(h['index'])[sel])}
+        self.hard_weight = weight
+        return self.rescan()
 
     def rescan(self):
         for d in self.dirs:
@@ -47,12 +59,16 @@ class ShardPool:
         weights = []
         for p, (rgb, _) in self.shards.items():
             wgt = self.dream_weight if shard_bank_size(p) > 0 else 1.0
+            base = os.path.basename(p)
             for i in range(rgb.shape[0]):
                 self._index.append((p, i))
-                weights.append(wgt)
+                weights.append(wgt * (self.hard_weight if (base, i) in self._hard else 1.0))
         w = np.asarray(weights, np.float64)
         self._p = w / w.sum() if len(w) else w
         return len(self._index)
+
+    def hard_count(self):
+        return sum((os.path.basename(p), i) in self._hard for p, i in self._index)
 
     def __len__(self):
         return len(self._index)

@@ -51,6 +51,10 @@ def parse(argv=None):
                     help='weight of a hinge on the per-image correlation of prediction and truth over surfaces '
                          '(relu(margin - r)): pushes the images whose relief comes out inverted')
     ap.add_argument('--corr-margin', type=float, default=0.5)
+    ap.add_argument('--hard', default=None, help="mine.py's scores (.npz): sample the images it found hard more often")
+    ap.add_argument('--hard-weight', type=float, default=3.0, help='sampling weight of the hard images')
+    ap.add_argument('--hard-below', type=float, default=0.3,
+                    help='hard = correlation of prediction and truth below this (< 0: relief inverted)')
     return ap.parse_args(argv)
 
 
@@ -85,7 +89,7 @@ def main(argv=None):
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
     os.makedirs(a.run, exist_ok=True)
-    pool = ShardPool(a.data, a.dream_weight)
+    pool = ShardPool(a.data, a.dream_weight, a.hard, a.hard_weight, a.hard_below)
     if len(pool) == 0:
         sys.exit(f'no shards in {a.data}: run `npm run depth:data` first')
     val_pool = ShardPool([a.val]) if os.path.isdir(a.val) else None
@@ -113,7 +117,8 @@ def main(argv=None):
     if np_state is not None:
         rng.bit_generator.state = np_state
         g.set_state(torch_state)
-    print(f'params {count_params(model)}, {len(pool)} training images, val {0 if vx is None else len(vx)}', flush=True)
+    hard = f', {pool.hard_count()} hard ×{a.hard_weight:g}' if a.hard else ''
+    print(f'params {count_params(model)}, {len(pool)} training images{hard}, val {0 if vx is None else len(vx)}', flush=True)
 
     log_new = not os.path.exists(os.path.join(a.run, 'log.csv'))
     log = open(os.path.join(a.run, 'log.csv'), 'a', newline='')
