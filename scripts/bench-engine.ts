@@ -63,12 +63,33 @@ export function stepFlops(model: DreamModel, nodes: GraphNode[], obj: Objective,
   return countFlops(nodes, (n) => shapes.get(n), obj.nodes);
 }
 
-/** One ascent step as the worker runs it (jitter, fwd, grad, normalise, step), with an async readback. */
-export async function stepMs(model: DreamModel, recipe: Recipe, size: number, runs: number): Promise<number> {
+/**
+ * B2's pair, side by side: one ascent step (as stepMs) and the matmul reference, called alternately (step,
+ * matmul, step, …) after `warm` untimed calls of each, so the machine's drift hits both; medians. The warm-up
+ * matters: a step's first few calls pay for wasm tier-up and XNNPACK operator set-up (the first crowds
+ * 128² calls here run 2–4× slower than from the fifth on), which a dream of thousands of steps never sees.
+ */
+export async function stepBesideMatmul(model: DreamModel, recipe: Recipe, size: number, n: number, runs: number, warm: number): Promise<{ stepMs: number; matmulGflops: number; matmulMs: number }> {
   const obj = recipeObjective(recipe, model.entry);
   const cfg = { stepSize: recipe.stepSize, transform: recipeTransform(recipe, size), rng: seededRng(1) };
   let x = noiseSeed(size, size, 1);
-  const ms = await timeMs(async () => { const y = ascentStep(model, x, obj, cfg); await y.data(); x.dispose(); x = y; }, runs);
+  const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
+  const jobs: KeyframeLoop[] = [
+    { keyframe: async () => { const y = ascentStep(model, x, obj, cfg); await y.data(); x.dispose(); x = y; }, dispose: () => x.dispose() },
+    { keyframe: async () => { const c = tf.matMul(a, b); await c.data(); c.dispose(); }, dispose: () => { a.dispose(); b.dispose(); } },
+  ];
+  for (let i = 1; i < warm; i++) for (const j of jobs) await j.keyframe(); // interleaved() warms once more
+  const [step, mm] = await interleaved(jobs, runs);
+  jobs.forEach((j) => j.dispose());
+  return { stepMs: step, matmulMs: mm, matmulGflops: (2 * n ** 3) / (mm / 1000) / 1e9 };
+}
+
+/** One ascent step as the worker runs it (jitter, fwd, grad, normalise, step), with an async readback. */
+export async function stepMs(model: DreamModel, recipe: Recipe, size: number, runs: number, warm = 1): Promise<number> {
+  const obj = recipeObjective(recipe, model.entry);
+  const cfg = { stepSize: recipe.stepSize, transform: recipeTransform(recipe, size), rng: seededRng(1) };
+  let x = noiseSeed(size, size, 1);
+  const ms = await timeMs(async () => { const y = ascentStep(model, x, obj, cfg); await y.data(); x.dispose(); x = y; }, runs, warm);
   x.dispose();
   return ms;
 }

@@ -12,7 +12,7 @@ import { MODEL_DIR, ROOT, nodeBackend, nodeModel } from './dream-node';
 import { loadDreamModel } from '../src/dream/model';
 import { setBiasRelu6Fusion } from '../src/dream/graph';
 import { fileFetch } from '../src/tf/file-fetch';
-import { type KeyframeLoop, depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepFlops, stepKernels, stepMs } from './bench-engine';
+import { type KeyframeLoop, depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepBesideMatmul, stepFlops, stepKernels, stepMs } from './bench-engine';
 import { pageBench } from './bench-page';
 import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
 import { setRelu6Grad } from '../src/tf/relu6-grad';
@@ -28,7 +28,8 @@ const quick = flag('quick');
 const opt = {
   sizes: arg('sizes', quick ? '128' : '128,224').split(',').map(Number),
   recipes: arg('recipes', quick ? DEFAULT_RECIPE : Object.keys(RECIPES).join(',')).split(','),
-  stepRuns: Number(arg('step-runs', quick ? '2' : '3')),
+  stepRuns: Number(arg('step-runs', quick ? '3' : '7')),
+  stepWarm: Number(arg('step-warm', quick ? '2' : '5')), // untimed calls first: wasm tier-up, XNNPACK set-up
   keyframes: Number(arg('keyframes', quick ? '1' : '3')), // timed keyframes per loop (after one warm-up)
   loopSize: Number(arg('loop-size', '128')),
   matmul: Number(arg('matmul', '512')),
@@ -116,11 +117,12 @@ if (opt.engine) {
     const obj = recipeObjective(recipe, model.entry);
     for (const size of opt.sizes) {
       const flops = stepFlops(model, nodes, obj, size);
-      const ref = await matmulGflops(opt.matmul, 3); // again, right beside the step: the load drifts
-      const ms = await stepMs(model, recipe, size, opt.stepRuns);
+      // the reference again, interleaved with the step's calls: the load drifts
+      const side = await stepBesideMatmul(model, recipe, size, opt.matmul, opt.stepRuns, opt.stepWarm);
+      const ms = side.stepMs, ref = { gflops: side.matmulGflops };
       const gflops = flops.step / (ms / 1000) / 1e9;
       // before: the same step with wasm's own Conv2DBackpropInput, right after
-      const msBefore = opt.before ? await convgrad(false, () => stepMs(model, recipe, size, opt.stepRuns)) : NaN;
+      const msBefore = opt.before ? await convgrad(false, () => stepMs(model, recipe, size, opt.stepRuns, opt.stepWarm)) : NaN;
       const before = flops.step / (msBefore / 1000) / 1e9 / ref.gflops;
       row('B2', `step GFLOP/s ÷ matmul: ${name} ${size}²`, be, gflops / ref.gflops, 'ratio', '>=', 0.5,
         { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, stockConvgrad: { stepMs: msBefore, ratio: before, speedup: msBefore / ms }, byOp: flops.byOp, unknownShapes: flops.unknown });

@@ -83,6 +83,29 @@ describe('objectives and transforms', () => {
     const d = tf.tidy(() => tf.max(tf.abs(tf.sub(gradient(model, seed, obj), gradient(model, seed, obj, 48)))));
     expect(scalar(d)).toBe(0);
   });
+  it('compose merges neighbouring affine warps: one resampling each way, by the product matrix', async () => {
+    const img = tf.randomUniform([1, 24, 20, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const s = 1.1, th = (10 * Math.PI) / 180, cos = Math.cos(th), sin = Math.sin(th);
+    // scale then rotate (each about the centre) = one warp by R(−θ)/s; the gradient goes back by s·R(θ)
+    const about = (x: tf.Tensor4D, [a, b, c, d]: number[], fill: 'reflect' | 'constant') => {
+      const cx = (20 - 1) / 2, cy = (24 - 1) / 2;
+      return tf.image.transform(x, tf.tensor2d([[a, b, cx - a * cx - b * cy, c, d, cy - c * cx - d * cy, 0, 0]]), 'bilinear', fill);
+    };
+    const warp = compose(jitter(0), randomScale([s]), randomRotate([10]))(seededRng(1));
+    for (const [run, m, fill] of [[(x: tf.Tensor4D) => warp.forward(x), [cos / s, sin / s, -sin / s, cos / s], 'reflect'], [(x: tf.Tensor4D) => warp.inverse(x), [cos * s, -sin * s, sin * s, cos * s], 'constant']] as const) {
+      let out: tf.Tensor | undefined;
+      const info = await tf.profile(() => { out = run(img); return out; });
+      expect(info.kernels.filter((k) => k.name === 'Transform')).toHaveLength(1);
+      const want = about(img, [...m], fill);
+      expect(tf.max(tf.abs(tf.sub(out!, want))).dataSync()[0]).toBeLessThan(1e-5);
+      tf.dispose([out!, want]);
+    }
+    // a roll between two affine warps keeps them apart (they do not commute with it)
+    const apart = compose(randomScale([s]), jitter(3), randomRotate([10]))(seededRng(1));
+    const info = await tf.profile(() => apart.forward(img));
+    expect(info.kernels.filter((k) => k.name === 'Transform')).toHaveLength(2);
+    img.dispose();
+  });
   it('roll is cyclic and undone by the opposite roll', () => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 2, 3, 1]);
     const r = roll(x, 1, 1);
