@@ -1,6 +1,7 @@
 // Loads and runs the exported depth U-Net (format 'dream-goggles/depth-unet@1', written by
 // training/depth/export.py): float16 weights in the tf.io weights-manifest format, BatchNorm
-// already folded into the convs, so the graph is conv → relu, nearest ×2 upsampling and concat.
+// already folded into the convs, so the graph is conv → relu, nearest ×2 upsampling and concat. Each decoder
+// level's first conv runs without the upsampling and the concat (see `phaseKernels`): same output, less work.
 import * as tf from '@tensorflow/tfjs';
 
 /** The subset of `fetch` the loader needs, so Node (fs) and the browser share one loader. */
@@ -62,6 +63,42 @@ export async function loadDepthNet(modelUrl: string, fetchFn: FetchLike): Promis
   return createDepthNet(manifest, weights);
 }
 
+/**
+ * A 3×3 'same' conv of a nearest ×2 upsampled map, as four 2×2 convs of the map itself, one per output phase:
+ * output row 2i uses upsampled rows 2i−1, 2i, 2i+1 = coarse rows i−1, i, i (taps w0 | w1+w2), row 2i+1 coarse
+ * rows i, i, i+1 (w0+w1 | w2); columns likewise. 4/9 of the multiply-adds, no upsampled copy, no concat.
+ * kernel [3,3,cin,cout] → four [2,2,cin,cout] kernels in phase order (0,0), (0,1), (1,0), (1,1) and the coarse
+ * padding each needs (phase 0 looks one row back, phase 1 one row ahead).
+ */
+export function phaseKernels(kernel: tf.Tensor4D): { kernels: tf.Tensor4D[]; pads: [[0, 0], [number, number], [number, number], [0, 0]][] } {
+  return tf.tidy(() => {
+    const [k0, k1, k2] = tf.split(kernel, 3, 0);
+    const rows = [tf.concat([k0, tf.add(k1, k2)], 0), tf.concat([tf.add(k0, k1), k2], 0)];
+    const kernels: tf.Tensor4D[] = [], pads: [[0, 0], [number, number], [number, number], [0, 0]][] = [];
+    for (const [a, r] of rows.entries()) {
+      const [c0, c1, c2] = tf.split(r, 3, 1);
+      const cols = [tf.concat([c0, tf.add(c1, c2)], 1), tf.concat([tf.add(c0, c1), c2], 1)];
+      for (const [b, k] of cols.entries()) {
+        kernels.push(tf.keep(k) as tf.Tensor4D);
+        pads.push([[0, 0], a === 0 ? [1, 0] : [0, 1], b === 0 ? [1, 0] : [0, 1], [0, 0]]);
+      }
+    }
+    return { kernels, pads };
+  });
+}
+
+/** conv3×3 'same'(upsample×2 nearest(coarse)) from `phaseKernels`' output, without the upsampled map. */
+export function convOfUpsampled(coarse: tf.Tensor4D, phases: ReturnType<typeof phaseKernels>): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [p00, p01, p10, p11] = phases.kernels.map((k, p) => tf.conv2d(coarse, k, 1, phases.pads[p]));
+    // interleave the phases: columns (2j + b) within each row phase, then rows (2i + a), by stacking whole
+    // blocks (wasm's DepthToSpace took 15 ms of a 64 ms depth call here; these ~1 ms)
+    const [n, h, w, ch] = p00.shape;
+    const row = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.reshape(tf.stack([a, b], 3), [n, h, 2 * w, ch]);
+    return tf.reshape(tf.stack([row(p00, p01), row(p10, p11)], 2), [n, 2 * h, 2 * w, ch]) as tf.Tensor4D;
+  });
+}
+
 export function createDepthNet(manifest: DepthModelManifest, weights: tf.NamedTensorMap): DepthNet {
   const c = manifest.channels;
   const get = (name: string, kind: 'kernel' | 'bias'): tf.Tensor => {
@@ -82,13 +119,28 @@ export function createDepthNet(manifest: DepthModelManifest, weights: tf.NamedTe
   }
   expectConv('head', c[0], 1, 1);
 
+  // decoder level j's first conv split by its input channels: [upsampled coarse | skip]
+  const dec0 = Array.from({ length: c.length - 1 }, (_, j) => {
+    const i = c.length - 2 - j;
+    const [up, skip] = tf.split(get(`dec${j}.0`, 'kernel'), [c[i + 1], c[i]], 2) as tf.Tensor4D[];
+    const phases = phaseKernels(up);
+    up.dispose();
+    return { skip, ...phases };
+  });
+  /** relu(conv3×3(concat(upsample×2(coarse), skip))) for decoder level j, by phases. */
+  const decoderIn = (j: number, coarse: tf.Tensor4D, skip: tf.Tensor4D): tf.Tensor4D => {
+    const d = dec0[j];
+    const up = convOfUpsampled(coarse, d);
+    const fromSkip = tf.fused.conv2d({ x: skip, filter: d.skip, bias: get(`dec${j}.0`, 'bias'), strides: 1, pad: 'same' });
+    return tf.relu(tf.add(fromSkip, up)) as tf.Tensor4D;
+  };
+
   const conv = (name: string, x: tf.Tensor4D, relu: boolean): tf.Tensor4D => {
     const stride = manifest.strides[name] ?? 1;
     // PyTorch pads 1 on every side for its stride-2 convs; TF 'same' would pad only bottom/right
-    const input = stride === 2 ? tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]) : x;
     return tf.fused.conv2d({
-      x: input, filter: get(name, 'kernel') as tf.Tensor4D, bias: get(name, 'bias'),
-      strides: stride, pad: stride === 2 ? 'valid' : 'same', activation: relu ? 'relu' : 'linear',
+      x, filter: get(name, 'kernel') as tf.Tensor4D, bias: get(name, 'bias'),
+      strides: stride, pad: stride === 2 ? [[0, 0], [1, 1], [1, 1], [0, 0]] : 'same', activation: relu ? 'relu' : 'linear',
     });
   };
 
@@ -106,15 +158,13 @@ export function createDepthNet(manifest: DepthModelManifest, weights: tf.NamedTe
           skips.push(t);
         }
         t = skips.pop()!;
-        for (let j = 0; j < c.length - 1; j++) {
-          const up = tf.image.resizeNearestNeighbor(t, [t.shape[1] * 2, t.shape[2] * 2], false, false);
-          t = conv(`dec${j}.1`, conv(`dec${j}.0`, tf.concat([up, skips.pop()!], 3), true), true);
-        }
+        for (let j = 0; j < c.length - 1; j++) t = conv(`dec${j}.1`, decoderIn(j, t, skips.pop()!), true);
         return conv('head', t, false).squeeze([3]) as tf.Tensor3D;
       });
     },
     dispose() {
       for (const t of Object.values(weights)) t.dispose();
+      for (const d of dec0) tf.dispose([d.skip, ...d.kernels]);
     },
   };
 }

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { loadDepthNet } from '../../../src/depth/index.ts';
+import { convOfUpsampled, phaseKernels } from '../../../src/depth/unet.ts';
 import { fileFetch } from '../../../src/tf/file-fetch.ts';
 import { ROOT, MODEL_URL, depthTestBackend, referenceInput } from './helpers.ts';
 
@@ -27,6 +28,21 @@ describe('depth net loader', () => {
     expect(Math.abs(out.reduce((s, v) => s + v, 0) / out.length - fixture.mean)).toBeLessThan(1e-3);
     [x, y].forEach((t) => t.dispose());
     net.dispose();
+  });
+
+  it('runs a 3×3 conv of a ×2 nearest upsampling as four 2×2 phase convs of the coarse map, borders included', () => {
+    for (const [h, w, cin, cout] of [[5, 6, 3, 4], [1, 1, 2, 2], [3, 2, 8, 16]]) {
+      const coarse = tf.randomUniform([1, h, w, cin], -1, 1, 'float32', h * 7 + w) as tf.Tensor4D;
+      const kernel = tf.randomUniform([3, 3, cin, cout], -1, 1, 'float32', cin * 3 + cout) as tf.Tensor4D;
+      const want = tf.conv2d(tf.image.resizeNearestNeighbor(coarse, [2 * h, 2 * w], false, false), kernel, 1, 'same');
+      const phases = phaseKernels(kernel);
+      const before = tf.memory().numTensors;
+      const got = convOfUpsampled(coarse, phases);
+      expect(tf.memory().numTensors).toBe(before + 1); // only the result
+      expect(got.shape).toEqual([1, 2 * h, 2 * w, cout]);
+      expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]).toBeLessThan(1e-4);
+      tf.dispose([coarse, kernel, want, got, ...phases.kernels]);
+    }
   });
 
   it('rejects a wrong format and a missing file with precise messages', async () => {
