@@ -30,7 +30,7 @@ const opt = {
   recipes: arg('recipes', quick ? DEFAULT_RECIPE : Object.keys(RECIPES).join(',')).split(','),
   stepRuns: Number(arg('step-runs', quick ? '3' : '7')),
   stepWarm: Number(arg('step-warm', quick ? '2' : '5')), // untimed calls first: wasm tier-up, XNNPACK set-up
-  keyframes: Number(arg('keyframes', quick ? '1' : '3')), // timed keyframes per loop (after one warm-up)
+  keyframes: Number(arg('keyframes', quick ? '1' : '9')), // timed keyframes per loop (after one warm-up); B3's median needs more than 3
   loopSize: Number(arg('loop-size', '128')),
   matmul: Number(arg('matmul', '512')),
   pageSize: Number(arg('page-size', '128')),
