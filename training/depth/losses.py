@@ -37,19 +37,27 @@ def ssi_loss(pred, target, mask, grad_weight=0.5, scales=4):
     return l_ssi + grad_weight * l_grad, l_ssi
 
 
-def corr_hinge(pred, target, mask, margin=0.5):
-    """Mean over images of relu(margin - r), r = Pearson correlation of pred and target on mask.
-    The sign of the best-fit scale is the sign of r, so this term works only on the images whose
-    relief is (nearly) inverted and leaves well-ordered ones (r ≥ margin) alone. [n,h,w] each."""
+def pearson(pred, target, mask, min_var=1e-6, eps=1e-12):
+    """Per image Pearson correlation r of pred and target over mask ([n,h,w] each; computed in their dtype)
+    → (r [n], ok [n], prediction's sum of squared deviations [n]). The sign of the evaluation's best-fit scale
+    is the sign of r. ok: ≥ 16 masked pixels and a target variance above min_var (a flat surface has no order
+    to get wrong). eps sits inside the root: sqrt'(0) is infinite (a flat target or prediction gave NaN
+    gradients)."""
     n = pred.shape[0]
-    p, t, m = pred.reshape(n, -1), target.reshape(n, -1), mask.reshape(n, -1).float()
+    p, t, m = pred.reshape(n, -1), target.reshape(n, -1), mask.reshape(n, -1).to(pred.dtype)
     cnt = m.sum(1).clamp_min(1.0)
     pc = (p - (p * m).sum(1, keepdim=True) / cnt[:, None]) * m
     tc = (t - (t * m).sum(1, keepdim=True) / cnt[:, None]) * m
-    tv = tc.pow(2).sum(1)
-    # eps inside the root: sqrt'(0) is infinite (a flat target or prediction gave NaN gradients)
-    r = (pc * tc).sum(1) / (pc.pow(2).sum(1) * tv + 1e-12).sqrt()
-    ok = (m.sum(1) >= 16) & (tv > 1e-6 * cnt)  # a flat surface has no order to get wrong
+    pv, tv = pc.pow(2).sum(1), tc.pow(2).sum(1)
+    r = (pc * tc).sum(1) / (pv * tv + eps).sqrt()
+    return r, (m.sum(1) >= 16) & (tv > min_var * cnt), pv
+
+
+def corr_hinge(pred, target, mask, margin=0.5):
+    """Mean over images of relu(margin - r), r = `pearson` of pred and target on mask. The sign of the
+    best-fit scale is the sign of r, so this term works only on the images whose relief is (nearly)
+    inverted and leaves well-ordered ones (r ≥ margin) alone. [n,h,w] each."""
+    r, ok, _ = pearson(pred, target, mask)
     return torch.where(ok, torch.relu(margin - r), torch.zeros_like(r)).sum() / ok.sum().clamp_min(1)
 
 

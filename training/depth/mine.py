@@ -17,23 +17,16 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dataset import ShardPool  # noqa: E402
-from losses import MAX_DEPTH  # noqa: E402
+from losses import MAX_DEPTH, pearson  # noqa: E402
 from model import DepthUNet  # noqa: E402
 
 
 def correlations(pred, disp, max_depth=MAX_DEPTH):
-    """Per image Pearson r of pred and disp over disp ≥ 1/max_depth; NaN where fewer than 16 such
-    pixels or a flat truth (no order to get wrong). pred, disp: [n,h,w]."""
-    n = pred.shape[0]
-    p, t = pred.reshape(n, -1).double(), disp.reshape(n, -1).double()
-    m = (t >= 1.0 / max_depth).double()
-    cnt = m.sum(1)
-    pc = (p - (p * m).sum(1, keepdim=True) / cnt.clamp_min(1)[:, None]) * m
-    tc = (t - (t * m).sum(1, keepdim=True) / cnt.clamp_min(1)[:, None]) * m
-    pv, tv = pc.pow(2).sum(1), tc.pow(2).sum(1)
-    r = (pc * tc).sum(1) / (pv * tv).sqrt().clamp_min(1e-30)
-    bad = (cnt < 16) | (tv <= 1e-9 * cnt.clamp_min(1)) | (pv <= 0)
-    return torch.where(bad, torch.full_like(r, float('nan')), r).float()
+    """Per image `pearson` r of pred and disp over disp ≥ 1/max_depth, in double; NaN where fewer than 16
+    such pixels, a flat truth (no order to get wrong) or a flat prediction (no sign). pred, disp: [n,h,w]."""
+    p, t = pred.double(), disp.double()
+    r, ok, pv = pearson(p, t, t >= 1.0 / max_depth, min_var=1e-9, eps=1e-30)
+    return torch.where(ok & (pv > 0), r, torch.full_like(r, float('nan'))).float()
 
 
 @torch.no_grad()
