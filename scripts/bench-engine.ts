@@ -23,12 +23,19 @@ export async function timeMs(fn: () => Promise<void>, runs: number, warm = 1): P
   return t.sort((a, b) => a - b)[Math.floor(t.length / 2)];
 }
 
+/** One [n,n]·[n,n] matmul per call (2n³ FLOPs), awaited. */
+function matmulJob(n: number): KeyframeLoop {
+  const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
+  return { keyframe: async () => { const c = tf.matMul(a, b); await c.data(); c.dispose(); }, dispose: () => { a.dispose(); b.dispose(); } };
+}
+const matmulRate = (n: number, ms: number) => (2 * n ** 3) / (ms / 1000) / 1e9;
+
 /** The backend's dense matmul throughput: [n,n]·[n,n], 2n³ FLOPs per call. */
 export async function matmulGflops(n: number, runs: number): Promise<{ gflops: number; ms: number; n: number }> {
-  const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
-  const ms = await timeMs(async () => { const c = tf.matMul(a, b); await c.data(); c.dispose(); }, runs);
-  a.dispose(); b.dispose();
-  return { gflops: (2 * n ** 3) / (ms / 1000) / 1e9, ms, n };
+  const job = matmulJob(n);
+  const ms = await timeMs(job.keyframe, runs);
+  job.dispose();
+  return { gflops: matmulRate(n, ms), ms, n };
 }
 
 /** The graph's nodes after the entry's load-time fixes: the nodes the engine actually executes. */
@@ -63,6 +70,14 @@ export function stepFlops(model: DreamModel, nodes: GraphNode[], obj: Objective,
   return countFlops(nodes, (n) => shapes.get(n), obj.nodes);
 }
 
+/** One ascent step per call as the worker runs it (jitter, fwd, grad, normalise, step), each on the last one's output, with an async readback. */
+function stepJob(model: DreamModel, recipe: Recipe, size: number): KeyframeLoop {
+  const obj = recipeObjective(recipe, model.entry);
+  const cfg = { stepSize: recipe.stepSize, transform: recipeTransform(recipe, size), rng: seededRng(1) };
+  let x = noiseSeed(size, size, 1);
+  return { keyframe: async () => { const y = ascentStep(model, x, obj, cfg); await y.data(); x.dispose(); x = y; }, dispose: () => x.dispose() };
+}
+
 /**
  * B2's pair, side by side: one ascent step (as stepMs) and the matmul reference, called alternately (step,
  * matmul, step, …) after `warm` untimed calls of each, so the machine's drift hits both; medians. The warm-up
@@ -70,27 +85,18 @@ export function stepFlops(model: DreamModel, nodes: GraphNode[], obj: Objective,
  * 128² calls here run 2–4× slower than from the fifth on), which a dream of thousands of steps never sees.
  */
 export async function stepBesideMatmul(model: DreamModel, recipe: Recipe, size: number, n: number, runs: number, warm: number): Promise<{ stepMs: number; matmulGflops: number; matmulMs: number }> {
-  const obj = recipeObjective(recipe, model.entry);
-  const cfg = { stepSize: recipe.stepSize, transform: recipeTransform(recipe, size), rng: seededRng(1) };
-  let x = noiseSeed(size, size, 1);
-  const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
-  const jobs: KeyframeLoop[] = [
-    { keyframe: async () => { const y = ascentStep(model, x, obj, cfg); await y.data(); x.dispose(); x = y; }, dispose: () => x.dispose() },
-    { keyframe: async () => { const c = tf.matMul(a, b); await c.data(); c.dispose(); }, dispose: () => { a.dispose(); b.dispose(); } },
-  ];
+  const jobs = [stepJob(model, recipe, size), matmulJob(n)];
   for (let i = 1; i < warm; i++) for (const j of jobs) await j.keyframe(); // interleaved() warms once more
   const [step, mm] = await interleaved(jobs, runs);
   jobs.forEach((j) => j.dispose());
-  return { stepMs: step, matmulMs: mm, matmulGflops: (2 * n ** 3) / (mm / 1000) / 1e9 };
+  return { stepMs: step, matmulMs: mm, matmulGflops: matmulRate(n, mm) };
 }
 
-/** One ascent step as the worker runs it (jitter, fwd, grad, normalise, step), with an async readback. */
+/** Median ms of one ascent step (`stepJob`), after `warm` untimed calls. */
 export async function stepMs(model: DreamModel, recipe: Recipe, size: number, runs: number, warm = 1): Promise<number> {
-  const obj = recipeObjective(recipe, model.entry);
-  const cfg = { stepSize: recipe.stepSize, transform: recipeTransform(recipe, size), rng: seededRng(1) };
-  let x = noiseSeed(size, size, 1);
-  const ms = await timeMs(async () => { const y = ascentStep(model, x, obj, cfg); await y.data(); x.dispose(); x = y; }, runs, warm);
-  x.dispose();
+  const job = stepJob(model, recipe, size);
+  const ms = await timeMs(job.keyframe, runs, warm);
+  job.dispose();
   return ms;
 }
 
