@@ -3,6 +3,7 @@
 // already folded into the convs, so the graph is conv → relu, nearest ×2 upsampling and concat. Each decoder
 // level's first conv runs without the upsampling and the concat (see `phaseKernels`): same output, less work.
 import * as tf from '@tensorflow/tfjs';
+import type { ConvPad } from '../tf/kernel-compose';
 
 /** The subset of `fetch` the loader needs, so Node (fs) and the browser share one loader. */
 export type FetchLike = (url: string) => Promise<{
@@ -70,11 +71,11 @@ export async function loadDepthNet(modelUrl: string, fetchFn: FetchLike): Promis
  * kernel [3,3,cin,cout] → four [2,2,cin,cout] kernels in phase order (0,0), (0,1), (1,0), (1,1) and the coarse
  * padding each needs (phase 0 looks one row back, phase 1 one row ahead).
  */
-export function phaseKernels(kernel: tf.Tensor4D): { kernels: tf.Tensor4D[]; pads: [[0, 0], [number, number], [number, number], [0, 0]][] } {
+export function phaseKernels(kernel: tf.Tensor4D): { kernels: tf.Tensor4D[]; pads: ConvPad[] } {
   return tf.tidy(() => {
     const [k0, k1, k2] = tf.split(kernel, 3, 0);
     const rows = [tf.concat([k0, tf.add(k1, k2)], 0), tf.concat([tf.add(k0, k1), k2], 0)];
-    const kernels: tf.Tensor4D[] = [], pads: [[0, 0], [number, number], [number, number], [0, 0]][] = [];
+    const kernels: tf.Tensor4D[] = [], pads: ConvPad[] = [];
     for (const [a, r] of rows.entries()) {
       const [c0, c1, c2] = tf.split(r, 3, 1);
       const cols = [tf.concat([c0, tf.add(c1, c2)], 1), tf.concat([tf.add(c0, c1), c2], 1)];
@@ -125,13 +126,13 @@ export function createDepthNet(manifest: DepthModelManifest, weights: tf.NamedTe
     const [up, skip] = tf.split(get(`dec${j}.0`, 'kernel'), [c[i + 1], c[i]], 2) as tf.Tensor4D[];
     const phases = phaseKernels(up);
     up.dispose();
-    return { skip, ...phases };
+    return { skip, bias: get(`dec${j}.0`, 'bias'), ...phases };
   });
   /** relu(conv3×3(concat(upsample×2(coarse), skip))) for decoder level j, by phases. */
   const decoderIn = (j: number, coarse: tf.Tensor4D, skip: tf.Tensor4D): tf.Tensor4D => {
     const d = dec0[j];
     const up = convOfUpsampled(coarse, d);
-    const fromSkip = tf.fused.conv2d({ x: skip, filter: d.skip, bias: get(`dec${j}.0`, 'bias'), strides: 1, pad: 'same' });
+    const fromSkip = tf.fused.conv2d({ x: skip, filter: d.skip, bias: d.bias, strides: 1, pad: 'same' });
     return tf.relu(tf.add(fromSkip, up)) as tf.Tensor4D;
   };
 
