@@ -20,8 +20,7 @@
 uniform sampler2D colorA;  // current keyframe, RGB(A), top row first
 uniform sampler2D depthA;  // its depth, R channel, nearest-filtered (no rubber sheets across edges)
 uniform vec3 winA;         // (cx, cy, w)
-uniform sampler2D colorB;  // keyframe fading out
-uniform sampler2D depthB;
+uniform sampler2D colorB;  // keyframe fading out (seen through A's depth: see main)
 uniform vec3 winB;
 uniform float fade;        // 1 = only A
 uniform float eye;         // +1 left eye, −1 right eye
@@ -33,9 +32,10 @@ vec2 toKey(vec3 win, vec2 s) {
   return win.xy + win.z * s;
 }
 
-vec4 warp(sampler2D color, sampler2D depth, vec3 win, vec2 s) {
+// The screen point (uv) whose colour this eye sees at s: s itself when there is no disparity.
+vec2 source(sampler2D depth, vec3 win, vec2 s) {
   float halfScale = 0.5 * scale;
-  if (halfScale <= 1e-6) return texture2D(color, toKey(win, s));
+  if (halfScale <= 1e-6) return s;
   float range = halfScale;                       // |z0 − d| ≤ 1
   // depth texels under the search span (2·range in screen uv = 2·range·win.z in keyframe uv)
   float texels = 2.0 * range * win.z * float(textureSize(depth, 0).x);
@@ -61,7 +61,7 @@ vec4 warp(sampler2D color, sampler2D depth, vec3 win, vec2 s) {
   }
   if (hitDepth <= 1.0) {
     // Exact source of the winning surface: solve q + eye·h·(z0 − d) = s for the depth found.
-    return texture2D(color, toKey(win, vec2(s.x - eye * halfScale * (z0 - hitDepth), s.y)));
+    return vec2(s.x - eye * halfScale * (z0 - hitDepth), s.y);
   }
   // A disocclusion: nothing in the image lands here. Stretch the edge of the farther neighbour
   // (the background) across it rather than the nearer one (which would smear the foreground).
@@ -69,15 +69,17 @@ vec4 warp(sampler2D color, sampler2D depth, vec3 win, vec2 s) {
   // Its shift stays within what a depth in [0, 1] would give (s − eye·h·(z0 − d)): the comfort budget
   // bounds exactly those, and a coarse search can pick an edge sample up to a step farther out.
   float q0 = s.x - eye * halfScale * z0, q1 = s.x - eye * halfScale * (z0 - 1.0);
-  return texture2D(color, toKey(win, vec2(clamp(bg.z, min(q0, q1), max(q0, q1)), s.y)));
+  return vec2(clamp(bg.z, min(q0, q1), max(q0, q1)), s.y);
 }
 
 void main() {
   vec2 s = vec2(vUv.x, 1.0 - vUv.y);
-  vec4 a = warp(colorA, depthA, winA, s);
-  if (fade < 1.0) {
-    vec4 b = warp(colorB, depthB, winB, s);
-    a = mix(b, a, fade);
-  }
+  vec2 q = source(depthA, winA, s);
+  vec4 a = texture2D(colorA, toKey(winA, q));
+  // The fading keyframe shows the same scene at the same screen point (the playback aligns the two
+  // windows), so it is seen through the new keyframe's disparity: one search, not two (a second one
+  // cost a quarter of the frame rate on SwiftShader while it lasted), and no edge seen twice at two
+  // disparities while the two blend.
+  if (fade < 1.0) a = mix(texture2D(colorB, toKey(winB, q)), a, fade);
   gl_FragColor = vec4(a.rgb, 1.0);
 }

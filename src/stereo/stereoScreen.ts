@@ -58,7 +58,8 @@ export class StereoScreen {
       const depthBytes = new Uint8Array([128]);
       this.slots.push({ color: null, depth: depthTexture(depthBytes, 1, 1), depthBytes, bitmap: null, hasDepth: false });
     }
-    // One uniforms object shared by both eyes' materials, except the eye sign.
+    // One uniforms object shared by both eyes' materials, except the eye sign. depthB is the mesh's (its
+    // displacement cross-fades); the warp sees the fading keyframe through depthA (stereo-warp.frag).
     this.shared = {
       colorA: { value: this.blank }, depthA: { value: this.slots[0].depth }, winA: { value: new THREE.Vector3(0, 0, 1) },
       colorB: { value: this.blank }, depthB: { value: this.slots[0].depth }, winB: { value: new THREE.Vector3(0, 0, 1) },

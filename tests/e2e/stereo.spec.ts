@@ -111,6 +111,57 @@ test('a synthetic depth step gives the expected per-eye disparity within 1 px, n
   await page.screenshot({ path: test.info().outputPath('depth-step-eyes.png') });
 });
 
+test('while two keyframes cross-fade, both are seen through the new one\'s disparity: no edge seen twice', async ({ page }) => {
+  await open(page);
+  const K = 0.06;
+  // The same fine-coded picture twice: the old keyframe all far (d = 1), the new one all near (d = 0).
+  // Held half-way through the fade, each eye's pixel is a blend of the two; it decodes to one clean
+  // position only when both are sampled at the same point, and the two eyes' positions then differ by
+  // the new keyframe's disparity (the old one's has the opposite sign).
+  await page.evaluate(({ k, W }) => {
+    const h = window.__dreamGoggles! as unknown as { stereo: any };
+    const H = 16;
+    const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15;
+    const keyframe = (d: number, reset: boolean) => {
+      const data = new Uint8Array(W * H * 4);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+        const o = (y * W + x) * 4;
+        data[o] = x >> 2; data[o + 1] = tri(x); data[o + 2] = tri(x + 2); data[o + 3] = 255;
+      }
+      return { image: { data, width: W, height: H }, depth: { data: new Float32Array(W * H).fill(d), width: W, height: H }, stepZoom: 1, focus: [0.5, 0.5], reset };
+    };
+    const p = h.stereo.playback;
+    p.config.fadeSeconds = 1e6; // the fade starts on the next frame and stays where we put it
+    h.stereo.push(keyframe(1, true), performance.now() / 1000);
+    p.setPaused(true);
+    p.logSpeed = 0;
+    h.stereo.override = { z0: 0.5, scale: k };
+    h.stereo.push(keyframe(0, false), performance.now() / 1000);
+  }, { k: K, W: FINE_W });
+  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.playback.previousSlot >= 0);
+  await page.evaluate(() => { (window.__dreamGoggles as any).stereo.playback.fade = 0.5; });
+  await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
+  expect(await page.evaluate(() => (window.__dreamGoggles as any).stereo.left.uniforms.fade.value)).toBeCloseTo(0.5, 3);
+  const n = 100;
+  const pts: [number, number][] = [];
+  for (let i = 0; i < n; i++) pts.push([0.15 + (0.2 * i) / n, 0.5]);
+  for (let i = 0; i < n; i++) pts.push([0.65 + (0.2 * i) / n, 0.5]);
+  const px = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
+  const fbWidth = (await page.evaluate(() => window.__dreamGoggles!.state())).width;
+  const L = px.slice(0, n).map((p) => decodeFine(p[0], p[1], p[2]));
+  const R = px.slice(n).map((p) => decodeFine(p[0], p[1], p[2]));
+  const ok = L.map((l, i) => (l !== null && R[i] !== null ? i : -1)).filter((i) => i >= 0);
+  expect(ok.length).toBeGreaterThan(50);
+  const i0 = ok[0], i1 = ok[ok.length - 1];
+  const texelsPerPx = (L[i1]! - L[i0]!) / (((0.2 * (i1 - i0)) / n) * fbWidth);
+  expect(texelsPerPx).toBeGreaterThan(0.5);
+  const expected = K * 0.5 * FINE_W; // near: L − R = −K·(z0 − 0)·W texels
+  let worstPx = 0;
+  for (const i of ok) worstPx = Math.max(worstPx, Math.abs(L[i]! - R[i]! + expected) / texelsPerPx);
+  console.log('cross-fade', JSON.stringify({ points: ok.length, worstPx, expectedPx: expected / texelsPerPx }));
+  expect(worstPx).toBeLessThanOrEqual(1);
+});
+
 test('disparity stays inside the 1° budget over 200 frames of zooming, gazing and new keyframes', async ({ page }) => {
   test.setTimeout(300_000); // 200 XR frames with read-backs on SwiftShader
   await open(page);
