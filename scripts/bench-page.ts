@@ -11,7 +11,7 @@ const CHROMIUM_ARGS = [
 ];
 const OUT_DIR = '/tmp/bench-dist';
 
-export interface PageOptions { port: number; size: number; windowS: number; steer: number; build: boolean; root: string; profileS: number; /** Seconds of dreaming in VR before B1's first window (the frame guard settles). */ settleS: number; /** Stop after B4 (first keyframe). */ onlyB4?: boolean; /** Extra page query, e.g. 'stereo=mesh' (exploration; the results file records it). */ query?: string }
+export interface PageOptions { port: number; size: number; /** Seconds per B1 window. */ windowS: number; /** B1's paused windows, each between two dreaming ones. */ rounds: number; steer: number; build: boolean; root: string; profileS: number; /** Seconds of dreaming in VR before B1's first window (the frame guard settles). */ settleS: number; /** Stop after B4 (first keyframe). */ onlyB4?: boolean; /** Extra page query, e.g. 'stereo=mesh' (exploration; the results file records it). */ query?: string }
 export interface LongTasks { count: number; totalMs: number; maxMs: number; durationsMs: number[] }
 export interface PageResult {
   backend: string;
@@ -22,7 +22,12 @@ export interface PageResult {
   workerCreatedS: number;
   /** The first keyframe's wall time in the worker (its 'ms'). */
   firstKeyframeWorkerMs: number;
+  /** Pooled over the dreaming windows and over the paused ones (B1's ratio is their quotient). */
   fpsDreaming: number; fpsPaused: number; keyframesInWindow: number; dreamWindowS: number;
+  /** Share of the dreaming windows' time the worker worked (keyframes' ms less their rests; counted per keyframe). */
+  workerBusy: number;
+  /** Per paused window: the dreaming windows beside it (mean fps) ÷ its fps. */
+  roundRatios: number[];
   /** The frame guard's duty at the end of each dreaming window (null: no guard, ?frameGuard=off). */
   guardDuty: (number | null)[];
   longTasks: LongTasks;
@@ -73,7 +78,7 @@ const INIT = () => {
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Hooks = any;
-declare global { interface Window { __bench?: { readyAt: number; backend: string; keyframes: number; keyframeAt: number; firstArrived: number; firstShown: number; firstWorkerMs: number } } }
+declare global { interface Window { __bench?: { readyAt: number; backend: string; keyframes: number; keyframeAt: number; workMs: number; firstArrived: number; firstShown: number; firstWorkerMs: number } } }
 
 export async function pageBench(o: PageOptions): Promise<PageResult> {
   const vite = `${o.root}/node_modules/vite/bin/vite.js`;
@@ -103,10 +108,11 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   // performance.now() in the page counts from the navigation's start: B4's clock.
   await page.evaluate(() => {
     const h = window.__dreamGoggles as Hooks;
-    const b = (window.__bench = { readyAt: NaN, backend: '?', keyframes: 0, keyframeAt: NaN, firstArrived: NaN, firstShown: NaN, firstWorkerMs: NaN });
+    const b = (window.__bench = { readyAt: NaN, backend: '?', keyframes: 0, keyframeAt: NaN, workMs: 0, firstArrived: NaN, firstShown: NaN, firstWorkerMs: NaN });
     h.client.on('ready', (e: { backend: string }) => { b.readyAt = performance.now(); b.backend = e.backend; });
-    h.client.on('keyframe', (e: { ms: number }) => {
+    h.client.on('keyframe', (e: { ms: number; restMs?: number }) => {
       b.keyframes++;
+      b.workMs += e.ms - (e.restMs ?? 0); // the worker's time on it, less the frame guard's rests
       b.keyframeAt = performance.now();
       if (b.keyframes > 1) return;
       b.firstWorkerMs = e.ms;
@@ -125,33 +131,40 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
     const none = { count: 0, totalMs: 0, maxMs: 0, durationsMs: [] };
     return {
       backend: first.backend, readyS: first.readyAt / 1000, firstKeyframeArrivedS: first.firstArrived / 1000, firstKeyframeS: first.firstShown / 1000, ...startup,
-      fpsDreaming: NaN, fpsPaused: NaN, keyframesInWindow: 0, dreamWindowS: 0, guardDuty: [], longTasks: none, longTasksPaused: none, mainThreadProfile: [], steerFrames: { all: [], max: NaN, median: NaN },
+      fpsDreaming: NaN, fpsPaused: NaN, keyframesInWindow: 0, dreamWindowS: 0, workerBusy: NaN, roundRatios: [], guardDuty: [], longTasks: none, longTasksPaused: none, mainThreadProfile: [], steerFrames: { all: [], max: NaN, median: NaN },
     };
   }
 
-  // B1: XR frames/s over windows dreaming / paused / dreaming (ABA evens out drift in the machine's load).
+  // B1: XR frames/s over windows dreaming and paused, alternating D P D … P D (o.rounds paused windows): the
+  // machine's load drifts (one run's paused fps read 22.7 beside 25.9 dreaming, and 21.8–27.6 between runs), and
+  // short alternating windows let the drift hit both sides alike.
   const window_ = (s: number) => page.evaluate(async (ms) => {
     const h = window.__dreamGoggles as Hooks;
-    const f0 = h.state().frameCount, k0 = window.__bench!.keyframes, t0 = performance.now();
+    const f0 = h.state().frameCount, k0 = window.__bench!.keyframes, w0 = window.__bench!.workMs, t0 = performance.now();
     await new Promise((r) => setTimeout(r, ms));
     const t1 = performance.now();
     const long = ((window as any).__benchLong as { start: number; duration: number }[]).filter((e) => e.start >= t0 && e.start < t1).map((e) => e.duration);
     const g = (h as unknown as { frameGuard?: { duty: number; active: boolean } }).frameGuard;
-    return { fps: ((h.state().frameCount - f0) * 1000) / (t1 - t0), keyframes: window.__bench!.keyframes - k0, s: (t1 - t0) / 1000, long, duty: g?.active ? g.duty : null };
+    return { fps: ((h.state().frameCount - f0) * 1000) / (t1 - t0), keyframes: window.__bench!.keyframes - k0, workMs: window.__bench!.workMs - w0, s: (t1 - t0) / 1000, long, duty: g?.active ? g.duty : null };
   }, s * 1000);
   // The frame guard (src/dream/pace.ts) starts each session at duty 1 and finds its level within a few
   // seconds: B1 measures the steady state after o.settleS of dreaming in VR (its duty is recorded).
   if (o.settleS > 0) await page.waitForTimeout(o.settleS * 1000);
-  const a = await window_(o.windowS);
-  const lastKeyframeMs = await page.evaluate(() => window.__bench!.keyframeAt);
-  await page.evaluate(() => (window.__dreamGoggles as Hooks).client.stop());
-  // The keyframe in flight still finishes: wait for it (or 60 s), then a short settle.
-  await page.waitForFunction((t) => window.__bench!.keyframeAt > t, lastKeyframeMs, { timeout: 60_000, polling: 50 }).catch(() => undefined);
-  await page.waitForTimeout(300);
-  const paused = await window_(o.windowS);
-  await page.evaluate(() => (window.__dreamGoggles as Hooks).client.start());
-  const b = await window_(o.windowS);
-  const long = [...a.long, ...b.long];
+  type Window = Awaited<ReturnType<typeof window_>>;
+  const dreaming: Window[] = [await window_(o.windowS)];
+  const paused: Window[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    const lastKeyframeMs = await page.evaluate(() => window.__bench!.keyframeAt);
+    await page.evaluate(() => (window.__dreamGoggles as Hooks).client.stop());
+    // The keyframe in flight still finishes: wait for it (or 60 s), then a short settle.
+    await page.waitForFunction((t) => window.__bench!.keyframeAt > t, lastKeyframeMs, { timeout: 60_000, polling: 50 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+    paused.push(await window_(o.windowS));
+    await page.evaluate(() => (window.__dreamGoggles as Hooks).client.start());
+    dreaming.push(await window_(o.windowS));
+  }
+  const pooled = (ws: Window[]) => ws.reduce((k, w) => k + w.fps * w.s, 0) / ws.reduce((k, w) => k + w.s, 0);
+  const long = dreaming.flatMap((w) => w.long);
 
   // B5: with the dream running, let the focus settle, turn the head ±20° yaw between two frames and count
   // rendered frames until the zoom focus (the u the stereo screen and the worker get) has moved that way.
@@ -189,9 +202,13 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   return {
     backend: first.backend,
     readyS: first.readyAt / 1000, firstKeyframeArrivedS: first.firstArrived / 1000, firstKeyframeS: first.firstShown / 1000, ...startup,
-    fpsDreaming: (a.fps * a.s + b.fps * b.s) / (a.s + b.s), fpsPaused: paused.fps, keyframesInWindow: a.keyframes + b.keyframes, dreamWindowS: a.s + b.s,
-    guardDuty: [a.duty, b.duty],
-    longTasks: longTasks(long), longTasksPaused: longTasks(paused.long),
+    fpsDreaming: pooled(dreaming), fpsPaused: pooled(paused),
+    keyframesInWindow: dreaming.reduce((k, w) => k + w.keyframes, 0), dreamWindowS: dreaming.reduce((k, w) => k + w.s, 0),
+    workerBusy: dreaming.reduce((k, w) => k + w.workMs, 0) / (1000 * dreaming.reduce((k, w) => k + w.s, 0)),
+    // Each paused window against the mean of the dreaming windows on either side of it.
+    roundRatios: paused.map((p, i) => (dreaming[i].fps + dreaming[i + 1].fps) / 2 / p.fps),
+    guardDuty: dreaming.map((w) => w.duty),
+    longTasks: longTasks(long), longTasksPaused: longTasks(paused.flatMap((w) => w.long)),
     mainThreadProfile,
     steerFrames: { all: steer, max: sorted[sorted.length - 1], median: sorted[Math.floor(sorted.length / 2)] },
   };
