@@ -9,8 +9,8 @@
 // So, while presenting, the worker dreams in slices and rests between them (WorkPacer, in the worker), and
 // the page (FrameGuard) sets the share of time it may work, its duty, from what it sees: frames that fall
 // wholly inside a rest show what the renderer does alone; all frames together show what it does with the
-// dream. When the two differ by more than the target (fps ≥ 0.9 of the rest-time fps), the duty drops;
-// when they agree, it climbs back to 1. At duty 1 the worker still rests briefly every few seconds (a
+// dream. When the two differ by more than the target allows (fps ≥ 0.95 of the rest-time fps), the duty drops;
+// when they agree (≥ 0.99 in two windows running: one-second windows read ±0.07 here), it climbs back to 1. At duty 1 the worker still rests briefly every few seconds (a
 // probe), so a renderer that frees up is noticed. Where the dream does not slow the frames (a GPU with
 // room for both), the duty stays at 1 and the dream loses only the probes.
 
@@ -68,6 +68,8 @@ export class WorkPacer {
 export interface FrameGuardOptions {
   /** Frames per second with the dream ÷ frames per second in its rests, to keep (≥). */
   target: number;
+  /** The duty climbs when that ratio is above this (≤ 1: frames locked to a headset's display rate read 1). */
+  climbAbove: number;
   /** How often (ms of frames) the duty is reconsidered. */
   windowMs: number;
   /** Rest-time frames older than this (ms) no longer count. */
@@ -76,7 +78,10 @@ export interface FrameGuardOptions {
   minDuty: number;
 }
 
-export const DEFAULT_FRAME_GUARD: FrameGuardOptions = { target: 0.9, windowMs: 1000, freeMaxAgeMs: 6000, minDuty: 0.1 };
+// The target sits above the 0.9 the bench asks for (B1), not on it: a guard aiming at 0.9 settles between 0.9 and
+// 0.95 and a noisy machine reads half its runs below. On 2 CPU cores shared with a software rasteriser the frame
+// rate loses about half the worker's busy share (24 % busy read 0.90), so a duty of 0.05 must be allowed.
+export const DEFAULT_FRAME_GUARD: FrameGuardOptions = { target: 0.95, climbAbove: 0.99, windowMs: 1000, freeMaxAgeMs: 6000, minDuty: 0.05 };
 
 const RESTS = 16;
 const FREE = 64;
@@ -104,6 +109,7 @@ export class FrameGuard {
   private winStart = NaN;
   private winFrames = 0;
   private interval = NaN; // the last window's mean frame interval
+  private high = 0; // windows in a row whose ratio would let the duty climb
 
   constructor(private readonly o: FrameGuardOptions = DEFAULT_FRAME_GUARD) {}
 
@@ -113,6 +119,7 @@ export class FrameGuard {
     this.probeMs = DEFAULT_PACER.probeMs;
     this.restN = this.freeN = this.winFrames = 0;
     this.prev = this.winStart = this.interval = NaN;
+    this.high = 0;
     this.last.fpsRatio = this.last.fps = this.last.freeFps = NaN;
   }
 
@@ -158,10 +165,11 @@ export class FrameGuard {
     this.last.fps = 1000 / interval;
     this.last.freeFps = 1000 / freeInterval;
     const before = this.duty;
+    this.high = ratio > this.o.climbAbove ? this.high + 1 : 0;
     if (ratio < this.o.target) {
       // Well short: cut harder. The dream's share of the lost frames is roughly its duty.
       this.duty = Math.max(this.o.minDuty, this.duty * (ratio < this.o.target - 0.15 ? 0.6 : 0.8));
-    } else if (ratio > this.o.target + 0.05) {
+    } else if (this.high >= 2) {
       this.duty = Math.min(1, this.duty * 1.15 + 0.02);
     }
     return this.duty !== before || probeChanged;

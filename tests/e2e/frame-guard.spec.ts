@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { DEFAULT_FRAME_GUARD } from '../../src/dream/pace';
 
 // The frame guard (src/dream/pace.ts) in the emulated headset: while presenting, the dream worker rests
 // between ascent steps (at least a probe every 2 s) and the page sets its duty from the frames; in the flat
@@ -32,7 +33,7 @@ test('in VR the dream worker rests for the frame guard (the panel switches it), 
   });
   console.log(`frame guard in VR: duty ${inVR.duty.toFixed(2)}, probe ${inVR.probeMs} ms, last fps ratio ${inVR.ratio.toFixed(2)}`);
   expect(inVR.active).toBe(true);
-  expect(inVR.duty).toBeGreaterThanOrEqual(0.1); // never stops the dream
+  expect(inVR.duty).toBeGreaterThanOrEqual(DEFAULT_FRAME_GUARD.minDuty); // never stops the dream
   expect(inVR.duty).toBeLessThanOrEqual(1);
   expect(Number.isFinite(inVR.ratio)).toBe(true); // it compared rest-time frames with all frames
   g = await page.evaluate(() => (window as any).__guard);
