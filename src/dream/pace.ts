@@ -9,9 +9,10 @@
 // So, while presenting, the worker dreams in slices and rests between them (WorkPacer, in the worker), and
 // the page (FrameGuard) sets the share of time it may work, its duty, from what it sees: frames that fall
 // wholly inside a rest show what the renderer does alone; all frames together show what it does with the
-// dream. When the two differ by more than the target allows (fps ≥ 0.95 of the rest-time fps), the duty drops;
-// when they agree (≥ 0.99 in two windows running: one-second windows read ±0.07 here), it climbs back to 1. At duty 1 the worker still rests briefly every few seconds (a
-// probe), so a renderer that frees up is noticed. Where the dream does not slow the frames (a GPU with
+// dream. When the two differ by more than the target allows (fps ≥ 0.95 of the rest-time fps), the duty
+// drops; when they agree (≥ 0.99 in two windows running: one-second windows read ±0.07 here), it climbs back
+// to 1. At duty 1 the worker still rests briefly every few seconds (a probe), so a renderer that frees up is
+// noticed. Where the dream does not slow the frames (a GPU with
 // room for both), the duty stays at 1 and the dream loses only the probes.
 
 export interface WorkPacerOptions {
