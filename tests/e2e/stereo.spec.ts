@@ -39,37 +39,49 @@ async function installCoder(page: Page): Promise<void> {
  * piecewise-linear wave with knots at texel centres is exact, so the decoded position is continuous.
  */
 const FINE_W = 1024;
-const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15; // 15..255
 
-function decodeFine(r: number, g: number, b: number): number | null {
-  if (g + b < 120) return null; // the dark room, not the screen (on screen g + b ≥ 150)
-  const coarse = r * 4 + 2; // ±2 texels
-  const dg = 4 - (g - 15) / 60; // |p − 4|: two candidate phases; B (a quarter period on) picks one
-  let best = 0, bestErr = Infinity;
-  for (const p of [4 - dg, 4 + dg]) {
-    const err = Math.abs(tri(p + 2) - b);
-    if (err < bestErr) { bestErr = err; best = p; }
-  }
-  // texel-centre coordinate: X = 8k + p + 0.5 nearest to the coarse estimate
-  const k = Math.round((coarse - best - 0.5) / 8);
-  return 8 * k + best + 0.5;
+/**
+ * Installs the fine code in the page: `fineKeyframe(depth(x, y), stepZoom, reset)` (x, y in texels of a
+ * FINE_W × 16 keyframe) and `fineDecode(r, g, b)` → keyframe x in texels (texel centres at k + 0.5), or null off
+ * the screen (the dark room: on screen g + b ≥ 150).
+ */
+async function installFineCoder(page: Page): Promise<void> {
+  await page.evaluate((W) => {
+    const H = 16;
+    const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15; // 15..255
+    const g = window as unknown as Record<string, unknown>;
+    g.fineKeyframe = (depthOf: (x: number, y: number) => number, stepZoom = 1, reset = true) => {
+      const data = new Uint8Array(W * H * 4);
+      const depth = new Float32Array(W * H);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+        const o = (y * W + x) * 4;
+        data[o] = x >> 2; data[o + 1] = tri(x); data[o + 2] = tri(x + 2); data[o + 3] = 255;
+        depth[y * W + x] = depthOf(x, y);
+      }
+      return { image: { data, width: W, height: H }, depth: { data: depth, width: W, height: H }, stepZoom, focus: [0.5, 0.5], reset };
+    };
+    g.fineDecode = (r: number, gr: number, b: number): number | null => {
+      if (gr + b < 120) return null;
+      const dg = 4 - (gr - 15) / 60; // |p − 4|: two candidate phases; B (a quarter period on) picks one
+      const p = Math.abs(tri(4 - dg + 2) - b) <= Math.abs(tri(4 + dg + 2) - b) ? 4 - dg : 4 + dg;
+      // texel-centre coordinate: X = 8k + p + 0.5 nearest to the coarse estimate R·4 + 2 (±2 texels)
+      return 8 * Math.round((r * 4 + 2 - p - 0.5) / 8) + p + 0.5;
+    };
+  }, FINE_W);
 }
+
+/** Decodes read-back pixels with the page's fineDecode. */
+const decodeAll = (page: Page, px: number[][]) =>
+  page.evaluate((q) => q.map((c) => (window as unknown as { fineDecode: (r: number, g: number, b: number) => number | null }).fineDecode(c[0], c[1], c[2])), px);
 
 test('a synthetic depth step gives the expected per-eye disparity within 1 px, near covering far, holes filled with background', async ({ page }) => {
   await open(page);
   const K = 0.06; // disparity per unit depth, screen uv
+  await installFineCoder(page);
   await page.evaluate(({ k, W }) => {
     const h = window.__dreamGoggles! as unknown as { stereo: any };
-    const H = 16;
-    const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15;
-    const data = new Uint8Array(W * H * 4);
-    const depth = new Float32Array(W * H);
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      const o = (y * W + x) * 4;
-      data[o] = x >> 2; data[o + 1] = tri(x); data[o + 2] = tri(x + 2); data[o + 3] = 255;
-      depth[y * W + x] = x < W / 2 ? 0 : 1; // near left half, far right half
-    }
-    h.stereo.push({ image: { data, width: W, height: H }, depth: { data: depth, width: W, height: H }, stepZoom: 1, focus: [0.5, 0.5], reset: true }, performance.now() / 1000);
+    const fineKeyframe = (window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom?: number, reset?: boolean) => unknown }).fineKeyframe;
+    h.stereo.push(fineKeyframe((x) => (x < W / 2 ? 0 : 1)), performance.now() / 1000); // near left half, far right half
     h.stereo.playback.setPaused(true);
     h.stereo.playback.logSpeed = 0;
     h.stereo.override = { z0: 0.5, scale: k };
@@ -84,8 +96,8 @@ test('a synthetic depth step gives the expected per-eye disparity within 1 px, n
   await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
   const px = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
   const fbWidth = (await page.evaluate(() => window.__dreamGoggles!.state())).width;
-  const L = px.slice(0, n).map((p) => decodeFine(p[0], p[1], p[2]));
-  const R = px.slice(n).map((p) => decodeFine(p[0], p[1], p[2]));
+  const codes = await decodeAll(page, px);
+  const L = codes.slice(0, n), R = codes.slice(n);
   // Keyframe texels per framebuffer pixel, from the left eye's smooth near region.
   const nearIdx = L.map((v, i) => (v !== null && v < FINE_W / 2 - 60 ? i : -1)).filter((i) => i >= 0);
   const i0 = nearIdx[0], i1 = nearIdx[nearIdx.length - 1];
@@ -118,26 +130,18 @@ test('while two keyframes cross-fade, both are seen through the new one\'s dispa
   // Held half-way through the fade, each eye's pixel is a blend of the two; it decodes to one clean
   // position only when both are sampled at the same point, and the two eyes' positions then differ by
   // the new keyframe's disparity (the old one's has the opposite sign).
-  await page.evaluate(({ k, W }) => {
+  await installFineCoder(page);
+  await page.evaluate((k) => {
     const h = window.__dreamGoggles! as unknown as { stereo: any };
-    const H = 16;
-    const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15;
-    const keyframe = (d: number, reset: boolean) => {
-      const data = new Uint8Array(W * H * 4);
-      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-        const o = (y * W + x) * 4;
-        data[o] = x >> 2; data[o + 1] = tri(x); data[o + 2] = tri(x + 2); data[o + 3] = 255;
-      }
-      return { image: { data, width: W, height: H }, depth: { data: new Float32Array(W * H).fill(d), width: W, height: H }, stepZoom: 1, focus: [0.5, 0.5], reset };
-    };
+    const fineKeyframe = (window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom?: number, reset?: boolean) => unknown }).fineKeyframe;
     const p = h.stereo.playback;
     p.config.fadeSeconds = 1e6; // the fade starts on the next frame and stays where we put it
-    h.stereo.push(keyframe(1, true), performance.now() / 1000);
+    h.stereo.push(fineKeyframe(() => 1, 1, true), performance.now() / 1000);
     p.setPaused(true);
     p.logSpeed = 0;
     h.stereo.override = { z0: 0.5, scale: k };
-    h.stereo.push(keyframe(0, false), performance.now() / 1000);
-  }, { k: K, W: FINE_W });
+    h.stereo.push(fineKeyframe(() => 0, 1, false), performance.now() / 1000);
+  }, K);
   await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.playback.previousSlot >= 0);
   await page.evaluate(() => { (window.__dreamGoggles as any).stereo.playback.fade = 0.5; });
   await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
@@ -148,8 +152,8 @@ test('while two keyframes cross-fade, both are seen through the new one\'s dispa
   for (let i = 0; i < n; i++) pts.push([0.65 + (0.2 * i) / n, 0.5]);
   const px = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
   const fbWidth = (await page.evaluate(() => window.__dreamGoggles!.state())).width;
-  const L = px.slice(0, n).map((p) => decodeFine(p[0], p[1], p[2]));
-  const R = px.slice(n).map((p) => decodeFine(p[0], p[1], p[2]));
+  const codes = await decodeAll(page, px);
+  const L = codes.slice(0, n), R = codes.slice(n);
   const ok = L.map((l, i) => (l !== null && R[i] !== null ? i : -1)).filter((i) => i >= 0);
   expect(ok.length).toBeGreaterThan(50);
   const i0 = ok[0], i1 = ok[ok.length - 1];
@@ -165,28 +169,15 @@ test('while two keyframes cross-fade, both are seen through the new one\'s dispa
 test('disparity stays inside the 1° budget over 200 frames of zooming, gazing and new keyframes', async ({ page }) => {
   test.setTimeout(300_000); // 200 XR frames with read-backs on SwiftShader
   await open(page);
+  await installFineCoder(page);
   const result = await page.evaluate(async (W) => {
     const h = window.__dreamGoggles! as unknown as { stereo: any; viewer: any; focus: { u: number; v: number } };
-    // The fine position code of the depth-step test (see decodeFine), made and decoded in the page.
-    const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15;
-    const decode = (r: number, g: number, b: number): number | null => {
-      if (g + b < 120) return null;
-      const dg = 4 - (g - 15) / 60;
-      const p = Math.abs(tri(4 - dg + 2) - b) <= Math.abs(tri(4 + dg + 2) - b) ? 4 - dg : 4 + dg;
-      return 8 * Math.round((r * 4 + 2 - p - 0.5) / 8) + p + 0.5;
-    };
+    // The fine position code of the depth-step test (installFineCoder), made and decoded in the page.
+    const { fineKeyframe, fineDecode: decode } = window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom: number, reset: boolean) => unknown; fineDecode: (r: number, g: number, b: number) => number | null };
     const H = 16;
-    const keyframe = (s: number, stepZoom: number, reset: boolean) => {
-      const data = new Uint8Array(W * H * 4);
-      const depth = new Float32Array(W * H);
-      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-        const o = (y * W + x) * 4;
-        data[o] = x >> 2; data[o + 1] = tri(x); data[o + 2] = tri(x + 2); data[o + 3] = 255;
-        // a bumpy depth field over the full 0..1 range, different for every keyframe
-        depth[y * W + x] = 0.5 + 0.5 * Math.sin((11 * (x + 0.5)) / W + s) * Math.cos((7 * (y + 0.5)) / H + 2 * s);
-      }
-      return { image: { data, width: W, height: H }, depth: { data: depth, width: W, height: H }, stepZoom, focus: [0.5, 0.5], reset };
-    };
+    // a bumpy depth field over the full 0..1 range, different for every keyframe
+    const keyframe = (s: number, stepZoom: number, reset: boolean) =>
+      fineKeyframe((x, y) => 0.5 + 0.5 * Math.sin((11 * (x + 0.5)) / W + s) * Math.cos((7 * (y + 0.5)) / H + 2 * s), stepZoom, reset);
     h.stereo.push(keyframe(0, 1, true), performance.now() / 1000);
     (h.focus as { manual?: boolean }).manual = true; // a scripted gaze path below
     let seed = 1;
