@@ -150,9 +150,9 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   // The frame guard (src/dream/pace.ts) starts each session at duty 1 and finds its level within a few
   // seconds: B1 measures the steady state after o.settleS of dreaming in VR (its duty is recorded).
   if (o.settleS > 0) await page.waitForTimeout(o.settleS * 1000);
-  type Window = Awaited<ReturnType<typeof window_>>;
-  const dreaming: Window[] = [await window_(o.windowS)];
-  const paused: Window[] = [];
+  type Span = Awaited<ReturnType<typeof window_>>;
+  const dreaming: Span[] = [await window_(o.windowS)];
+  const paused: Span[] = [];
   for (let r = 0; r < o.rounds; r++) {
     const lastKeyframeMs = await page.evaluate(() => window.__bench!.keyframeAt);
     await page.evaluate(() => (window.__dreamGoggles as Hooks).client.stop());
@@ -163,7 +163,7 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
     await page.evaluate(() => (window.__dreamGoggles as Hooks).client.start());
     dreaming.push(await window_(o.windowS));
   }
-  const pooled = (ws: Window[]) => ws.reduce((k, w) => k + w.fps * w.s, 0) / ws.reduce((k, w) => k + w.s, 0);
+  const pooled = (ws: Span[]) => ws.reduce((k, w) => k + w.fps * w.s, 0) / ws.reduce((k, w) => k + w.s, 0);
   const long = dreaming.flatMap((w) => w.long);
 
   // B5: with the dream running, let the focus settle, turn the head ±20° yaw between two frames and count
