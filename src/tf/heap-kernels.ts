@@ -7,6 +7,8 @@
 //  - Slice / SplitV: wasm's own reads the whole input out of the heap (a copy) and then copies one innermost
 //    row at a time through a new subarray (3 floats per pixel for an image): 5 % of the step went to the jitter's
 //    roll. Here: the longest contiguous runs, copied inside the heap with copyWithin.
+//  - MaxPoolGrad: wasm's own took 5.6 ms for NanoDet's one stem pool (13 % of an objects step; 1.3 ms here),
+//    and it loses gradient with SAME padding or a batch > 1. Here: TF.js's rule (first maximal tap), as on cpu.
 // Views are made after the output is allocated (an allocation may grow the heap and detach older views).
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFn } from './kernel-compose';
@@ -177,6 +179,52 @@ export function col2imOnHeap(backend: WasmBackend, cols: tf.TensorInfo, g: Col2I
   return out;
 }
 
+/** A max pool's geometry (tf.backend_util.computePool2DInfo's names; NHWC). */
+export interface PoolGeometry {
+  batchSize: number; inHeight: number; inWidth: number; inChannels: number; outHeight: number; outWidth: number;
+  strideHeight: number; strideWidth: number; dilationHeight: number; dilationWidth: number;
+  effectiveFilterHeight: number; effectiveFilterWidth: number; padInfo: { top: number; left: number };
+}
+
+/**
+ * MaxPool's input gradient: each window's dy goes to the first tap (row-major) that holds the window's maximum,
+ * found as the first input equal to the pool's own output y; sums where windows overlap. One pass over the
+ * windows, each channel's taps in order until one equals y.
+ */
+export function maxPoolGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.TensorInfo, y: tf.TensorInfo, g: PoolGeometry): tf.TensorInfo {
+  const { batchSize: b, inHeight: H, inWidth: W, inChannels: C, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = g;
+  const { dilationHeight: dh, dilationWidth: dw, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = g;
+  const n = b * H * W * C, m = b * oh * ow * C;
+  if (tf.util.sizeFromShape(dy.shape) !== m || tf.util.sizeFromShape(y.shape) !== m) throw new Error(`MaxPoolGrad: dy [${dy.shape}] and output [${y.shape}] must be [${b}, ${oh}, ${ow}, ${C}]`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const o = f32(backend, out, n), g1 = f32(backend, dy, m), xs = f32(backend, x, n), ys = f32(backend, y, m);
+  o.fill(0);
+  const taps = new Int32Array(Math.ceil(fh / dh) * Math.ceil(fw / dw)); // heap offsets of the window's in-bounds taps
+  for (let bi = 0, p = 0; bi < b; bi++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++, p += C) {
+        let t = 0;
+        for (let ky = 0; ky < fh; ky += dh) {
+          const iy = oy * sh - g.padInfo.top + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < fw; kx += dw) {
+            const ix = ox * sw - g.padInfo.left + kx;
+            if (ix >= 0 && ix < W) taps[t++] = ((bi * H + iy) * W + ix) * C;
+          }
+        }
+        for (let c = 0; c < C; c++) {
+          const max = ys[p + c];
+          for (let k = 0; k < t; k++) {
+            const q = taps[k] + c;
+            if (xs[q] === max) { o[q] += g1[p + c]; break; }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** x's single value repeated to `shape` (one native fill on the heap). */
 export function fillLikeOnHeap(backend: WasmBackend, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
   if (tf.util.sizeFromShape(x.shape) !== 1) throw new Error(`${FILL_LIKE}: x must hold one value, got [${x.shape}]`);
@@ -227,12 +275,12 @@ export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.
 }
 
 const originals = new Map<string, Map<string, tf.KernelConfig | undefined>>();
-const REPLACED = ['Slice', 'SplitV', ...BINARY] as const;
+const REPLACED = ['Slice', 'SplitV', 'MaxPoolGrad', ...BINARY] as const;
 
 export const heapKernelsActive = (backendName: string): boolean => originals.has(backendName);
 
 /**
- * Register the heap kernels for `backendName` (on = true: Slice, SplitV and the
+ * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad and the
  * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD
  * and FILL_LIKE added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
@@ -303,6 +351,19 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
       kernelFunc: (args) => {
         const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
         return broadcastBinaryOnHeap(wb(args.backend), op, a, b) ?? own(args as Parameters<KernelFn>[0]);
+      },
+    });
+  }
+  const maxPoolGrad = fallback('MaxPoolGrad');
+  if (maxPoolGrad) {
+    tf.registerKernel({
+      kernelName: 'MaxPoolGrad', backendName,
+      kernelFunc: (args) => {
+        const { dy, input, output } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
+        const a = args.attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+        if (input.dtype !== 'float32' || input.shape.length !== 4) return maxPoolGrad(args as Parameters<KernelFn>[0]);
+        const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+        return maxPoolGradOnHeap(wb(args.backend), dy, input, output, info);
       },
     });
   }
