@@ -18,6 +18,7 @@ import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
 import { setRelu6Grad } from '../src/tf/relu6-grad';
 import { setIdentityShare } from '../src/tf/identity-share';
 import { setHeapKernels } from '../src/tf/heap-kernels';
+import { setStridePhases } from '../src/tf/stride-phases';
 import { setMeanGrad } from '../src/tf/mean-grad';
 import { setLeakyReluGrad } from '../src/tf/leaky-relu-grad';
 
@@ -95,7 +96,7 @@ if (opt.engine) {
   const be = `node/${tf.getBackend()}`;
   /**
    * Run `fn` on stock TF.js (on = false: wasm's own Conv2DBackpropInput and Identity, TF.js's Relu6 gradient) or
-   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts, mean-grad.ts, leaky-relu-grad.ts), then back.
+   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts, mean-grad.ts, leaky-relu-grad.ts, stride-phases.ts), then back.
    */
   const convgrad = async <T>(on: boolean, fn: () => Promise<T>): Promise<T> => {
     setConvBackpropAsConv('wasm', on);
@@ -104,7 +105,8 @@ if (opt.engine) {
     setHeapKernels('wasm', on);
     setMeanGrad(on);
     setLeakyReluGrad(on);
-    try { return await fn(); } finally { setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); setMeanGrad(true); setLeakyReluGrad(true); }
+    setStridePhases(on);
+    try { return await fn(); } finally { setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); setMeanGrad(true); setLeakyReluGrad(true); setStridePhases(true); }
   };
   const stockJob = (j: KeyframeLoop): KeyframeLoop => ({ keyframe: () => convgrad(false, () => j.keyframe()), dispose: () => j.dispose() });
   console.log(`engine (Node ${be}, single-threaded SIMD as in the worker):`);

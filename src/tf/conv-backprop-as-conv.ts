@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { derivedFilter, dilateAndPad, kernelScope, kernelsOf, type Info, type KernelFn } from './kernel-compose';
 import { col2imOnHeap } from './heap-kernels';
+import { phasedInputGrad, phasesApply } from './stride-phases';
 
 /**
  * Input channels up to which dx goes through a matmul and col2im instead (wasm: needs heap access). The stems of
@@ -44,7 +45,7 @@ export function setConvBackpropAsConv(backendName: string, on: boolean): boolean
     return true;
   }
   const original = tf.getKernel('Conv2DBackpropInput', backendName);
-  const [reshape, pad, slice, reverse, transpose, conv] = kernelsOf(backendName, ['Reshape', 'PadV2', 'Slice', 'Reverse', 'Transpose', 'Conv2D'], 'Conv2DBackpropInput as a conv');
+  const [reshape, pad, slice, reverse, transpose, conv, stridedSlice] = kernelsOf(backendName, ['Reshape', 'PadV2', 'Slice', 'Reverse', 'Transpose', 'Conv2D', 'StridedSlice'], 'Conv2DBackpropInput as a conv');
   const fallback = original?.kernelFunc as unknown as KernelFn | undefined;
   if (original) tf.unregisterKernel('Conv2DBackpropInput', backendName);
   originals.set(backendName, original);
@@ -76,7 +77,20 @@ export function setConvBackpropAsConv(backendName: string, on: boolean): boolean
         const geometry = { b, H, W, C: CI, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left };
         return scope.finish(scope.run(() => col2imOnHeap(backend as unknown as Parameters<typeof col2imOnHeap>[0], cols, geometry), {}));
       }
-      const { z, pad: zPad } = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CO, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left });
+      const geometry = { b, H, W, C: CO, oh, ow, sh, sw, kh, kw, dh: 1, dw: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+      if (phasesApply(geometry, backend)) {
+        // One conv per stride phase with that phase's taps, flipped and swapped (src/tf/stride-phases.ts).
+        return scope.finish(phasedInputGrad(scope, slice, backend, dy, geometry, CI, (z, zPad, py, px) => {
+          const w = derivedFilter(backend, filter, `phase-${py.c}-${px.c}`, () => {
+            const own = kernelScope(backend);
+            const taps = own.run(stridedSlice, { x: filter }, { begin: [py.c, px.c, 0, 0], end: [kh, kw, CI, CO], strides: [sh, sw, 1, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
+            const flipped = py.taps > 1 || px.taps > 1 ? own.run(reverse, { x: taps }, { dims: [0, 1] }) : taps;
+            return own.finish(own.run(transpose, { x: flipped }, { perm: [0, 1, 3, 2] }));
+          });
+          return scope.run(conv, { x: z, filter: w }, { strides: 1, pad: zPad, dilations: 1, dataFormat: 'NHWC' });
+        }));
+      }
+      const { z, pad: zPad } = dilateAndPad(scope, [reshape, pad, slice], dy, geometry);
       const w = derivedFilter(backend, filter, 'flip-swap', () => {
         const own = kernelScope(backend);
         const flipped = kh > 1 || kw > 1 ? own.run(reverse, { x: filter }, { dims: [0, 1] }) : filter;

@@ -6,10 +6,11 @@
 // A channel multiplier M is handled by convolving all C·M channels with multiplier 1 and summing M.
 import * as tf from '@tensorflow/tfjs';
 import { derivedFilter, dilateAndPad, kernelScope, kernelsOf, type Info } from './kernel-compose';
+import { phasedInputGrad, phasesApply } from './stride-phases';
 
 export function registerDepthwiseBackpropInput(backendName: string): boolean {
   if (tf.getKernel('DepthwiseConv2dNativeBackpropInput', backendName) != null) return false;
-  const [reshape, pad, slice, reverse, depthwise, sum] = kernelsOf(backendName, ['Reshape', 'PadV2', 'Slice', 'Reverse', 'DepthwiseConv2dNative', 'Sum'], 'DepthwiseConv2dNativeBackpropInput');
+  const [reshape, pad, slice, reverse, depthwise, sum, stridedSlice] = kernelsOf(backendName, ['Reshape', 'PadV2', 'Slice', 'Reverse', 'DepthwiseConv2dNative', 'Sum', 'StridedSlice'], 'DepthwiseConv2dNativeBackpropInput');
 
   tf.registerKernel({
     kernelName: 'DepthwiseConv2dNativeBackpropInput',
@@ -21,13 +22,30 @@ export function registerDepthwiseBackpropInput(backendName: string): boolean {
       const { batchSize: b, inHeight: H, inWidth: W, inChannels: C, outChannels: CM, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
       const { dilationHeight: dh, dilationWidth: dw, filterHeight: kh, filterWidth: kw } = info;
       const scope = kernelScope(backend as tf.KernelBackend);
-      const { z, pad: zPad } = dilateAndPad(scope, [reshape, pad, slice], dy, { b, H, W, C: CM, oh, ow, sh, sw, kh, kw, dh, dw, padTop: info.padInfo.top, padLeft: info.padInfo.left });
-      const w = derivedFilter(backend as tf.KernelBackend, filter, 'dw-flip', () => {
-        const own = kernelScope(backend as tf.KernelBackend);
-        const flipped = own.run(reverse, { x: filter }, { dims: [0, 1] }); // always a new buffer (see derivedFilter)
-        return own.finish(own.run(reshape, { x: flipped }, { shape: [kh, kw, CM, 1] }));
-      });
-      let dx = scope.run(depthwise, { x: z, filter: w }, { strides: 1, pad: zPad, dilations: [dh, dw], dataFormat: 'NHWC' });
+      const kb = backend as tf.KernelBackend;
+      const geometry = { b, H, W, C: CM, oh, ow, sh, sw, kh, kw, dh, dw, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+      let dx: Info;
+      if (phasesApply(geometry, kb)) {
+        // One depthwise conv per stride phase with that phase's taps, flipped (src/tf/stride-phases.ts).
+        dx = phasedInputGrad(scope, slice, kb, dy, geometry, CM, (z, zPad, py, px) => {
+          const w = derivedFilter(kb, filter, `dw-phase-${py.c}-${px.c}`, () => {
+            const own = kernelScope(kb);
+            const taps = own.run(stridedSlice, { x: filter }, { begin: [py.c, px.c, 0, 0], end: [kh, kw, C, CM / C], strides: [sh, sw, 1, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
+            const flipped = own.run(reverse, { x: taps }, { dims: [0, 1] });
+            const even = own.run(pad, { x: flipped }, { paddings: [[py.lead, 0], [px.lead, 0], [0, 0], [0, 0]], constantValue: 0 }); // a new buffer (see derivedFilter)
+            return own.finish(own.run(reshape, { x: even }, { shape: [py.lead + py.taps, px.lead + px.taps, CM, 1] }));
+          });
+          return scope.run(depthwise, { x: z, filter: w }, { strides: 1, pad: zPad, dilations: 1, dataFormat: 'NHWC' });
+        }, true);
+      } else {
+        const { z, pad: zPad } = dilateAndPad(scope, [reshape, pad, slice], dy, geometry);
+        const w = derivedFilter(kb, filter, 'dw-flip', () => {
+          const own = kernelScope(kb);
+          const flipped = own.run(reverse, { x: filter }, { dims: [0, 1] }); // always a new buffer (see derivedFilter)
+          return own.finish(own.run(reshape, { x: flipped }, { shape: [kh, kw, CM, 1] }));
+        });
+        dx = scope.run(depthwise, { x: z, filter: w }, { strides: 1, pad: zPad, dilations: [dh, dw], dataFormat: 'NHWC' });
+      }
       if (CM !== C) {
         const r = scope.run(reshape, { x: dx }, { shape: [b, H, W, C, CM / C] });
         dx = scope.run(sum, { x: r }, { axis: [4], keepDims: false });

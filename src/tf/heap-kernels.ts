@@ -225,6 +225,35 @@ export function maxPoolGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf
   return out;
 }
 
+/** One phase's part of a strided conv's input gradient: dx[:, sh·qy + ry, sw·qx + rx, :] = part[:, qy, qx, :]. */
+export interface PhasePart { part: tf.TensorInfo; ry: number; rx: number }
+
+/**
+ * dx [b,H,W,C] from its stride phases (src/tf/stride-phases.ts), each written to its strided places; `zero`
+ * first when some phase is missing (it would be all zeros: a filter with fewer taps than the stride).
+ */
+export function interleavePhasesOnHeap(backend: WasmBackend, parts: PhasePart[], shape: [number, number, number, number], sh: number, sw: number, zero: boolean): tf.TensorInfo {
+  const [b, H, W, C] = shape;
+  const out = backend.makeOutput([...shape], 'float32');
+  const o = f32(backend, out, b * H * W * C);
+  if (zero) o.fill(0);
+  for (const { part, ry, rx } of parts) {
+    const [pb, qh, qw, pc] = part.shape;
+    if (pb !== b || pc !== C || ry + sh * (qh - 1) >= H || rx + sw * (qw - 1) >= W) throw new Error(`interleave: phase (${ry}, ${rx}) [${part.shape}] does not fit [${shape}] at stride ${sh}×${sw}`);
+    // One copyWithin per pixel (C floats; 4× faster than a JS loop over the floats), per row with no W stride.
+    const heap = backend.wasm.HEAPU8, dst = byteOffset(backend, out);
+    const pixels = sw === 1 ? qw : 1, run = pixels * C * 4;
+    let src = byteOffset(backend, part);
+    for (let n = 0; n < b; n++) {
+      for (let qy = 0; qy < qh; qy++) {
+        const row = dst + ((n * H + ry + sh * qy) * W + rx) * C * 4;
+        for (let qx = 0; qx < qw; qx += pixels, src += run) heap.copyWithin(row + qx * sw * C * 4, src, src + run);
+      }
+    }
+  }
+  return out;
+}
+
 /** x's single value repeated to `shape` (one native fill on the heap). */
 export function fillLikeOnHeap(backend: WasmBackend, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
   if (tf.util.sizeFromShape(x.shape) !== 1) throw new Error(`${FILL_LIKE}: x must hold one value, got [${x.shape}]`);

@@ -9,6 +9,11 @@ const cases: Case[] = [];
 for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const m of [1, 2]) for (const k of [3, 5])
   cases.push({ h: 9 + stride, w: 8, c: 3, m, k, stride, pad, dilation: 1 });
 cases.push({ h: 16, w: 16, c: 4, m: 1, k: 3, stride: 2, pad: 'same', dilation: 1 });
+// Stride phases (src/tf/stride-phases.ts): odd sizes, stride 3, a filter smaller than the stride (empty phases).
+// (TF.js has no depthwise gradient for dilations > 1.)
+cases.push({ h: 33, w: 31, c: 8, m: 1, k: 3, stride: 2, pad: 'same', dilation: 1 });
+cases.push({ h: 11, w: 13, c: 4, m: 1, k: 5, stride: 3, pad: 'same', dilation: 1 });
+cases.push({ h: 10, w: 9, c: 4, m: 2, k: 1, stride: 2, pad: 'valid', dilation: 1 });
 
 function inputGrad(cs: Case, seed: number): Float32Array {
   const rng = seededRng(seed);
