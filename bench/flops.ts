@@ -7,6 +7,8 @@
 //     DepthwiseConv2dNative  2 · numel(out) · kh · kw                  filter [kh,kw,cin,mult]
 //     Conv2DBackpropInput    2 · numel(dy)  · kh · kw · filter[2]     (a transposed conv used as a forward op)
 //     MatMul / BatchMatMul*  2 · numel(out) · K                       K = inner dim of a (after transpose_a/adj_x)
+//     DreamFusedConv2D / DreamFusedDepthwiseConv2D (the engine's conv + bias + activation, src/tf/fused-conv.ts):
+//                            as Conv2D / DepthwiseConv2dNative (the bias and activation are not counted)
 //   Element-wise ops (BiasAdd, Relu, Add, …), pooling and resizes are not counted: they are memory-bound and
 //   together well under 5 % of the MACs of these backbones. The op names are returned so this is visible.
 // - Only the nodes the objective needs are counted: the ancestors of the requested output nodes.
@@ -15,6 +17,7 @@
 //   with the same MAC count, so backward = 1 × forward and a step = forward + backward = 2 × forward.
 //   `BACKWARD_FACTOR` holds that 1; change it in one place if the rule changes.
 import type { GraphNode } from '../src/dream/graph';
+import { FUSED_CONV, FUSED_DEPTHWISE } from '../src/tf/fused-conv';
 
 export const BACKWARD_FACTOR = 1;
 
@@ -29,7 +32,7 @@ export interface FlopCount {
   unknown: string[];
 }
 
-export const COUNTED_OPS = ['Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput', 'MatMul', 'BatchMatMul', 'BatchMatMulV2'] as const;
+export const COUNTED_OPS = ['Conv2D', 'DepthwiseConv2dNative', 'Conv2DBackpropInput', 'MatMul', 'BatchMatMul', 'BatchMatMulV2', FUSED_CONV, FUSED_DEPTHWISE] as const;
 
 /** Strip TF's output index and control marker: "^a", "a:1" → "a". */
 export const inputName = (s: string) => s.replace(/^\^/, '').replace(/:\d+$/, '');
@@ -54,10 +57,12 @@ const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 export function nodeFlops(n: GraphNode, shapeOf: ShapeOf): number | null {
   const ins = (n.input ?? []).filter((i) => !i.startsWith('^')).map(inputName);
   switch (n.op) {
+    case FUSED_CONV:
     case 'Conv2D': {
       const out = shapeOf(n.name), f = shapeOf(ins[1]);
       return out && f ? 2 * numel(out) * f[0] * f[1] * f[2] : null;
     }
+    case FUSED_DEPTHWISE:
     case 'DepthwiseConv2dNative': {
       const out = shapeOf(n.name), f = shapeOf(ins[1]);
       return out && f ? 2 * numel(out) * f[0] * f[1] : null;

@@ -10,7 +10,7 @@ import { recipeObjective } from '../src/dream/dreamer';
 import { RECIPES, DEFAULT_RECIPE } from '../src/dream/recipes';
 import { MODEL_DIR, ROOT, nodeBackend, nodeModel } from './dream-node';
 import { loadDreamModel } from '../src/dream/model';
-import { setBiasRelu6Fusion } from '../src/dream/graph';
+import { setGraphFusion } from '../src/dream/graph';
 import { fileFetch } from '../src/tf/file-fetch';
 import { type KeyframeLoop, depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepBesideMatmul, stepFlops, stepKernels, stepMs } from './bench-engine';
 import { pageBench } from './bench-page';
@@ -19,6 +19,7 @@ import { setRelu6Grad } from '../src/tf/relu6-grad';
 import { setIdentityShare } from '../src/tf/identity-share';
 import { setHeapKernels } from '../src/tf/heap-kernels';
 import { setStridePhases } from '../src/tf/stride-phases';
+import { setFusedConvKernels } from '../src/tf/fused-conv';
 import { setMeanGrad } from '../src/tf/mean-grad';
 import { setLeakyReluGrad } from '../src/tf/leaky-relu-grad';
 
@@ -96,7 +97,7 @@ if (opt.engine) {
   const be = `node/${tf.getBackend()}`;
   /**
    * Run `fn` on stock TF.js (on = false: wasm's own Conv2DBackpropInput and Identity, TF.js's Relu6 gradient) or
-   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts, mean-grad.ts, leaky-relu-grad.ts, stride-phases.ts), then back.
+   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts, mean-grad.ts, leaky-relu-grad.ts, stride-phases.ts, fused-conv.ts), then back.
    */
   const convgrad = async <T>(on: boolean, fn: () => Promise<T>): Promise<T> => {
     setConvBackpropAsConv('wasm', on);
@@ -106,7 +107,8 @@ if (opt.engine) {
     setMeanGrad(on);
     setLeakyReluGrad(on);
     setStridePhases(on);
-    try { return await fn(); } finally { setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); setMeanGrad(true); setLeakyReluGrad(true); setStridePhases(true); }
+    setFusedConvKernels('wasm', on);
+    try { return await fn(); } finally { setFusedConvKernels('wasm', true); setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); setMeanGrad(true); setLeakyReluGrad(true); setStridePhases(true); }
   };
   const stockJob = (j: KeyframeLoop): KeyframeLoop => ({ keyframe: () => convgrad(false, () => j.keyframe()), dispose: () => j.dispose() });
   console.log(`engine (Node ${be}, single-threaded SIMD as in the worker):`);
@@ -137,9 +139,9 @@ if (opt.engine) {
   // Real loop, naive loop and depth, one call of each in turn (B2's second ratio and B3 share the keyframe time).
   // The naive loop runs on stock TF.js (wasm's own Conv2DBackpropInput): what one would write without this engine.
   // The naive loop's graph as loaded before the engine's graph rewrites (only the unfusing wasm needs for gradients).
-  setBiasRelu6Fusion(false);
+  setGraphFusion(false);
   const naiveModel = await loadDreamModel(lm.entry, MODEL_DIR, fileFetch);
-  setBiasRelu6Fusion(true);
+  setGraphFusion(true);
   const jobs = [realLoop(lm, loopRecipe, opt.loopSize), stockJob(naiveLoop(naiveModel, loopRecipe, opt.loopSize)), await depthJob(opt.loopSize)];
   if (opt.before) jobs.push(stockJob(realLoop(lm, loopRecipe, opt.loopSize)));
   const [realMs, naiveMs, dms, realStockMs] = await interleaved(jobs, opt.keyframes);

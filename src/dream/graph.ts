@@ -2,6 +2,7 @@
 // They work on the plain JSON (model.json's modelTopology + weight specs) before tf.loadGraphModel
 // sees it, so the same code runs in the browser and in Node, on every backend.
 import { BIAS_RELU6, registerBiasRelu6 } from '../tf/bias-relu6';
+import { FUSED_CONV, FUSED_DEPTHWISE, registerFusedConvOps } from '../tf/fused-conv';
 
 /** One node of a TF GraphDef as the TF.js converter writes it. */
 export interface GraphNode {
@@ -93,9 +94,54 @@ export function unfuse(g: GraphArtifacts): GraphArtifacts {
 /** A node input's producer name ('^ctrl' and 'node:1' both name their node). */
 const producer = (input: string) => input.replace(/^\^/, '').replace(/:\d+$/, '');
 
-let biasRelu6Fusion = true;
-/** Whether `unfuse` also folds BiasAdd → Relu6 (default); the bench loads its naive reference without it. */
-export function setBiasRelu6Fusion(on: boolean): void { biasRelu6Fusion = on; }
+let fusion = true, convFusion = true;
+/**
+ * Whether `unfuse` is followed by the engine's folds (default): BiasAdd → Relu6 (`fuseBiasRelu6`), then, if
+ * `convAct`, conv → bias → activation (`fuseConvAct`). The bench loads its naive reference without them.
+ */
+export function setGraphFusion(on: boolean, convAct = on): void { fusion = on; convFusion = convAct; }
+
+const b64 = (s: string) => btoa(s);
+const isNhwc = (n: GraphNode) => n.attr?.data_format?.s == null || decode(n.attr.data_format.s) === 'NHWC';
+
+/**
+ * Fold each NHWC Conv2D / DepthwiseConv2dNative whose only consumer adds its bias (BiasAdd, or BIAS_RELU6), with
+ * the activation after a BiasAdd when that is its only consumer (Relu, LeakyRelu), into one FUSED_CONV /
+ * FUSED_DEPTHWISE node under the chain's last name (src/tf/fused-conv.ts: one XNNPACK call on wasm).
+ */
+export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
+  const consumers = new Map<string, GraphNode[]>();
+  for (const n of g.nodes) for (const i of n.input ?? []) { const p = producer(i); consumers.set(p, [...(consumers.get(p) ?? []), n]); }
+  const only = (n: GraphNode): GraphNode | undefined => {
+    const c = consumers.get(n.name) ?? [];
+    return c.length === 1 && c[0].input?.[0] === n.name && !(c[0].input ?? []).slice(1).some((i) => producer(i) === n.name) ? c[0] : undefined;
+  };
+  const folded = new Set<string>();
+  const replaced = new Map<string, GraphNode>();
+  for (const conv of g.nodes) {
+    const depthwise = conv.op === 'DepthwiseConv2dNative';
+    if ((conv.op !== 'Conv2D' && !depthwise) || !isNhwc(conv) || (conv.input ?? []).length !== 2 || conv.input!.some((i) => /[:^]/.test(i))) continue;
+    const bias = only(conv);
+    if (!bias || (bias.input ?? []).length !== 2 || (bias.op !== 'BiasAdd' && bias.op !== BIAS_RELU6) || (bias.op === 'BiasAdd' && !isNhwc(bias))) continue;
+    let last = bias, activation = bias.op === BIAS_RELU6 ? 'relu6' : 'linear', alpha = 0.2;
+    const act = bias.op === 'BiasAdd' ? only(bias) : undefined;
+    if (act && (act.op === 'Relu' || act.op === 'LeakyRelu') && (act.input ?? []).length === 1) {
+      last = act;
+      activation = act.op.toLowerCase();
+      alpha = act.attr?.alpha?.f ?? 0.2;
+    }
+    const keep = (k: string) => (conv.attr?.[k] ? { [k]: conv.attr[k] } : {});
+    const attr: Record<string, AttrValue> = {
+      ...keep('strides'), ...keep('padding'), ...keep('explicit_paddings'), ...keep('dilations'),
+      activation: { s: b64(activation) }, leakyrelu_alpha: { f: alpha },
+    };
+    for (const n of [conv, bias, last]) folded.add(n.name);
+    replaced.set(last.name, { name: last.name, op: depthwise ? FUSED_DEPTHWISE : FUSED_CONV, input: [conv.input![0], conv.input![1], bias.input![1]], attr });
+  }
+  if (replaced.size === 0) return g;
+  registerFusedConvOps(); // before tf.loadGraphModel maps the ops
+  return { ...g, nodes: g.nodes.flatMap((n) => (replaced.has(n.name) ? [replaced.get(n.name)!] : folded.has(n.name) ? [] : [n])) };
+}
 
 /**
  * Fold each NHWC BiasAdd whose only consumer is a Relu6 into one BIAS_RELU6 node under the Relu6's name
@@ -109,7 +155,7 @@ export function fuseBiasRelu6(g: GraphArtifacts): GraphArtifacts {
   const nodes: GraphNode[] = [];
   for (const n of g.nodes) {
     const src = n.op === 'Relu6' && n.input?.length === 1 && !/[:^]/.test(n.input[0]) ? byName.get(n.input[0]) : undefined;
-    const nhwc = src?.attr?.data_format?.s == null || decode(src.attr.data_format.s) === 'NHWC';
+    const nhwc = src != null && isNhwc(src);
     if (!src || src.op !== 'BiasAdd' || consumers.get(src.name) !== 1 || !nhwc || (src.input ?? []).length !== 2) { nodes.push(n); continue; }
     folded.add(src.name);
     nodes.push({ name: n.name, op: BIAS_RELU6, input: [...src.input!], attr: {} });
@@ -155,7 +201,11 @@ export function globalAvgPoolToMean(g: GraphArtifacts): GraphArtifacts {
 export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], layout: 'NHWC' | 'NCHW'): GraphArtifacts {
   let out = g;
   if (fixes.includes('relax-placeholders')) out = relaxPlaceholders(out, layout);
-  if (fixes.includes('unfuse')) out = biasRelu6Fusion ? fuseBiasRelu6(unfuse(out)) : unfuse(out);
+  if (fixes.includes('unfuse')) {
+    out = unfuse(out);
+    if (fusion) out = fuseBiasRelu6(out);
+    if (fusion && convFusion) out = fuseConvAct(out);
+  }
   if (fixes.includes('global-avgpool-to-mean')) out = globalAvgPoolToMean(out);
   return out;
 }

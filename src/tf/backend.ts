@@ -11,6 +11,7 @@ import { registerLeakyReluGrad } from './leaky-relu-grad';
 import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-backprop-as-conv';
 import { IDENTITY_SHARE_BACKENDS, setIdentityShare } from './identity-share';
 import { HEAP_KERNEL_BACKENDS, setHeapKernels } from './heap-kernels';
+import { FUSED_CONV_BACKENDS, setFusedConvKernels } from './fused-conv';
 
 import { isSoftwareRenderer, webglRendererName, type BackendName } from './backend-names';
 export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from './backend-names';
@@ -62,6 +63,8 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   if (IDENTITY_SHARE_BACKENDS.includes(name)) setIdentityShare(name, true);
   // wasm's Equal and Slice are slow where the dream uses them: Relu6's gradient in one pass, slices as block copies.
   if (HEAP_KERNEL_BACKENDS.includes(name)) setHeapKernels(name, true);
+  // conv + bias + activation as one XNNPACK call (the graphs' fused-conv ops, src/tf/fused-conv.ts).
+  if (FUSED_CONV_BACKENDS.includes(name)) setFusedConvKernels(name, true);
   return true;
 }
 

@@ -26,6 +26,8 @@ export const LEAKY_RELU_GRAD = 'DreamLeakyReluGrad';
 export const BIAS_RELU6_GRAD = 'DreamBiasRelu6Grad';
 /** relu6(x + bias), bias along the last axis: inputs x, bias. */
 export const BIAS_RELU6 = 'DreamBiasRelu6';
+/** Relu6's gradient from its output alone, dy · (0 < y < 6): inputs dy, y (src/tf/fused-conv.ts). */
+export const RELU6_OUT_GRAD = 'DreamRelu6OutGrad';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackend {
@@ -55,6 +57,21 @@ export function relu6GradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.T
   // Branch-free (a data-dependent branch mispredicts on half the elements: 3× slower): dy · 1 or dy · 0, the
   // composite's exact arithmetic (−0 for negative dy, NaN for NaN dy).
   for (let i = 0; i < n; i++) o[i] = g[i] * +(a[i] === r[i]);
+  return out;
+}
+
+/** dy · (0 < y < 6) with y = relu6(x): TensorFlow's Relu6Grad, from the output. */
+export function relu6OutGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, y: tf.TensorInfo): tf.TensorInfo {
+  const n = tf.util.sizeFromShape(y.shape);
+  if (tf.util.sizeFromShape(dy.shape) !== n) throw new Error(`${RELU6_OUT_GRAD}: dy and y must have one shape, got [${dy.shape}], [${y.shape}]`);
+  const out = backend.makeOutput([...y.shape], 'float32');
+  const simd = simdKernels(backend.wasm.asm?.memory);
+  if (simd) {
+    simd.relu6OutGrad(byteOffset(backend, out), byteOffset(backend, dy), byteOffset(backend, y), n);
+    return out;
+  }
+  const o = f32(backend, out, n), g = f32(backend, dy, n), r = f32(backend, y, n);
+  for (let i = 0; i < n; i++) o[i] = g[i] * +(r[i] > 0 && r[i] < 6);
   return out;
 }
 
@@ -310,7 +327,7 @@ export const heapKernelsActive = (backendName: string): boolean => originals.has
 
 /**
  * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad and the
- * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD
+ * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD
  * and FILL_LIKE added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
  */
@@ -326,7 +343,7 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     return true;
   }
   const saved = new Map<string, tf.KernelConfig | undefined>();
-  for (const name of [...REPLACED, RELU6_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD, FILL_LIKE]) {
+  for (const name of [...REPLACED, RELU6_GRAD, RELU6_OUT_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD, FILL_LIKE]) {
     const k = tf.getKernel(name, backendName);
     saved.set(name, k);
     if (k) tf.unregisterKernel(name, backendName);
@@ -405,6 +422,13 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     kernelFunc: (args) => {
       const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
       return leakyReluGradOnHeap(wb(args.backend), dy, x, (args.attrs as unknown as { alpha: number }).alpha);
+    },
+  });
+  tf.registerKernel({
+    kernelName: RELU6_OUT_GRAD, backendName,
+    kernelFunc: (args) => {
+      const { dy, y } = args.inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
+      return relu6OutGradOnHeap(wb(args.backend), dy, y);
     },
   });
   tf.registerKernel({

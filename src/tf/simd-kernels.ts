@@ -6,6 +6,7 @@
 //   biasRelu6(out, x, bias, n, c)     out = min(max(x + b, 0), 6), b = bias[i mod c]   BiasAdd + Relu6 in one pass
 //   biasRelu6grad(out, dy, x, bias, n, c)   out = dy · (0 ≤ x + b ≤ 6)   its gradient (the same mask as relu6grad's)
 //   leakyReluGrad(out, dy, x, n, alphaBits)   out = dy · (x > 0 ? 1 : alpha)   LeakyRelu's gradient (alpha as f32 bits)
+//   relu6OutGrad(out, dy, y, n)       out = dy · (0 < y < 6)              Relu6's gradient from its output alone
 // The bias ones need c % 4 == 0.
 // The masks are multiplied in as 1.0 / 0.0 (not selected), the same arithmetic as TF.js's dy · cast(mask).
 
@@ -86,11 +87,26 @@ const leakyReluGrad = [
   ...loopWhile(5, 7, 4, [...at(0, 5), ...at(1, 5), ...F.load, ...f32c(1), ...get(4), ...F.fromBits, ...at(2, 5), ...F.load, ...f32c(0), ...F.gt, ...F.select, ...F.mul, ...F.store]),
 ];
 
+// relu6OutGrad(out 0, dy 1, y 2, n 3); locals i 4, n4 5, nb 6 (i32), y×4 7 (v128)
+const relu6OutGrad = [
+  ...ends(3, 5, 6),
+  ...loopWhile(4, 5, 16, [
+    ...at(0, 4), ...at(1, 4), ...V.load, ...at(2, 4), ...V.load, ...set(7),
+    ...get(7), ...splat4(0), ...V.gt, ...splat4(6), ...get(7), ...V.gt, ...V.and, ...splat4(1), ...V.and, ...V.mul, ...V.store,
+  ]),
+  ...loopWhile(4, 6, 4, [
+    ...at(0, 4), ...at(1, 4), ...F.load, ...f32c(1), ...f32c(0),
+    ...at(2, 4), ...F.load, ...f32c(0), ...F.gt, ...f32c(6), ...at(2, 4), ...F.load, ...F.gt, ...I.and,
+    ...F.select, ...F.mul, ...F.store,
+  ]),
+];
+
 const FUNCS = [
   { name: 'relu6grad', params: 5, locals: [3], body: relu6grad },
   { name: 'biasRelu6', params: 5, locals: [4], body: biasRelu6 },
   { name: 'biasRelu6grad', params: 6, locals: [4, 1], body: biasRelu6grad },
   { name: 'leakyReluGrad', params: 5, locals: [3, 1], body: leakyReluGrad },
+  { name: 'relu6OutGrad', params: 4, locals: [3, 1], body: relu6OutGrad },
 ] as const;
 
 /** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
@@ -117,6 +133,7 @@ export interface SimdKernels {
   biasRelu6(out: number, x: number, bias: number, n: number, c: number): void;
   biasRelu6grad(out: number, dy: number, x: number, bias: number, n: number, c: number): void;
   leakyReluGrad(out: number, dy: number, x: number, n: number, alphaBits: number): void;
+  relu6OutGrad(out: number, dy: number, y: number, n: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();

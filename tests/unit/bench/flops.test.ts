@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { GraphNode } from '../../../src/dream/graph';
 import { ancestors, countFlops, shapeNodes, BACKWARD_FACTOR } from '../../../bench/flops';
+import { FUSED_CONV, FUSED_DEPTHWISE } from '../../../src/tf/fused-conv';
 
 // A hand-made graph: x [1,8,8,3] → conv 3×3 (4 ch) → relu → depthwise 3×3 stride 2 → reshape → matmul (10),
 // plus a side branch (1×1 conv, 100 ch) that the output does not need.
@@ -51,6 +52,13 @@ describe('FLOP counter', () => {
     expect(countFlops(t, (n) => s[n]).forward).toBe(2 * 2 * 5 * 7);
     const c = countFlops(t, (n) => (n === 'm' ? undefined : s[n]));
     expect(c).toMatchObject({ forward: 0, unknown: ['m'] });
+  });
+
+  it('counts the engine\'s fused conv ops (conv + bias + activation) as their convs', () => {
+    const fused = nodes.map((n) => (n.name === 'conv' ? { ...n, op: FUSED_CONV, input: ['x', 'w1', 'b1'] } : n.name === 'dw' ? { ...n, op: FUSED_DEPTHWISE, input: ['relu', 'w2', 'b2'] } : n));
+    const c = countFlops(fused, shapeOf, ['mm']);
+    expect(c.byOp).toEqual({ [FUSED_CONV]: CONV, [FUSED_DEPTHWISE]: DW, MatMul: MM });
+    expect(c.forward).toBe(16_256);
   });
 
   it('lists the ancestors and the shapes it needs', () => {
