@@ -3,6 +3,7 @@
 // sees it, so the same code runs in the browser and in Node, on every backend.
 import { BIAS_RELU6, registerBiasRelu6 } from '../tf/bias-relu6';
 import { FUSED_CONV, FUSED_DEPTHWISE, registerFusedConvOps } from '../tf/fused-conv';
+import { HARD_SWISH, registerHardSwish } from '../tf/hard-swish';
 
 /** One node of a TF GraphDef as the TF.js converter writes it. */
 export interface GraphNode {
@@ -97,7 +98,8 @@ const producer = (input: string) => input.replace(/^\^/, '').replace(/:\d+$/, ''
 let fusion = true, convFusion = true;
 /**
  * Whether `unfuse` is followed by the engine's folds (default): BiasAdd → Relu6 (`fuseBiasRelu6`), then, if
- * `convAct`, conv → bias → activation (`fuseConvAct`). The bench loads its naive reference without them.
+ * `convAct`, conv → bias → activation (`fuseConvAct`) and h-swish (`fuseHardSwish`). The bench loads its naive
+ * reference without them.
  */
 export function setGraphFusion(on: boolean, convAct = on): void { fusion = on; convFusion = convAct; }
 
@@ -166,6 +168,40 @@ export function fuseBiasRelu6(g: GraphArtifacts): GraphArtifacts {
 }
 
 /**
+ * Fold each h-swish spelled Mul(Mul(s, x), Relu6(Add(x, t))) (s, t scalar constants; either operand order of
+ * each Mul; the inner three used only there) into one HARD_SWISH node (x, s, t) under the outer Mul's name
+ * (src/tf/hard-swish.ts).
+ */
+export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const consumers = new Map<string, number>();
+  for (const n of g.nodes) for (const i of n.input ?? []) consumers.set(producer(i), (consumers.get(producer(i)) ?? 0) + 1);
+  const scalars = new Set(g.weightSpecs.filter((w) => w.shape.length === 0 && w.dtype === 'float32').map((w) => w.name));
+  const scalarConst = (name: string) => byName.get(name)?.op === 'Const' && scalars.has(name);
+  const plain = (n: GraphNode | undefined, op: string, inputs: number): n is GraphNode =>
+    n != null && n.op === op && (n.input ?? []).length === inputs && !n.input!.some((i) => /[:^]/.test(i)) && consumers.get(n.name) === 1;
+  const folded = new Set<string>();
+  const replaced = new Map<string, GraphNode>();
+  for (const out of g.nodes) {
+    if (out.op !== 'Mul' || (out.input ?? []).length !== 2 || out.input!.some((i) => /[:^]/.test(i))) continue;
+    const [p, q] = out.input!.map((i) => byName.get(i));
+    const [mul, relu6] = p?.op === 'Relu6' ? [q, p] : [p, q];
+    if (!plain(mul, 'Mul', 2) || !plain(relu6, 'Relu6', 1)) continue;
+    const add = byName.get(relu6.input![0]);
+    if (!plain(add, 'Add', 2) && !plain(add, 'AddV2', 2)) continue;
+    const [x, t] = add!.input!;
+    if (!scalarConst(t)) continue;
+    const s = mul.input!.find((i) => i !== x);
+    if (s == null || !mul.input!.includes(x) || !scalarConst(s)) continue;
+    for (const n of [mul, relu6, add!]) folded.add(n.name);
+    replaced.set(out.name, { name: out.name, op: HARD_SWISH, input: [x, s, t], attr: {} });
+  }
+  if (replaced.size === 0) return g;
+  registerHardSwish(); // before tf.loadGraphModel maps the op
+  return { ...g, nodes: g.nodes.flatMap((n) => (replaced.has(n.name) ? [replaced.get(n.name)!] : folded.has(n.name) ? [] : [n])) };
+}
+
+/**
  * Rewrite AvgPool whose window equals its stride (a Keras global pool baked for the native size, e.g. selfie's
  * 64×64 at 256 px) into Mean over H,W with keep_dims: identical at the native size, valid at any other.
  */
@@ -204,7 +240,7 @@ export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], l
   if (fixes.includes('unfuse')) {
     out = unfuse(out);
     if (fusion) out = fuseBiasRelu6(out);
-    if (fusion && convFusion) out = fuseConvAct(out);
+    if (fusion && convFusion) out = fuseHardSwish(fuseConvAct(out));
   }
   if (fixes.includes('global-avgpool-to-mean')) out = globalAvgPoolToMean(out);
   return out;

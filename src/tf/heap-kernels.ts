@@ -26,6 +26,10 @@ export const LEAKY_RELU_GRAD = 'DreamLeakyReluGrad';
 export const BIAS_RELU6_GRAD = 'DreamBiasRelu6Grad';
 /** relu6(x + bias), bias along the last axis: inputs x, bias. */
 export const BIAS_RELU6 = 'DreamBiasRelu6';
+/** h-swish (x·s)·relu6(x + t), s and t scalars: inputs x, s, t (src/tf/hard-swish.ts). */
+export const HARD_SWISH = 'DreamHardSwish';
+/** Its gradient with respect to x: inputs dy, x, s, t. */
+export const HARD_SWISH_GRAD = 'DreamHardSwishGrad';
 /** Relu6's gradient from its output alone, dy · (0 < y < 6): inputs dy, y (src/tf/fused-conv.ts). */
 export const RELU6_OUT_GRAD = 'DreamRelu6OutGrad';
 
@@ -57,6 +61,48 @@ export function relu6GradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.T
   // Branch-free (a data-dependent branch mispredicts on half the elements: 3× slower): dy · 1 or dy · 0, the
   // composite's exact arithmetic (−0 for negative dy, NaN for NaN dy).
   for (let i = 0; i < n; i++) o[i] = g[i] * +(a[i] === r[i]);
+  return out;
+}
+
+const bits = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0];
+const scalarOf = (backend: WasmBackend, t: tf.TensorInfo, what: string): number => {
+  if (tf.util.sizeFromShape(t.shape) !== 1) throw new Error(`${what} must be a scalar, got [${t.shape}]`);
+  return f32(backend, t, 1)[0];
+};
+
+/**
+ * h-swish: (x·s)·relu6(x + t), every product and sum rounded to float32 as the graph's Mul, Add, Relu6, Mul are;
+ * SIMD over the first n − n mod 4 elements, JS for the rest.
+ */
+export function hardSwishOnHeap(backend: WasmBackend, x: tf.TensorInfo, sT: tf.TensorInfo, tT: tf.TensorInfo): tf.TensorInfo {
+  const n = tf.util.sizeFromShape(x.shape);
+  const s = scalarOf(backend, sT, `${HARD_SWISH}: s`), t = scalarOf(backend, tT, `${HARD_SWISH}: t`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const simd = simdKernels(backend.wasm.asm?.memory);
+  const n4 = simd ? n & ~3 : 0;
+  if (simd && n4) simd.hardSwish(byteOffset(backend, out), byteOffset(backend, x), n4, bits(s), bits(t));
+  const o = f32(backend, out, n), a = f32(backend, x, n), fr = Math.fround;
+  for (let i = n4; i < n; i++) o[i] = fr(a[i] * s) * Math.min(Math.max(fr(a[i] + t), 0), 6);
+  return out;
+}
+
+/**
+ * h-swish's gradient as TF.js's tape builds it from the four ops: (dy·relu6(x + t))·s through the first Mul, plus
+ * (dy·(x·s))·mask through Relu6 (relu6-grad.ts's mask, 0 ≤ x + t ≤ 6), each product rounded to float32.
+ */
+export function hardSwishGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.TensorInfo, sT: tf.TensorInfo, tT: tf.TensorInfo): tf.TensorInfo {
+  const n = tf.util.sizeFromShape(x.shape);
+  if (tf.util.sizeFromShape(dy.shape) !== n) throw new Error(`${HARD_SWISH_GRAD}: dy and x must have one shape, got [${dy.shape}], [${x.shape}]`);
+  const s = scalarOf(backend, sT, `${HARD_SWISH_GRAD}: s`), t = scalarOf(backend, tT, `${HARD_SWISH_GRAD}: t`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const simd = simdKernels(backend.wasm.asm?.memory);
+  const n4 = simd ? n & ~3 : 0;
+  if (simd && n4) simd.hardSwishGrad(byteOffset(backend, out), byteOffset(backend, dy), byteOffset(backend, x), n4, bits(s), bits(t));
+  const o = f32(backend, out, n), g = f32(backend, dy, n), a = f32(backend, x, n), fr = Math.fround;
+  for (let i = n4; i < n; i++) {
+    const p = fr(a[i] + t), r = Math.min(Math.max(p, 0), 6);
+    o[i] = fr(fr(g[i] * r) * s) + fr(fr(g[i] * fr(a[i] * s)) * +(p >= 0 && p <= 6));
+  }
   return out;
 }
 
@@ -327,7 +373,7 @@ export const heapKernelsActive = (backendName: string): boolean => originals.has
 
 /**
  * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad and the
- * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD
+ * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH(_GRAD), BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD
  * and FILL_LIKE added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
  */
@@ -343,7 +389,7 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     return true;
   }
   const saved = new Map<string, tf.KernelConfig | undefined>();
-  for (const name of [...REPLACED, RELU6_GRAD, RELU6_OUT_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD, FILL_LIKE]) {
+  for (const name of [...REPLACED, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH, HARD_SWISH_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD, FILL_LIKE]) {
     const k = tf.getKernel(name, backendName);
     saved.set(name, k);
     if (k) tf.unregisterKernel(name, backendName);
@@ -422,6 +468,20 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     kernelFunc: (args) => {
       const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
       return leakyReluGradOnHeap(wb(args.backend), dy, x, (args.attrs as unknown as { alpha: number }).alpha);
+    },
+  });
+  tf.registerKernel({
+    kernelName: HARD_SWISH, backendName,
+    kernelFunc: (args) => {
+      const { x, s, t } = args.inputs as { x: tf.TensorInfo; s: tf.TensorInfo; t: tf.TensorInfo };
+      return hardSwishOnHeap(wb(args.backend), x, s, t);
+    },
+  });
+  tf.registerKernel({
+    kernelName: HARD_SWISH_GRAD, backendName,
+    kernelFunc: (args) => {
+      const { dy, x, s, t } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; s: tf.TensorInfo; t: tf.TensorInfo };
+      return hardSwishGradOnHeap(wb(args.backend), dy, x, s, t);
     },
   });
   tf.registerKernel({

@@ -7,6 +7,9 @@
 //   biasRelu6grad(out, dy, x, bias, n, c)   out = dy · (0 ≤ x + b ≤ 6)   its gradient (the same mask as relu6grad's)
 //   leakyReluGrad(out, dy, x, n, alphaBits)   out = dy · (x > 0 ? 1 : alpha)   LeakyRelu's gradient (alpha as f32 bits)
 //   relu6OutGrad(out, dy, y, n)       out = dy · (0 < y < 6)              Relu6's gradient from its output alone
+//   hardSwish(out, x, n, sBits, tBits)        out = (x·s) · relu6(x + t)    MobileNetV3's h-swish (s = 1/6, t = 3), n % 4 == 0
+//   hardSwishGrad(out, dy, x, n, sBits, tBits)  out = (dy·relu6(x + t))·s + (dy·(x·s))·(0 ≤ x + t ≤ 6), the
+//                                     sum TF.js's tape makes of the two paths, each product rounded as there
 // The bias ones need c % 4 == 0.
 // The masks are multiplied in as 1.0 / 0.0 (not selected), the same arithmetic as TF.js's dy · cast(mask).
 
@@ -101,12 +104,44 @@ const relu6OutGrad = [
   ]),
 ];
 
+// hardSwish(out 0, x 1, n 2, sBits 3, tBits 4); locals i 5, nb 6 (i32), S 7, T 8, X 9 (v128). n % 4 == 0.
+const hardSwish = [
+  ...get(3), ...F.fromBits, ...V.splat, ...set(7),
+  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
+  ...get(2), ...i32(2), ...I.shl, ...set(6),
+  ...loopWhile(5, 6, 16, [
+    ...at(0, 5), ...at(1, 5), ...V.load, ...set(9),
+    ...get(9), ...get(7), ...V.mul,
+    ...get(9), ...get(8), ...V.add, ...splat4(0), ...V.max, ...splat4(6), ...V.min,
+    ...V.mul, ...V.store,
+  ]),
+];
+
+// hardSwishGrad(out 0, dy 1, x 2, n 3, sBits 4, tBits 5); locals i 6, nb 7 (i32), S 8, T 9, X 10, A 11, G 12 (v128).
+const hardSwishGrad = [
+  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
+  ...get(5), ...F.fromBits, ...V.splat, ...set(9),
+  ...get(3), ...i32(2), ...I.shl, ...set(7),
+  ...loopWhile(6, 7, 16, [
+    ...at(1, 6), ...V.load, ...set(12),
+    ...at(2, 6), ...V.load, ...set(10),
+    ...get(10), ...get(9), ...V.add, ...set(11),
+    ...at(0, 6),
+    ...get(12), ...get(11), ...splat4(0), ...V.max, ...splat4(6), ...V.min, ...V.mul, ...get(8), ...V.mul, // (dy·relu6(a))·s
+    ...get(12), ...get(10), ...get(8), ...V.mul, ...V.mul, // dy·(x·s)
+    ...get(11), ...splat4(0), ...V.ge, ...splat4(6), ...get(11), ...V.ge, ...V.and, ...splat4(1), ...V.and, ...V.mul, // ·mask
+    ...V.add, ...V.store,
+  ]),
+];
+
 const FUNCS = [
   { name: 'relu6grad', params: 5, locals: [3], body: relu6grad },
   { name: 'biasRelu6', params: 5, locals: [4], body: biasRelu6 },
   { name: 'biasRelu6grad', params: 6, locals: [4, 1], body: biasRelu6grad },
   { name: 'leakyReluGrad', params: 5, locals: [3, 1], body: leakyReluGrad },
   { name: 'relu6OutGrad', params: 4, locals: [3, 1], body: relu6OutGrad },
+  { name: 'hardSwish', params: 5, locals: [2, 3], body: hardSwish },
+  { name: 'hardSwishGrad', params: 6, locals: [2, 5], body: hardSwishGrad },
 ] as const;
 
 /** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
@@ -134,6 +169,8 @@ export interface SimdKernels {
   biasRelu6grad(out: number, dy: number, x: number, bias: number, n: number, c: number): void;
   leakyReluGrad(out: number, dy: number, x: number, n: number, alphaBits: number): void;
   relu6OutGrad(out: number, dy: number, y: number, n: number): void;
+  hardSwish(out: number, x: number, n: number, sBits: number, tBits: number): void;
+  hardSwishGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();

@@ -1,0 +1,44 @@
+// MobileNetV3's h-swish, x·(1/6) · relu6(x + 3), as one graph op: the graph spells it as Mul, Add, Relu6, Mul
+// (four kernels forward, about ten in the tape's backward pass, each a pass over the activation), ~17 times
+// on the textures recipe's path. src/dream/graph.ts folds that pattern into this op at load time. On wasm it is
+// one SIMD pass each way (src/tf/heap-kernels.ts) with the same float32 roundings as the four ops and their
+// TF.js gradients; elsewhere it runs as those ops. The scalars (1/6 and 3, from the graph's constants) are inputs.
+import * as tf from '@tensorflow/tfjs';
+import { HARD_SWISH, HARD_SWISH_GRAD } from './heap-kernels';
+
+export { HARD_SWISH };
+
+const has = (kernel: string) => tf.getKernel(kernel, tf.getBackend()) != null;
+
+/** (x·s)·relu6(x + t): one kernel where the backend has it, else the graph's own four ops. */
+export function hardSwish(x: tf.Tensor, s: tf.Tensor, t: tf.Tensor): tf.Tensor {
+  if (has(HARD_SWISH)) return tf.engine().runKernel(HARD_SWISH, { x, s, t }) as tf.Tensor;
+  return tf.tidy(() => tf.mul(tf.mul(s, x), tf.relu6(tf.add(x, t))));
+}
+
+let registered = false;
+
+/** Register the op with the graph converter and its gradient (global, idempotent). Returns whether it did now. */
+export function registerHardSwish(): boolean {
+  if (registered) return false;
+  registered = true;
+  tf.registerGradient({
+    kernelName: HARD_SWISH,
+    inputsToSave: ['x', 's', 't'],
+    gradFunc: (dy, saved) => {
+      const [x, s, t] = saved;
+      const g = dy as tf.Tensor;
+      // The pre-activation's mask, as relu6-grad.ts's dy · (p == relu6(p)): 0 ≤ x + t ≤ 6.
+      const mask = () => { const p = tf.add(x, t); return tf.cast(tf.equal(p, tf.relu6(p)), 'float32'); };
+      return {
+        x: () => (has(HARD_SWISH_GRAD)
+          ? tf.engine().runKernel(HARD_SWISH_GRAD, { dy: g, x, s, t }) as tf.Tensor
+          : tf.add(tf.mul(tf.mul(g, tf.relu6(tf.add(x, t))), s), tf.mul(tf.mul(g, tf.mul(s, x)), mask()))),
+        s: () => tf.sum(tf.mul(tf.mul(g, tf.relu6(tf.add(x, t))), x)),
+        t: () => tf.sum(tf.mul(tf.mul(g, tf.mul(s, x)), mask())),
+      };
+    },
+  });
+  tf.registerOp(HARD_SWISH, (node) => hardSwish(node.inputs[0], node.inputs[1], node.inputs[2]));
+  return true;
+}

@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HARD_SWISH, hardSwish, registerHardSwish } from '../../../src/tf/hard-swish';
+import { HARD_SWISH_GRAD, hardSwishGradOnHeap, hardSwishOnHeap, RELU6_GRAD as DREAM_RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { applyGraphFixes, fuseHardSwish, setGraphFusion, type GraphNode } from '../../../src/dream/graph';
+import { loadDreamModel, validateManifest } from '../../../src/dream/model';
+import { activationsOf } from '../../../src/dream/objectives';
+import { fileFetch } from '../../../src/tf/file-fetch';
+import { seededRng } from '../../../src/dream/transforms';
+import { MODEL_DIR, ROOT } from '../../../scripts/dream-node';
+import { wasm } from '../dream/helpers';
+
+const rand = (n: number, seed: number, lo: number, hi: number) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
+const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i])); return e; };
+const SIXTH = Math.fround(1 / 6);
+
+/** h-swish's output and d sum(h-swish · dy)/dx: through the op, or (`graph`) through the graph's own four ops. */
+function run(shape: number[], seed: number, graph: boolean) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const xs = rand(n, seed, -5, 5);
+  xs[0] = -3; xs[1] = 3; // x + 3 exactly at the mask's edges (0 and 6): both pass, as relu6-grad.ts's mask
+  return tf.tidy(() => {
+    const x = tf.tensor(xs, shape), s = tf.scalar(SIXTH), t = tf.scalar(3), dy = tf.tensor(rand(n, seed + 1, -2, 2), shape);
+    const f = (v: tf.Tensor) => (graph ? tf.mul(tf.mul(s, v), tf.relu6(tf.add(v, t))) : hardSwish(v, s, t));
+    const y = f(x);
+    const gx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), dy)))(x);
+    return { y: Array.from(y.dataSync()), gx: Array.from(gx.dataSync()) };
+  });
+}
+
+describe('h-swish as one op (src/tf/hard-swish.ts)', () => {
+  beforeAll(async () => { await wasm(); registerHardSwish(); });
+
+  // Sizes that are and are not multiples of 4 (the SIMD part and the JS tail).
+  it.each([[1, 8, 8, 16], [1, 5, 7, 3], [2, 3, 3, 6], [13]])('wasm: bit for bit the four ops\' output and gradient (%s), one kernel each way, no leaks', async (...shape) => {
+    await tf.setBackend('wasm');
+    const want = run(shape, 3, true);
+    run(shape, 3, false); // warm
+    const before = tf.memory();
+    const got = run(shape, 3, false);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    expect(got.y).toEqual(want.y);
+    expect(got.gx).toEqual(want.gx);
+    expect(got.gx[0]).not.toBe(0); // x + 3 = 0 passes
+    await tf.setBackend('cpu');
+    const cpu = run(shape, 3, false); // the op's fallback: the same four ops on cpu
+    expect(maxErr(cpu.y, want.y)).toBeLessThan(1e-6);
+    expect(maxErr(cpu.gx, want.gx)).toBeLessThan(1e-5);
+    await tf.setBackend('wasm');
+    const info = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(hardSwish(v, tf.scalar(SIXTH), tf.scalar(3))))(tf.ones(shape)));
+    const names = info.kernels.map((k) => k.name);
+    expect(names.filter((k) => k === HARD_SWISH || k === HARD_SWISH_GRAD)).toEqual([HARD_SWISH, HARD_SWISH_GRAD]);
+    for (const k of ['Relu6', 'Add', 'Cast', DREAM_RELU6_GRAD]) expect(names).not.toContain(k); // (a Multiply is tf.sum's own gradient)
+  });
+
+  it('the JS loops (no SIMD) give the SIMD kernels\' values', async () => {
+    await tf.setBackend('wasm');
+    const b = tf.backend() as unknown as Parameters<typeof hardSwishOnHeap>[0];
+    const noSimd = { wasm: { HEAPU8: b.wasm.HEAPU8 }, dataIdMap: b.dataIdMap, makeOutput: b.makeOutput.bind(b) };
+    const x = tf.tensor(rand(64, 8, -5, 5)), dy = tf.tensor(rand(64, 9, -2, 2)), s = tf.scalar(SIXTH), t = tf.scalar(3);
+    const pairs = [[hardSwishOnHeap(b, x, s, t), hardSwishOnHeap(noSimd, x, s, t)], [hardSwishGradOnHeap(b, dy, x, s, t), hardSwishGradOnHeap(noSimd, dy, x, s, t)]]
+      .map((p) => p.map((i) => tf.engine().makeTensorFromTensorInfo(i)));
+    for (const [simd, js] of pairs) expect(Array.from(js.dataSync())).toEqual(Array.from(simd.dataSync()));
+    expect(() => hardSwishOnHeap(b, x, x, t)).toThrow(/s must be a scalar/);
+    tf.dispose([x, dy, s, t, ...pairs.flat()]);
+  });
+
+  it('without the heap kernels it runs as the four ops on wasm', async () => {
+    await tf.setBackend('wasm');
+    const fused = run([1, 4, 4, 8], 5, false);
+    setHeapKernels('wasm', false);
+    try {
+      expect(tf.getKernel(HARD_SWISH, 'wasm')).toBeUndefined();
+      const plain = run([1, 4, 4, 8], 5, false);
+      expect(maxErr(plain.y, fused.y)).toBeLessThan(1e-6);
+      expect(maxErr(plain.gx, fused.gx)).toBeLessThan(1e-5);
+    } finally {
+      setHeapKernels('wasm', true);
+    }
+  });
+});
+
+describe('fuseHardSwish (graph JSON)', () => {
+  const specs = [{ name: 's', shape: [], dtype: 'float32' }, { name: 't', shape: [], dtype: 'float32' }, { name: 'v', shape: [8], dtype: 'float32' }];
+  const g = (nodes: GraphNode[]) => ({ nodes: [{ name: 's', op: 'Const' }, { name: 't', op: 'Const' }, { name: 'v', op: 'Const' }, ...nodes], weightSpecs: specs, weightData: new ArrayBuffer(0) });
+  const hs = (x: string, p: string, swap = false): GraphNode[] => [
+    { name: `${p}/mul`, op: 'Mul', input: swap ? [x, 's'] : ['s', x] },
+    { name: `${p}/add`, op: swap ? 'AddV2' : 'Add', input: [x, 't'] },
+    { name: `${p}/Relu6`, op: 'Relu6', input: [`${p}/add`] },
+    { name: `${p}/mul_1`, op: 'Mul', input: swap ? [`${p}/Relu6`, `${p}/mul`] : [`${p}/mul`, `${p}/Relu6`] },
+  ];
+  const ops = (nodes: GraphNode[]) => nodes.filter((n) => n.op !== 'Const').map((n) => [n.name, n.op]);
+
+  it('folds MobileNetV3\'s spelling (either operand order) under the outer Mul\'s name', () => {
+    const out = fuseHardSwish(g([{ name: 'c', op: 'Conv2D', input: ['x', 'w'] }, ...hs('c', 'a'), ...hs('a/mul_1', 'b', true), { name: 'next', op: 'Conv2D', input: ['b/mul_1', 'w'] }])).nodes;
+    expect(ops(out)).toEqual([['c', 'Conv2D'], ['a/mul_1', HARD_SWISH], ['b/mul_1', HARD_SWISH], ['next', 'Conv2D']]);
+    expect(out.find((n) => n.name === 'a/mul_1')!.input).toEqual(['c', 's', 't']);
+    expect(out.find((n) => n.name === 'b/mul_1')!.input).toEqual(['a/mul_1', 's', 't']);
+  });
+
+  it('leaves it alone when an inner node is used elsewhere, a constant is not a scalar, or the two x differ', () => {
+    const shared = [...hs('c', 'a'), { name: 'spy', op: 'Identity', input: ['a/Relu6'] }];
+    expect(ops(fuseHardSwish(g(shared)).nodes).map((n) => n[1])).toEqual(['Mul', 'Add', 'Relu6', 'Mul', 'Identity']);
+    const vector = hs('c', 'a').map((n) => (n.name === 'a/add' ? { ...n, input: ['c', 'v'] } : n));
+    expect(ops(fuseHardSwish(g(vector)).nodes).map((n) => n[1])).toEqual(['Mul', 'Add', 'Relu6', 'Mul']);
+    const other = hs('c', 'a').map((n) => (n.name === 'a/mul' ? { ...n, input: ['s', 'd'] } : n));
+    expect(ops(fuseHardSwish(g(other)).nodes).map((n) => n[1])).toEqual(['Mul', 'Add', 'Relu6', 'Mul']);
+  });
+
+  it('centernet (the textures recipe, real weights, 64 px): the folded graph gives the same activations and input gradient', async () => {
+    await tf.setBackend('wasm');
+    const manifest = validateManifest(JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8')));
+    const entry = manifest.models.find((m) => m.id === 'centernet')!;
+    const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8'));
+    const fixed = applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: json.weightsManifest.flatMap((w: { weights: unknown[] }) => w.weights), weightData: new ArrayBuffer(0) }, entry.graphFixes, entry.input.layout);
+    expect(fixed.nodes.filter((n) => n.op === HARD_SWISH).length).toBe(20); // every h-swish of the backbone
+    const folded = await loadDreamModel(entry, MODEL_DIR, fileFetch);
+    setGraphFusion(true, false);
+    const plain = await loadDreamModel(entry, MODEL_DIR, fileFetch).finally(() => setGraphFusion(true));
+    const node = entry.nodes.ec13_expand;
+    const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const both = (m: typeof folded) => tf.tidy(() => {
+      const a = activationsOf(m, x, [node]).get(node);
+      const gx = tf.grad((v: tf.Tensor) => tf.mean(tf.square(activationsOf(m, v as tf.Tensor4D, [node]).get(node))))(x);
+      return { a: Array.from(a.dataSync()), g: Array.from(gx.dataSync()) };
+    });
+    const f = both(folded), p = both(plain);
+    expect(maxErr(f.a, p.a)).toBeLessThan(1e-3 * Math.max(1, ...p.a.map(Math.abs)));
+    const gs = Math.max(...p.g.map(Math.abs));
+    expect(gs).toBeGreaterThan(0);
+    expect(maxErr(f.g, p.g)).toBeLessThan(1e-3 * gs);
+    x.dispose(); folded.dispose(); plain.dispose();
+  });
+});
