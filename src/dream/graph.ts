@@ -4,6 +4,7 @@
 import { BIAS_RELU6, registerBiasRelu6 } from '../tf/bias-relu6';
 import { FUSED_CONV, FUSED_DEPTHWISE, registerFusedConvOps } from '../tf/fused-conv';
 import { HARD_SWISH, registerHardSwish } from '../tf/hard-swish';
+import { nhwcIslands } from './graph-layout';
 
 /** One node of a TF GraphDef as the TF.js converter writes it. */
 export interface GraphNode {
@@ -36,8 +37,8 @@ export interface GraphArtifacts {
   weightData: ArrayBuffer;
 }
 
-export type GraphFix = 'relax-placeholders' | 'unfuse' | 'global-avgpool-to-mean';
-export const GRAPH_FIXES: readonly GraphFix[] = ['relax-placeholders', 'unfuse', 'global-avgpool-to-mean'];
+export type GraphFix = 'relax-placeholders' | 'nhwc-islands' | 'unfuse' | 'global-avgpool-to-mean';
+export const GRAPH_FIXES: readonly GraphFix[] = ['relax-placeholders', 'nhwc-islands', 'unfuse', 'global-avgpool-to-mean'];
 
 const decode = (s: string) => atob(s);
 
@@ -107,8 +108,8 @@ const b64 = (s: string) => btoa(s);
 const isNhwc = (n: GraphNode) => n.attr?.data_format?.s == null || decode(n.attr.data_format.s) === 'NHWC';
 
 /**
- * Fold each NHWC Conv2D / DepthwiseConv2dNative whose only consumer adds its bias (BiasAdd, or BIAS_RELU6), with
- * the activation after a BiasAdd when that is its only consumer (Relu, LeakyRelu), into one FUSED_CONV /
+ * Fold each NHWC Conv2D / DepthwiseConv2dNative whose only consumer adds its bias (BiasAdd, BIAS_RELU6, or an Add
+ * of a constant [c]), with the activation after the bias when that is its only consumer (Relu, LeakyRelu), into one FUSED_CONV /
  * FUSED_DEPTHWISE node under the chain's last name (src/tf/fused-conv.ts: one XNNPACK call on wasm).
  */
 export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
@@ -118,15 +119,24 @@ export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
     const c = consumers.get(n.name) ?? [];
     return c.length === 1 && c[0].input?.[0] === n.name && !(c[0].input ?? []).slice(1).some((i) => producer(i) === n.name) ? c[0] : undefined;
   };
+  // An Add is a bias when its other operand is a constant [c] with c the conv's output channels (ONNX graphs).
+  const shapes = new Map(g.weightSpecs.map((w) => [w.name, w.shape]));
+  const isConst = (name: string) => g.nodes.some((n) => n.name === name && n.op === 'Const');
+  const vectorBias = (conv: GraphNode, b: string) => {
+    const f = shapes.get(conv.input![1]), v = shapes.get(b);
+    if (!f || !v || f.length !== 4 || v.length !== 1 || !isConst(b) || !isConst(conv.input![1])) return false;
+    return v[0] === (conv.op === 'Conv2D' ? f[3] : f[2] * f[3]);
+  };
   const folded = new Set<string>();
   const replaced = new Map<string, GraphNode>();
   for (const conv of g.nodes) {
     const depthwise = conv.op === 'DepthwiseConv2dNative';
     if ((conv.op !== 'Conv2D' && !depthwise) || !isNhwc(conv) || (conv.input ?? []).length !== 2 || conv.input!.some((i) => /[:^]/.test(i))) continue;
     const bias = only(conv);
-    if (!bias || (bias.input ?? []).length !== 2 || (bias.op !== 'BiasAdd' && bias.op !== BIAS_RELU6) || (bias.op === 'BiasAdd' && !isNhwc(bias))) continue;
+    if (!bias || (bias.input ?? []).length !== 2 || (bias.op === 'BiasAdd' && !isNhwc(bias))) continue;
+    if (bias.op !== 'BiasAdd' && bias.op !== BIAS_RELU6 && !((bias.op === 'Add' || bias.op === 'AddV2') && vectorBias(conv, bias.input![1]))) continue;
     let last = bias, activation = bias.op === BIAS_RELU6 ? 'relu6' : 'linear', alpha = 0.2;
-    const act = bias.op === 'BiasAdd' ? only(bias) : undefined;
+    const act = bias.op !== BIAS_RELU6 ? only(bias) : undefined;
     if (act && (act.op === 'Relu' || act.op === 'LeakyRelu') && (act.input ?? []).length === 1) {
       last = act;
       activation = act.op.toLowerCase();
@@ -237,6 +247,7 @@ export function globalAvgPoolToMean(g: GraphArtifacts): GraphArtifacts {
 export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], layout: 'NHWC' | 'NCHW'): GraphArtifacts {
   let out = g;
   if (fixes.includes('relax-placeholders')) out = relaxPlaceholders(out, layout);
+  if (fixes.includes('nhwc-islands') && fusion && convFusion) out = nhwcIslands(out); // an optimisation: not for the naive reference
   if (fixes.includes('unfuse')) {
     out = unfuse(out);
     if (fusion) out = fuseBiasRelu6(out);

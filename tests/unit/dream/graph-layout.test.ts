@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nhwcIslands } from '../../../src/dream/graph-layout';
+import { applyGraphFixes, setGraphFusion, type GraphArtifacts, type GraphNode, type WeightSpec } from '../../../src/dream/graph';
+import { loadDreamModel, validateManifest } from '../../../src/dream/model';
+import { activationsOf } from '../../../src/dream/objectives';
+import { fileFetch } from '../../../src/tf/file-fetch';
+import { FUSED_CONV } from '../../../src/tf/fused-conv';
+import { ancestors } from '../../../bench/flops';
+import { MODEL_DIR, ROOT } from '../../../scripts/dream-node';
+import { wasm } from './helpers';
+
+/** A graph whose int32 constants hold `consts` (in order) and whose other nodes are `nodes`. */
+function graph(consts: Record<string, number[]>, nodes: GraphNode[]): GraphArtifacts {
+  const specs: WeightSpec[] = Object.entries(consts).map(([name, v]) => ({ name, shape: name.includes('pad') ? [4, 2] : name.includes('axis') ? [] : [v.length], dtype: 'int32' }));
+  const data = new Int32Array(Object.values(consts).flat());
+  return { nodes: [...Object.keys(consts).map((name): GraphNode => ({ name, op: 'Const' })), ...nodes], weightSpecs: specs, weightData: data.buffer };
+}
+const int32s = (g: GraphArtifacts, name: string) => {
+  let off = 0;
+  for (const w of g.weightSpecs) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    if (w.name === name) return Array.from(new Int32Array(g.weightData.slice(off, off + 4 * n)));
+    off += 4 * n;
+  }
+  throw new Error(name);
+};
+
+describe('nhwcIslands (ONNX graphs: NCHW between NHWC convs)', () => {
+  // conv (NHWC) → back to NCHW → LeakyRelu → Pad (NCHW pads) → to NHWC → conv; a Concat along channels of both.
+  const g = graph({ toNchw: [0, 3, 1, 2], toNhwc: [0, 2, 3, 1], pad: [0, 0, 0, 0, 1, 2, 3, 4], axis: [1] }, [
+    { name: 'c1', op: 'Conv2D', input: ['x', 'w'] },
+    { name: 't1', op: 'Transpose', input: ['c1', 'toNchw'] },
+    { name: 'act', op: 'LeakyRelu', input: ['t1'] },
+    { name: 'padded', op: 'Pad', input: ['act', 'pad'] },
+    { name: 't2', op: 'Transpose', input: ['padded', 'toNhwc'] },
+    { name: 'c2', op: 'Conv2D', input: ['t2', 'w'] },
+    { name: 't3', op: 'Transpose', input: ['c2', 'toNchw'] },
+    { name: 'cat', op: 'ConcatV2', input: ['t3', 'act', 'axis'] },
+    { name: 'head', op: 'Reshape', input: ['cat', 'shape'] },
+  ]);
+
+  it('gives each in-between node an NHWC twin (pads and concat axis permuted), bypasses the Transposes, keeps every name', () => {
+    const out = nhwcIslands(g);
+    const by = new Map(out.nodes.map((n) => [n.name, n]));
+    expect(by.get('act/nhwc')).toMatchObject({ op: 'LeakyRelu', input: ['c1'] });
+    expect(by.get('padded/nhwc')!.input![0]).toBe('act/nhwc');
+    expect(int32s(out, by.get('padded/nhwc')!.input![1])).toEqual([0, 0, 1, 2, 3, 4, 0, 0]); // [[n],[c],[h],[w]] → [[n],[h],[w],[c]]
+    expect(by.get('c2')!.input).toEqual(['padded/nhwc', 'w']); // the Transpose to NHWC bypassed
+    expect(by.get('cat/nhwc')!.input!.slice(0, 2)).toEqual(['c2', 'act/nhwc']);
+    expect(int32s(out, by.get('cat/nhwc')!.input![2])).toEqual([3]); // channels: NCHW axis 1 → NHWC axis 3
+    // Every original name is still there with its NCHW value: a Transpose of the twin back to NCHW …
+    for (const n of ['act', 'padded', 'cat']) expect(by.get(n)).toMatchObject({ op: 'Transpose', input: [`${n}/nhwc`, 'toNchw'] });
+    expect(by.get('head')!.input).toEqual(['cat', 'shape']); // … which the node left in NCHW reads.
+    // The Transposes nobody reads any more are gone (so a conv's Add and activation can be its only readers).
+    expect([...by.keys()].filter((n) => /^t\d$/.test(n))).toEqual([]);
+  });
+
+  it('leaves graphs without Transposes to NCHW, and constants it cannot read, alone', () => {
+    const plain = graph({ perm: [0, 1, 2, 3] }, [{ name: 'c', op: 'Conv2D', input: ['x', 'w'] }, { name: 't', op: 'Transpose', input: ['c', 'perm'] }, { name: 'r', op: 'Relu', input: ['t'] }]);
+    expect(nhwcIslands(plain)).toBe(plain);
+    const quantized = { ...g, weightSpecs: g.weightSpecs.map((w) => (w.name === 'toNchw' ? { ...w, quantization: { dtype: 'uint8' } } : w)) };
+    expect(nhwcIslands(quantized)).toBe(quantized);
+  });
+});
+
+describe('nhwcIslands on NanoDet (the objects recipe, real weights)', () => {
+  beforeAll(wasm);
+
+  it('runs few Transposes on the recipe\'s path, folds its convs, and gives the same activations and input gradient at 64 px', async () => {
+    const manifest = validateManifest(JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8')));
+    const entry = manifest.models.find((m) => m.id === 'nanodet')!;
+    expect(entry.graphFixes).toContain('nhwc-islands');
+    const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8'));
+    const specs = json.weightsManifest.flatMap((w: { weights: WeightSpec[] }) => w.weights);
+    const bin = readFileSync(`${MODEL_DIR}${json.weightsManifest[0].paths[0]}`);
+    expect(json.weightsManifest.length).toBe(1);
+    const data = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+    const node = entry.nodes.leaky_26;
+    const onPath = (fixes: GraphArtifacts, op: string) => { const a = ancestors(fixes.nodes, [node]); return fixes.nodes.filter((n) => a.has(n.name) && n.op === op).length; };
+    const fixed = applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data }, entry.graphFixes, entry.input.layout);
+    setGraphFusion(true, false);
+    const before = applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data }, entry.graphFixes, entry.input.layout);
+    setGraphFusion(true);
+    expect(onPath(before, 'Transpose')).toBeGreaterThan(20);
+    expect(onPath(fixed, 'Transpose')).toBeLessThanOrEqual(3); // the feed's pad into NHWC and the objective back to NCHW
+    expect(onPath(fixed, FUSED_CONV)).toBe(onPath(before, 'Conv2D')); // every conv with its bias (and LeakyRelu)
+
+    const folded = await loadDreamModel(entry, MODEL_DIR, fileFetch);
+    setGraphFusion(true, false);
+    const plain = await loadDreamModel(entry, MODEL_DIR, fileFetch).finally(() => setGraphFusion(true));
+    const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const nodes = [entry.nodes.leaky_21, node];
+    const both = (m: typeof folded) => tf.tidy(() => {
+      const acts = activationsOf(m, x, nodes);
+      const gx = tf.grad((v: tf.Tensor) => tf.mean(tf.square(activationsOf(m, v as tf.Tensor4D, [node]).get(node))))(x);
+      return { a: nodes.map((n) => ({ shape: acts.get(n).shape, v: Array.from(acts.get(n).dataSync()) })), g: Array.from(gx.dataSync()) };
+    });
+    const f = both(folded), p = both(plain);
+    const maxErr = (a: number[], b: number[]) => a.reduce((e, v, i) => Math.max(e, Math.abs(v - b[i])), 0);
+    for (const [i, a] of f.a.entries()) {
+      expect(a.shape).toEqual(p.a[i].shape);
+      expect(maxErr(a.v, p.a[i].v)).toBeLessThan(1e-3 * Math.max(1, ...p.a[i].v.map(Math.abs)));
+    }
+    const gs = Math.max(...p.g.map(Math.abs));
+    expect(gs).toBeGreaterThan(0);
+    expect(maxErr(f.g, p.g)).toBeLessThan(1e-3 * gs);
+    x.dispose(); folded.dispose(); plain.dispose();
+  });
+});
