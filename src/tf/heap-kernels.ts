@@ -348,6 +348,12 @@ export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.
   const c = rank ? big.shape[rank - 1] : 1;
   if (!((m === 1 && scalars) || (m > 1 && m === c && small.shape[small.shape.length - 1] === c))) return null;
   const res = backend.makeOutput([...big.shape], 'float32');
+  // x · v with v along the last axis, c % 4 == 0 (squeeze-excite's channel scales): one SIMD pass, 4 lanes.
+  const simd = op === 'Multiply' && m > 1 && m % 4 === 0 ? simdKernels(backend.wasm.asm?.memory) : null;
+  if (simd) {
+    simd.mulVec(byteOffset(backend, res), byteOffset(backend, big), byteOffset(backend, small), n, m);
+    return res;
+  }
   const o = f32(backend, res, n), x = f32(backend, big, n), y = f32(backend, small, m);
   if (m === 1) {
     const v = y[0];

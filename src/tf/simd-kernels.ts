@@ -7,6 +7,7 @@
 //   biasRelu6grad(out, dy, x, bias, n, c)   out = dy · (0 ≤ x + b ≤ 6)   its gradient (the same mask as relu6grad's)
 //   leakyReluGrad(out, dy, x, n, alphaBits)   out = dy · (x > 0 ? 1 : alpha)   LeakyRelu's gradient (alpha as f32 bits)
 //   relu6OutGrad(out, dy, y, n)       out = dy · (0 < y < 6)              Relu6's gradient from its output alone
+//   mulVec(out, x, v, n, c)           out = x · v[i mod c]               a vector along the last axis (c % 4 == 0)
 //   hardSwish(out, x, n, sBits, tBits)        out = (x·s) · relu6(x + t)    MobileNetV3's h-swish (s = 1/6, t = 3), n % 4 == 0
 //   hardSwishGrad(out, dy, x, n, sBits, tBits)  out = (dy·relu6(x + t))·s + (dy·(x·s))·(0 ≤ x + t ≤ 6), the
 //                                     sum TF.js's tape makes of the two paths, each product rounded as there
@@ -104,6 +105,17 @@ const relu6OutGrad = [
   ]),
 ];
 
+// mulVec(out 0, x 1, v 2, n 3, c 4); locals i 5, j 6, nb 7, cb 8. Needs c % 4 == 0 (so n % 4 == 0 too).
+const mulVec = [
+  ...get(3), ...i32(2), ...I.shl, ...set(7),
+  ...get(4), ...i32(2), ...I.shl, ...set(8),
+  ...loopWhile(5, 7, 16, [
+    ...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 6), ...V.load, ...V.mul, ...V.store,
+    ...get(6), ...i32(16), ...I.add, ...set(6),
+    ...get(6), ...get(8), ...I.geU, 0x04, 0x40, ...i32(0), ...set(6), 0x0b, // if (j >= cb) j = 0
+  ]),
+];
+
 // hardSwish(out 0, x 1, n 2, sBits 3, tBits 4); locals i 5, nb 6 (i32), S 7, T 8, X 9 (v128). n % 4 == 0.
 const hardSwish = [
   ...get(3), ...F.fromBits, ...V.splat, ...set(7),
@@ -140,6 +152,7 @@ const FUNCS = [
   { name: 'biasRelu6grad', params: 6, locals: [4, 1], body: biasRelu6grad },
   { name: 'leakyReluGrad', params: 5, locals: [3, 1], body: leakyReluGrad },
   { name: 'relu6OutGrad', params: 4, locals: [3, 1], body: relu6OutGrad },
+  { name: 'mulVec', params: 5, locals: [4], body: mulVec },
   { name: 'hardSwish', params: 5, locals: [2, 3], body: hardSwish },
   { name: 'hardSwishGrad', params: 6, locals: [2, 5], body: hardSwishGrad },
 ] as const;
@@ -169,6 +182,7 @@ export interface SimdKernels {
   biasRelu6grad(out: number, dy: number, x: number, bias: number, n: number, c: number): void;
   leakyReluGrad(out: number, dy: number, x: number, n: number, alphaBits: number): void;
   relu6OutGrad(out: number, dy: number, y: number, n: number): void;
+  mulVec(out: number, x: number, v: number, n: number, c: number): void;
   hardSwish(out: number, x: number, n: number, sBits: number, tBits: number): void;
   hardSwishGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;
 }

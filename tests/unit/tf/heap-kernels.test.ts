@@ -117,6 +117,8 @@ describe('wasm heap kernels', () => {
     [[1, 9, 7, 5], []], // the step's scalars
     [[], [2, 3, 4]],
     [[1, 1, 1, 1], [1, 6, 6, 8]], // Mean's TF.js gradient
+    [[1, 1, 1, 8], [1, 5, 5, 8]], // squeeze-excite's channel scales (SIMD: channels % 4 == 0)
+    [[1, 7, 3, 12], [12]], // … and a bias-like vector
     [[3, 4], [3, 4]], // same shape: the backend's own
     [[4, 1], [4, 5]], // other broadcasts: the backend's own
   ];
