@@ -306,13 +306,16 @@ export function interleavePhasesOnHeap(backend: WasmBackend, parts: PhasePart[],
   for (const { part, ry, rx } of parts) {
     const [pb, qh, qw, pc] = part.shape;
     if (pb !== b || pc !== C || ry + sh * (qh - 1) >= H || rx + sw * (qw - 1) >= W) throw new Error(`interleave: phase (${ry}, ${rx}) [${part.shape}] does not fit [${shape}] at stride ${sh}×${sw}`);
-    // One copyWithin per pixel (C floats; 4× faster than a JS loop over the floats), per row with no W stride.
+    // A phase row's pixels (C floats each) go sw pixels apart, or back to back with no W stride: with C % 4 == 0
+    // one SIMD call per row, else one copyWithin per pixel (4× faster than a JS loop over the floats).
     const heap = backend.wasm.HEAPU8, dst = byteOffset(backend, out);
     const pixels = sw === 1 ? qw : 1, run = pixels * C * 4;
+    const simd = C % 4 === 0 ? simdKernels(backend.wasm.asm?.memory) : null;
     let src = byteOffset(backend, part);
     for (let n = 0; n < b; n++) {
       for (let qy = 0; qy < qh; qy++) {
         const row = dst + ((n * H + ry + sh * qy) * W + rx) * C * 4;
+        if (simd) { simd.stridedCopy(row, src, qw / pixels, run, sw * C * 4); src += qw * C * 4; continue; }
         for (let qx = 0; qx < qw; qx += pixels, src += run) heap.copyWithin(row + qx * sw * C * 4, src, src + run);
       }
     }

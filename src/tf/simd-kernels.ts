@@ -8,6 +8,8 @@
 //   leakyReluGrad(out, dy, x, n, alphaBits)   out = dy · (x > 0 ? 1 : alpha)   LeakyRelu's gradient (alpha as f32 bits)
 //   relu6OutGrad(out, dy, y, n)       out = dy · (0 < y < 6)              Relu6's gradient from its output alone
 //   mulVec(out, x, v, n, c)           out = x · v[i mod c]               a vector along the last axis (c % 4 == 0)
+//   stridedCopy(dst, src, count, bytes, dstStride)   count runs of `bytes` (a multiple of 16) from src, back to
+//                                     back, to dst, dst + dstStride, …  (a stride phase's pixels into dx)
 //   hardSwish(out, x, n, sBits, tBits)        out = (x·s) · relu6(x + t)    MobileNetV3's h-swish (s = 1/6, t = 3), n % 4 == 0
 //   hardSwishGrad(out, dy, x, n, sBits, tBits)  out = (dy·relu6(x + t))·s + (dy·(x·s))·(0 ≤ x + t ≤ 6), the
 //                                     sum TF.js's tape makes of the two paths, each product rounded as there
@@ -116,6 +118,16 @@ const mulVec = [
   ]),
 ];
 
+// stridedCopy(dst 0, src 1, count 2, bytes 3, dstStride 4); locals k 5, i 6. bytes % 16 == 0.
+const stridedCopy = [
+  ...loopWhile(5, 2, 1, [
+    ...i32(0), ...set(6),
+    ...loopWhile(6, 3, 16, [...get(0), ...get(6), ...I.add, ...get(1), ...get(6), ...I.add, ...V.load, ...V.store]),
+    ...get(0), ...get(4), ...I.add, ...set(0),
+    ...get(1), ...get(3), ...I.add, ...set(1),
+  ]),
+];
+
 // hardSwish(out 0, x 1, n 2, sBits 3, tBits 4); locals i 5, nb 6 (i32), S 7, T 8, X 9 (v128). n % 4 == 0.
 const hardSwish = [
   ...get(3), ...F.fromBits, ...V.splat, ...set(7),
@@ -153,6 +165,7 @@ const FUNCS = [
   { name: 'leakyReluGrad', params: 5, locals: [3, 1], body: leakyReluGrad },
   { name: 'relu6OutGrad', params: 4, locals: [3, 1], body: relu6OutGrad },
   { name: 'mulVec', params: 5, locals: [4], body: mulVec },
+  { name: 'stridedCopy', params: 5, locals: [2], body: stridedCopy },
   { name: 'hardSwish', params: 5, locals: [2, 3], body: hardSwish },
   { name: 'hardSwishGrad', params: 6, locals: [2, 5], body: hardSwishGrad },
 ] as const;
@@ -183,6 +196,7 @@ export interface SimdKernels {
   leakyReluGrad(out: number, dy: number, x: number, n: number, alphaBits: number): void;
   relu6OutGrad(out: number, dy: number, y: number, n: number): void;
   mulVec(out: number, x: number, v: number, n: number, c: number): void;
+  stridedCopy(dst: number, src: number, count: number, bytes: number, dstStride: number): void;
   hardSwish(out: number, x: number, n: number, sBits: number, tBits: number): void;
   hardSwishGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;
 }

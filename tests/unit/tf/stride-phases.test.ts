@@ -25,17 +25,17 @@ describe('stride phases of a conv\'s input gradient', () => {
     expect(axisPhases(6, 3, 1, 2, 0).map((p) => p.taps)).toEqual([1, 0]);
   });
 
-  it('interleaves phase parts into their strided places, zero where a phase is missing', async () => {
+  it.each([2, 4])('interleaves phase parts into their strided places, zero where a phase is missing (%i channels: copyWithin, SIMD)', async (C) => {
     await tf.setBackend('wasm');
-    const part = (v: number, h: number, w: number) => tf.fill([1, h, w, 2], v);
+    const part = (v: number, h: number, w: number) => tf.fill([1, h, w, C], v);
     // dx 5×4 at stride 2×2: rows 0,2,4 / 1,3; columns 0,2 / 1,3. Phase (1,1) missing.
     const parts = [part(1, 3, 2), part(2, 3, 2), part(3, 2, 2)];
     const b = tf.backend() as unknown as Parameters<typeof interleavePhasesOnHeap>[0];
-    const out = tf.engine().makeTensorFromTensorInfo(interleavePhasesOnHeap(b, [{ part: parts[0], ry: 0, rx: 0 }, { part: parts[1], ry: 0, rx: 1 }, { part: parts[2], ry: 1, rx: 0 }], [1, 5, 4, 2], 2, 2, true));
+    const out = tf.engine().makeTensorFromTensorInfo(interleavePhasesOnHeap(b, [{ part: parts[0], ry: 0, rx: 0 }, { part: parts[1], ry: 0, rx: 1 }, { part: parts[2], ry: 1, rx: 0 }], [1, 5, 4, C], 2, 2, true));
     const v = out.dataSync();
-    const at = (y: number, x: number) => v[(y * 4 + x) * 2];
+    const at = (y: number, x: number) => v[(y * 4 + x) * C + C - 1];
     expect([0, 1, 2, 3, 4].map((y) => [0, 1, 2, 3].map((x) => at(y, x)))).toEqual([[1, 2, 1, 2], [3, 0, 3, 0], [1, 2, 1, 2], [3, 0, 3, 0], [1, 2, 1, 2]]);
-    expect(() => interleavePhasesOnHeap(b, [{ part: parts[0], ry: 1, rx: 0 }], [1, 5, 4, 2], 2, 2, true)).toThrow(/does not fit/);
+    expect(() => interleavePhasesOnHeap(b, [{ part: parts[0], ry: 1, rx: 0 }], [1, 5, 4, C], 2, 2, true)).toThrow(/does not fit/);
     tf.dispose([...parts, out]);
   });
 
