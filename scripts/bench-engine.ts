@@ -40,10 +40,13 @@ export async function matmulGflops(n: number, runs: number): Promise<{ gflops: n
 
 /** The graph's nodes after the entry's load-time fixes: the nodes the engine actually executes. */
 export function fixedNodes(entry: ModelEntry): GraphNode[] {
-  const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8')) as { modelTopology: { node: GraphNode[] }; weightsManifest: { weights: WeightSpec[] }[] };
+  const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8')) as { modelTopology: { node: GraphNode[] }; weightsManifest: { paths: string[]; weights: WeightSpec[] }[] };
   const specs = json.weightsManifest.flatMap((g) => g.weights);
-  // weightData is only touched by global-avgpool-to-mean (it appends two int32s); an empty buffer is enough here.
-  return applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: new ArrayBuffer(0) }, entry.graphFixes, entry.input.layout).nodes;
+  // The weights too: nhwc-islands reads constants (transpose perms, pads) to rewrite the graph as the engine does.
+  const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(`${MODEL_DIR}${p}`));
+  const data = new Uint8Array(shards.reduce((n, b) => n + b.byteLength, 0));
+  shards.reduce((off, b) => (data.set(b, off), off + b.byteLength), 0);
+  return applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data.buffer }, entry.graphFixes, entry.input.layout).nodes;
 }
 
 /**
