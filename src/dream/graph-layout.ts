@@ -10,6 +10,7 @@
 // outputs need.
 import type { GraphArtifacts, GraphNode } from './graph';
 import { expectedWeightBytes } from './model';
+import { plainInput, producer } from './graph-nodes';
 
 const TO_NCHW = [0, 3, 1, 2], TO_NHWC = [0, 2, 3, 1];
 /** NCHW axis → NHWC axis. */
@@ -19,7 +20,6 @@ const BINARY = new Set(['Add', 'AddV2', 'Mul', 'Sub']);
 const PADS = new Set(['Pad', 'PadV2', 'MirrorPad']);
 
 const same = (a: readonly number[] | null, b: readonly number[]) => a != null && a.length === b.length && a.every((v, i) => v === b[i]);
-const plainInput = (i: string) => !/[:^]/.test(i);
 
 /** Byte offset of each weight in the concatenated weight data, or null where a size is unknown. */
 function weightOffsets(g: GraphArtifacts): Map<string, { offset: number; shape: number[]; dtype: string; quantized: boolean }> | null {
@@ -109,7 +109,7 @@ export function nhwcIslands(g: GraphArtifacts): GraphArtifacts {
   });
   // Transposes to NCHW (the original exits) and bypassed ones nobody reads any more: dropped, so the conv folds
   // see a conv's bias and activation as its only readers.
-  const read = new Set(nodes.flatMap((n) => (n.input ?? []).map((i) => i.replace(/^\^/, '').replace(/:\d+$/, ''))));
+  const read = new Set(nodes.flatMap((n) => (n.input ?? []).map(producer)));
   const original = new Set(g.nodes.filter((n) => same(perm(n), TO_NCHW)).map((n) => n.name));
   nodes = nodes.filter((n) => read.has(n.name) || !(original.has(n.name) || bypass.has(n.name)));
 

@@ -5,6 +5,7 @@ import { BIAS_RELU6, registerBiasRelu6 } from '../tf/bias-relu6';
 import { FUSED_CONV, FUSED_DEPTHWISE, registerFusedConvOps } from '../tf/fused-conv';
 import { HARD_SWISH, registerHardSwish } from '../tf/hard-swish';
 import { nhwcIslands } from './graph-layout';
+import { consumerCounts, plainInput, producer, replaceNodes } from './graph-nodes';
 
 /** One node of a TF GraphDef as the TF.js converter writes it. */
 export interface GraphNode {
@@ -93,14 +94,11 @@ export function unfuse(g: GraphArtifacts): GraphArtifacts {
   return { ...g, nodes };
 }
 
-/** A node input's producer name ('^ctrl' and 'node:1' both name their node). */
-const producer = (input: string) => input.replace(/^\^/, '').replace(/:\d+$/, '');
-
 let fusion = true, convFusion = true;
 /**
- * Whether `unfuse` is followed by the engine's folds (default): BiasAdd → Relu6 (`fuseBiasRelu6`), then, if
- * `convAct`, conv → bias → activation (`fuseConvAct`) and h-swish (`fuseHardSwish`). The bench loads its naive
- * reference without them.
+ * Whether the engine's rewrites follow `unfuse` (default): BiasAdd → Relu6 (`fuseBiasRelu6`), then, if `convAct`,
+ * conv → bias → activation (`fuseConvAct`) and h-swish (`fuseHardSwish`), and the `nhwc-islands` fix before them.
+ * The bench loads its naive reference without any (`false`); tests compare with and without the later ones.
  */
 export function setGraphFusion(on: boolean, convAct = on): void { fusion = on; convFusion = convAct; }
 
@@ -113,15 +111,18 @@ const isNhwc = (n: GraphNode) => n.attr?.data_format?.s == null || decode(n.attr
  * FUSED_DEPTHWISE node under the chain's last name (src/tf/fused-conv.ts: one XNNPACK call on wasm).
  */
 export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
-  const consumers = new Map<string, GraphNode[]>();
-  for (const n of g.nodes) for (const i of n.input ?? []) { const p = producer(i); consumers.set(p, [...(consumers.get(p) ?? []), n]); }
+  const counts = consumerCounts(g.nodes);
+  const readers = new Map<string, GraphNode>(); // a node's reader, where it has one
+  for (const n of g.nodes) for (const i of n.input ?? []) if (counts.get(producer(i)) === 1) readers.set(producer(i), n);
+  /** The one node that reads n, as its first input only. */
   const only = (n: GraphNode): GraphNode | undefined => {
-    const c = consumers.get(n.name) ?? [];
-    return c.length === 1 && c[0].input?.[0] === n.name && !(c[0].input ?? []).slice(1).some((i) => producer(i) === n.name) ? c[0] : undefined;
+    const r = readers.get(n.name);
+    return r && r.input?.[0] === n.name ? r : undefined;
   };
   // An Add is a bias when its other operand is a constant [c] with c the conv's output channels (ONNX graphs).
   const shapes = new Map(g.weightSpecs.map((w) => [w.name, w.shape]));
-  const isConst = (name: string) => g.nodes.some((n) => n.name === name && n.op === 'Const');
+  const consts = new Set(g.nodes.filter((n) => n.op === 'Const').map((n) => n.name));
+  const isConst = (name: string) => consts.has(name);
   const vectorBias = (conv: GraphNode, b: string) => {
     const f = shapes.get(conv.input![1]), v = shapes.get(b);
     if (!f || !v || f.length !== 4 || v.length !== 1 || !isConst(b) || !isConst(conv.input![1])) return false;
@@ -131,7 +132,7 @@ export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
   const replaced = new Map<string, GraphNode>();
   for (const conv of g.nodes) {
     const depthwise = conv.op === 'DepthwiseConv2dNative';
-    if ((conv.op !== 'Conv2D' && !depthwise) || !isNhwc(conv) || (conv.input ?? []).length !== 2 || conv.input!.some((i) => /[:^]/.test(i))) continue;
+    if ((conv.op !== 'Conv2D' && !depthwise) || !isNhwc(conv) || (conv.input ?? []).length !== 2 || !conv.input!.every(plainInput)) continue;
     const bias = only(conv);
     if (!bias || (bias.input ?? []).length !== 2 || (bias.op === 'BiasAdd' && !isNhwc(bias))) continue;
     if (bias.op !== 'BiasAdd' && bias.op !== BIAS_RELU6 && !((bias.op === 'Add' || bias.op === 'AddV2') && vectorBias(conv, bias.input![1]))) continue;
@@ -152,7 +153,7 @@ export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
   }
   if (replaced.size === 0) return g;
   registerFusedConvOps(); // before tf.loadGraphModel maps the ops
-  return { ...g, nodes: g.nodes.flatMap((n) => (replaced.has(n.name) ? [replaced.get(n.name)!] : folded.has(n.name) ? [] : [n])) };
+  return replaceNodes(g, replaced, folded);
 }
 
 /**
@@ -160,13 +161,12 @@ export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
  * (src/tf/bias-relu6.ts: one pass on wasm, Add + Relu6 elsewhere). Done with `unfuse`, which makes these pairs.
  */
 export function fuseBiasRelu6(g: GraphArtifacts): GraphArtifacts {
-  const consumers = new Map<string, number>();
-  for (const n of g.nodes) for (const i of n.input ?? []) consumers.set(producer(i), (consumers.get(producer(i)) ?? 0) + 1);
+  const consumers = consumerCounts(g.nodes);
   const byName = new Map(g.nodes.map((n) => [n.name, n]));
   const folded = new Set<string>();
   const nodes: GraphNode[] = [];
   for (const n of g.nodes) {
-    const src = n.op === 'Relu6' && n.input?.length === 1 && !/[:^]/.test(n.input[0]) ? byName.get(n.input[0]) : undefined;
+    const src = n.op === 'Relu6' && n.input?.length === 1 && plainInput(n.input[0]) ? byName.get(n.input[0]) : undefined;
     const nhwc = src != null && isNhwc(src);
     if (!src || src.op !== 'BiasAdd' || consumers.get(src.name) !== 1 || !nhwc || (src.input ?? []).length !== 2) { nodes.push(n); continue; }
     folded.add(src.name);
@@ -184,16 +184,15 @@ export function fuseBiasRelu6(g: GraphArtifacts): GraphArtifacts {
  */
 export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
   const byName = new Map(g.nodes.map((n) => [n.name, n]));
-  const consumers = new Map<string, number>();
-  for (const n of g.nodes) for (const i of n.input ?? []) consumers.set(producer(i), (consumers.get(producer(i)) ?? 0) + 1);
+  const consumers = consumerCounts(g.nodes);
   const scalars = new Set(g.weightSpecs.filter((w) => w.shape.length === 0 && w.dtype === 'float32').map((w) => w.name));
   const scalarConst = (name: string) => byName.get(name)?.op === 'Const' && scalars.has(name);
   const plain = (n: GraphNode | undefined, op: string, inputs: number): n is GraphNode =>
-    n != null && n.op === op && (n.input ?? []).length === inputs && !n.input!.some((i) => /[:^]/.test(i)) && consumers.get(n.name) === 1;
+    n != null && n.op === op && (n.input ?? []).length === inputs && n.input!.every(plainInput) && consumers.get(n.name) === 1;
   const folded = new Set<string>();
   const replaced = new Map<string, GraphNode>();
   for (const out of g.nodes) {
-    if (out.op !== 'Mul' || (out.input ?? []).length !== 2 || out.input!.some((i) => /[:^]/.test(i))) continue;
+    if (out.op !== 'Mul' || (out.input ?? []).length !== 2 || !out.input!.every(plainInput)) continue;
     const [p, q] = out.input!.map((i) => byName.get(i));
     const [mul, relu6] = p?.op === 'Relu6' ? [q, p] : [p, q];
     if (!plain(mul, 'Mul', 2) || !plain(relu6, 'Relu6', 1)) continue;
@@ -208,7 +207,7 @@ export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
   }
   if (replaced.size === 0) return g;
   registerHardSwish(); // before tf.loadGraphModel maps the op
-  return { ...g, nodes: g.nodes.flatMap((n) => (replaced.has(n.name) ? [replaced.get(n.name)!] : folded.has(n.name) ? [] : [n])) };
+  return replaceNodes(g, replaced, folded);
 }
 
 /**
