@@ -383,6 +383,19 @@ export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.
   return res;
 }
 
+type Inputs = Record<string, tf.TensorInfo>;
+/** The kernels this module adds (no backend has its own): each one heap function of the inputs and attributes. */
+const ADDED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unknown>) => tf.TensorInfo> = {
+  [RELU6_GRAD]: (b, i) => relu6GradOnHeap(b, i.dy, i.x, i.y),
+  [RELU6_OUT_GRAD]: (b, i) => relu6OutGradOnHeap(b, i.dy, i.y),
+  [HARD_SWISH]: (b, i) => hardSwishOnHeap(b, i.x, i.s, i.t),
+  [HARD_SWISH_GRAD]: (b, i) => hardSwishGradOnHeap(b, i.dy, i.x, i.s, i.t),
+  [BIAS_RELU6]: (b, i) => biasRelu6OnHeap(b, i.x, i.bias),
+  [BIAS_RELU6_GRAD]: (b, i) => biasRelu6GradOnHeap(b, i.dy, i.x, i.bias),
+  [LEAKY_RELU_GRAD]: (b, i, a) => leakyReluGradOnHeap(b, i.dy, i.x, a.alpha as number),
+  [FILL_LIKE]: (b, i, a) => fillLikeOnHeap(b, i.x, a.shape as number[]),
+};
+
 const originals = new Map<string, Map<string, tf.KernelConfig | undefined>>();
 const REPLACED = ['Slice', 'SplitV', 'MaxPoolGrad', ...BINARY] as const;
 
@@ -406,7 +419,7 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     return true;
   }
   const saved = new Map<string, tf.KernelConfig | undefined>();
-  for (const name of [...REPLACED, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH, HARD_SWISH_GRAD, BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD, FILL_LIKE]) {
+  for (const name of [...REPLACED, ...Object.keys(ADDED)]) {
     const k = tf.getKernel(name, backendName);
     saved.set(name, k);
     if (k) tf.unregisterKernel(name, backendName);
@@ -445,13 +458,6 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
       });
     },
   });
-  tf.registerKernel({
-    kernelName: RELU6_GRAD, backendName,
-    kernelFunc: (args) => {
-      const { dy, x, y } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; y: tf.TensorInfo };
-      return relu6GradOnHeap(wb(args.backend), dy, x, y);
-    },
-  });
   for (const op of BINARY) {
     const own = fallback(op);
     if (!own) continue;
@@ -476,51 +482,8 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
       },
     });
   }
-  tf.registerKernel({
-    kernelName: FILL_LIKE, backendName,
-    kernelFunc: (args) => fillLikeOnHeap(wb(args.backend), (args.inputs as { x: tf.TensorInfo }).x, (args.attrs as unknown as { shape: number[] }).shape),
-  });
-  tf.registerKernel({
-    kernelName: LEAKY_RELU_GRAD, backendName,
-    kernelFunc: (args) => {
-      const { dy, x } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-      return leakyReluGradOnHeap(wb(args.backend), dy, x, (args.attrs as unknown as { alpha: number }).alpha);
-    },
-  });
-  tf.registerKernel({
-    kernelName: HARD_SWISH, backendName,
-    kernelFunc: (args) => {
-      const { x, s, t } = args.inputs as { x: tf.TensorInfo; s: tf.TensorInfo; t: tf.TensorInfo };
-      return hardSwishOnHeap(wb(args.backend), x, s, t);
-    },
-  });
-  tf.registerKernel({
-    kernelName: HARD_SWISH_GRAD, backendName,
-    kernelFunc: (args) => {
-      const { dy, x, s, t } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; s: tf.TensorInfo; t: tf.TensorInfo };
-      return hardSwishGradOnHeap(wb(args.backend), dy, x, s, t);
-    },
-  });
-  tf.registerKernel({
-    kernelName: RELU6_OUT_GRAD, backendName,
-    kernelFunc: (args) => {
-      const { dy, y } = args.inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
-      return relu6OutGradOnHeap(wb(args.backend), dy, y);
-    },
-  });
-  tf.registerKernel({
-    kernelName: BIAS_RELU6_GRAD, backendName,
-    kernelFunc: (args) => {
-      const { dy, x, bias } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; bias: tf.TensorInfo };
-      return biasRelu6GradOnHeap(wb(args.backend), dy, x, bias);
-    },
-  });
-  tf.registerKernel({
-    kernelName: BIAS_RELU6, backendName,
-    kernelFunc: (args) => {
-      const { x, bias } = args.inputs as { x: tf.TensorInfo; bias: tf.TensorInfo };
-      return biasRelu6OnHeap(wb(args.backend), x, bias);
-    },
-  });
+  for (const [name, fn] of Object.entries(ADDED)) {
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc: (args) => fn(wb(args.backend), args.inputs as Inputs, (args.attrs ?? {}) as Record<string, unknown>) });
+  }
   return true;
 }
