@@ -1,15 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nhwcIslands } from '../../../src/dream/graph-layout';
-import { applyGraphFixes, setGraphFusion, type GraphArtifacts, type GraphNode, type WeightSpec } from '../../../src/dream/graph';
-import { loadDreamModel, validateManifest } from '../../../src/dream/model';
-import { activationsOf } from '../../../src/dream/objectives';
-import { fileFetch } from '../../../src/tf/file-fetch';
+import { setGraphFusion, type GraphArtifacts, type GraphNode, type WeightSpec } from '../../../src/dream/graph';
 import { FUSED_CONV } from '../../../src/tf/fused-conv';
 import { ancestors } from '../../../bench/flops';
-import { MODEL_DIR, ROOT } from '../../../scripts/dream-node';
-import { wasm } from './helpers';
+import { fixedNodes } from '../../../scripts/bench-engine';
+import { entry, expectFoldsKeepValues, wasm } from './helpers';
 
 /** A graph whose int32 constants hold `consts` (in order) and whose other nodes are `nodes`. */
 function graph(consts: Record<string, number[]>, nodes: GraphNode[]): GraphArtifacts {
@@ -69,43 +64,17 @@ describe('nhwcIslands on NanoDet (the objects recipe, real weights)', () => {
   beforeAll(wasm);
 
   it('runs few Transposes on the recipe\'s path, folds its convs, and gives the same activations and input gradient at 64 px', async () => {
-    const manifest = validateManifest(JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8')));
-    const entry = manifest.models.find((m) => m.id === 'nanodet')!;
-    expect(entry.graphFixes).toContain('nhwc-islands');
-    const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8'));
-    const specs = json.weightsManifest.flatMap((w: { weights: WeightSpec[] }) => w.weights);
-    const bin = readFileSync(`${MODEL_DIR}${json.weightsManifest[0].paths[0]}`);
-    expect(json.weightsManifest.length).toBe(1);
-    const data = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-    const node = entry.nodes.leaky_26;
-    const onPath = (fixes: GraphArtifacts, op: string) => { const a = ancestors(fixes.nodes, [node]); return fixes.nodes.filter((n) => a.has(n.name) && n.op === op).length; };
-    const fixed = applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data }, entry.graphFixes, entry.input.layout);
+    const nanodet = entry('nanodet');
+    expect(nanodet.graphFixes).toContain('nhwc-islands');
+    const node = nanodet.nodes.leaky_26;
+    const onPath = (nodes: GraphNode[], op: string) => { const a = ancestors(nodes, [node]); return nodes.filter((n) => a.has(n.name) && n.op === op).length; };
+    const fixed = fixedNodes(nanodet);
     setGraphFusion(true, false);
-    const before = applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data }, entry.graphFixes, entry.input.layout);
-    setGraphFusion(true);
+    let before: GraphNode[];
+    try { before = fixedNodes(nanodet); } finally { setGraphFusion(true); }
     expect(onPath(before, 'Transpose')).toBeGreaterThan(20);
     expect(onPath(fixed, 'Transpose')).toBeLessThanOrEqual(3); // the feed's pad into NHWC and the objective back to NCHW
     expect(onPath(fixed, FUSED_CONV)).toBe(onPath(before, 'Conv2D')); // every conv with its bias (and LeakyRelu)
-
-    const folded = await loadDreamModel(entry, MODEL_DIR, fileFetch);
-    setGraphFusion(true, false);
-    const plain = await loadDreamModel(entry, MODEL_DIR, fileFetch).finally(() => setGraphFusion(true));
-    const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
-    const nodes = [entry.nodes.leaky_21, node];
-    const both = (m: typeof folded) => tf.tidy(() => {
-      const acts = activationsOf(m, x, nodes);
-      const gx = tf.grad((v: tf.Tensor) => tf.mean(tf.square(activationsOf(m, v as tf.Tensor4D, [node]).get(node))))(x);
-      return { a: nodes.map((n) => ({ shape: acts.get(n).shape, v: Array.from(acts.get(n).dataSync()) })), g: Array.from(gx.dataSync()) };
-    });
-    const f = both(folded), p = both(plain);
-    const maxErr = (a: number[], b: number[]) => a.reduce((e, v, i) => Math.max(e, Math.abs(v - b[i])), 0);
-    for (const [i, a] of f.a.entries()) {
-      expect(a.shape).toEqual(p.a[i].shape);
-      expect(maxErr(a.v, p.a[i].v)).toBeLessThan(1e-3 * Math.max(1, ...p.a[i].v.map(Math.abs)));
-    }
-    const gs = Math.max(...p.g.map(Math.abs));
-    expect(gs).toBeGreaterThan(0);
-    expect(maxErr(f.g, p.g)).toBeLessThan(1e-3 * gs);
-    x.dispose(); folded.dispose(); plain.dispose();
+    await expectFoldsKeepValues('nanodet', [nanodet.nodes.leaky_21, node], 64, 5);
   });
 });

@@ -2,7 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { expect } from 'vitest';
 import { loadDreamModel, validateManifest, type DreamModel, type ModelEntry } from '../../../src/dream/model';
+import { setGraphFusion } from '../../../src/dream/graph';
+import { activationsOf } from '../../../src/dream/objectives';
 import { useBackend } from '../../../src/tf/backend';
 import { fileFetch } from '../../../src/tf/file-fetch';
 
@@ -25,3 +28,32 @@ export const load = (id: string, override: Partial<ModelEntry> = {}): Promise<Dr
 export const SELFIE_NODE = 'mul_13';
 
 export const scalar = (t: tf.Tensor) => { const v = t.dataSync()[0]; t.dispose(); return v; };
+
+/**
+ * The engine's later graph rewrites (conv folds, h-swish, nhwc-islands) keep a real model's values: model `id`
+ * loaded with them and without (`setGraphFusion(true, false)`), one random size² image; the activations of
+ * `nodes` and the input gradient of mean(square(last node)) agree within 1e-3 of their scale.
+ */
+export async function expectFoldsKeepValues(id: string, nodes: string[], size = 64, seed = 3): Promise<void> {
+  await tf.setBackend('wasm');
+  const folded = await load(id);
+  setGraphFusion(true, false);
+  const plain = await load(id).finally(() => setGraphFusion(true));
+  const x = tf.randomUniform([1, size, size, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
+  const last = nodes[nodes.length - 1];
+  const run = (m: DreamModel) => tf.tidy(() => {
+    const acts = activationsOf(m, x, nodes);
+    const g = tf.grad((v: tf.Tensor) => tf.mean(tf.square(activationsOf(m, v as tf.Tensor4D, [last]).get(last))))(x);
+    return { a: nodes.map((n) => ({ shape: acts.get(n).shape, v: Array.from(acts.get(n).dataSync()) })), g: Array.from(g.dataSync()) };
+  });
+  const f = run(folded), p = run(plain);
+  x.dispose(); folded.dispose(); plain.dispose();
+  const maxErr = (a: number[], b: number[]) => a.reduce((e, v, i) => Math.max(e, Math.abs(v - b[i])), 0);
+  for (const [i, a] of f.a.entries()) {
+    expect(a.shape).toEqual(p.a[i].shape);
+    expect(maxErr(a.v, p.a[i].v)).toBeLessThan(1e-3 * Math.max(1, ...p.a[i].v.map(Math.abs)));
+  }
+  const scale = Math.max(...p.g.map(Math.abs));
+  expect(scale).toBeGreaterThan(0);
+  expect(maxErr(f.g, p.g)).toBeLessThan(1e-3 * scale);
+}

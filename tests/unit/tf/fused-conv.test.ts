@@ -2,15 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attrsFromNode, FUSED_CONV, FUSED_DEPTHWISE, fusedConv, registerFusedConvOps, setFusedConvKernels, type FusedActivation, type FusedConvAttrs } from '../../../src/tf/fused-conv';
 import { RELU6_OUT_GRAD, relu6OutGradOnHeap } from '../../../src/tf/heap-kernels';
-import { applyGraphFixes, fuseConvAct, setGraphFusion, type GraphNode } from '../../../src/dream/graph';
+import { fuseConvAct, type GraphNode } from '../../../src/dream/graph';
 import { BIAS_RELU6 } from '../../../src/tf/bias-relu6';
 import { seededRng } from '../../../src/dream/transforms';
-import { MODEL_DIR, ROOT } from '../../../scripts/dream-node';
-import { readFileSync } from 'node:fs';
-import { loadDreamModel, validateManifest } from '../../../src/dream/model';
-import { fileFetch } from '../../../src/tf/file-fetch';
-import { activationsOf } from '../../../src/dream/objectives';
-import { wasm } from '../dream/helpers';
+import { fixedNodes } from '../../../scripts/bench-engine';
+import { entry, expectFoldsKeepValues, wasm } from '../dream/helpers';
 
 const rand = (n: number, seed: number, lo = -1, hi = 1) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
 const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i])); return e; };
@@ -151,26 +147,8 @@ describe('fuseConvAct (graph JSON)', () => {
   });
 
   it('posenet (real weights, 64 px): the fused graph gives the unfused graph\'s activations and input gradient', async () => {
-    await tf.setBackend('wasm');
-    const manifest = validateManifest(JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8')));
-    const entry = manifest.models.find((m) => m.id === 'posenet')!;
-    const fused = await loadDreamModel(entry, MODEL_DIR, fileFetch);
-    setGraphFusion(true, false);
-    const plain = await loadDreamModel(entry, MODEL_DIR, fileFetch).finally(() => setGraphFusion(true));
-    const countOps = (op: string) => applyGraphFixes({ nodes: JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8')).modelTopology.node, weightSpecs: [], weightData: new ArrayBuffer(0) }, entry.graphFixes, entry.input.layout).nodes.filter((n) => n.op === op).length;
-    expect(countOps(FUSED_CONV) + countOps(FUSED_DEPTHWISE)).toBeGreaterThan(10);
-    const node = entry.nodes.pw9;
-    const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const both = (m: typeof fused) => tf.tidy(() => {
-      const a = activationsOf(m, x, [node]).get(node);
-      const g = tf.grad((v: tf.Tensor) => tf.mean(tf.square(activationsOf(m, v as tf.Tensor4D, [node]).get(node))))(x);
-      return { a: Array.from(a.dataSync()), g: Array.from(g.dataSync()) };
-    });
-    const f = both(fused), p = both(plain);
-    expect(maxErr(f.a, p.a)).toBeLessThan(1e-3 * Math.max(1, ...p.a.map(Math.abs)));
-    const gs = Math.max(...p.g.map(Math.abs));
-    expect(gs).toBeGreaterThan(0);
-    expect(maxErr(f.g, p.g)).toBeLessThan(1e-3 * gs);
-    x.dispose(); fused.dispose(); plain.dispose();
+    const nodes = fixedNodes(entry('posenet'));
+    expect(nodes.filter((n) => n.op === FUSED_CONV || n.op === FUSED_DEPTHWISE).length).toBeGreaterThan(10);
+    await expectFoldsKeepValues('posenet', [entry('posenet').nodes.pw9], 64, 3);
   });
 });

@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HARD_SWISH, hardSwish, registerHardSwish } from '../../../src/tf/hard-swish';
 import { HARD_SWISH_GRAD, hardSwishGradOnHeap, hardSwishOnHeap, RELU6_GRAD as DREAM_RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
-import { applyGraphFixes, fuseHardSwish, setGraphFusion, type GraphNode } from '../../../src/dream/graph';
-import { loadDreamModel, validateManifest } from '../../../src/dream/model';
-import { activationsOf } from '../../../src/dream/objectives';
-import { fileFetch } from '../../../src/tf/file-fetch';
+import { fuseHardSwish, type GraphNode } from '../../../src/dream/graph';
 import { seededRng } from '../../../src/dream/transforms';
-import { MODEL_DIR, ROOT } from '../../../scripts/dream-node';
-import { wasm } from '../dream/helpers';
+import { fixedNodes } from '../../../scripts/bench-engine';
+import { entry, expectFoldsKeepValues, wasm } from '../dream/helpers';
 
 const rand = (n: number, seed: number, lo: number, hi: number) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
 const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i])); return e; };
@@ -110,27 +106,7 @@ describe('fuseHardSwish (graph JSON)', () => {
   });
 
   it('centernet (the textures recipe, real weights, 64 px): the folded graph gives the same activations and input gradient', async () => {
-    await tf.setBackend('wasm');
-    const manifest = validateManifest(JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8')));
-    const entry = manifest.models.find((m) => m.id === 'centernet')!;
-    const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8'));
-    const fixed = applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: json.weightsManifest.flatMap((w: { weights: unknown[] }) => w.weights), weightData: new ArrayBuffer(0) }, entry.graphFixes, entry.input.layout);
-    expect(fixed.nodes.filter((n) => n.op === HARD_SWISH).length).toBe(20); // every h-swish of the backbone
-    const folded = await loadDreamModel(entry, MODEL_DIR, fileFetch);
-    setGraphFusion(true, false);
-    const plain = await loadDreamModel(entry, MODEL_DIR, fileFetch).finally(() => setGraphFusion(true));
-    const node = entry.nodes.ec13_expand;
-    const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
-    const both = (m: typeof folded) => tf.tidy(() => {
-      const a = activationsOf(m, x, [node]).get(node);
-      const gx = tf.grad((v: tf.Tensor) => tf.mean(tf.square(activationsOf(m, v as tf.Tensor4D, [node]).get(node))))(x);
-      return { a: Array.from(a.dataSync()), g: Array.from(gx.dataSync()) };
-    });
-    const f = both(folded), p = both(plain);
-    expect(maxErr(f.a, p.a)).toBeLessThan(1e-3 * Math.max(1, ...p.a.map(Math.abs)));
-    const gs = Math.max(...p.g.map(Math.abs));
-    expect(gs).toBeGreaterThan(0);
-    expect(maxErr(f.g, p.g)).toBeLessThan(1e-3 * gs);
-    x.dispose(); folded.dispose(); plain.dispose();
+    expect(fixedNodes(entry('centernet')).filter((n) => n.op === HARD_SWISH).length).toBe(20); // every h-swish of the backbone
+    await expectFoldsKeepValues('centernet', [entry('centernet').nodes.ec13_expand], 64, 4);
   });
 });
