@@ -6,19 +6,18 @@
 // pre-activation (the same f32 sum is recomputed), so the dream's gradients do not change.
 import * as tf from '@tensorflow/tfjs';
 import { BIAS_RELU6, BIAS_RELU6_GRAD } from './heap-kernels';
+import { hasKernel } from './kernel-compose';
 
 export { BIAS_RELU6 };
 
-const has = (kernel: string) => tf.getKernel(kernel, tf.getBackend()) != null;
-
 /** relu6(x + bias), bias [C] along x's last axis: one kernel where the backend has it, else Add + Relu6. */
 export function biasRelu6(x: tf.Tensor, bias: tf.Tensor): tf.Tensor {
-  if (has(BIAS_RELU6)) return tf.engine().runKernel(BIAS_RELU6, { x, bias }) as tf.Tensor;
+  if (hasKernel(BIAS_RELU6)) return tf.engine().runKernel(BIAS_RELU6, { x, bias }) as tf.Tensor;
   return tf.tidy(() => tf.relu6(tf.add(x, bias)));
 }
 
 const maskedGrad = (dy: tf.Tensor, x: tf.Tensor, bias: tf.Tensor): tf.Tensor => {
-  if (has(BIAS_RELU6_GRAD)) return tf.engine().runKernel(BIAS_RELU6_GRAD, { dy, x, bias }) as tf.Tensor;
+  if (hasKernel(BIAS_RELU6_GRAD)) return tf.engine().runKernel(BIAS_RELU6_GRAD, { dy, x, bias }) as tf.Tensor;
   const p = tf.add(x, bias);
   return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greaterEqual(p, 0), tf.lessEqual(p, 6)), 'float32'));
 };

@@ -10,6 +10,7 @@
 // Backends without the fused kernel registered (all but wasm) run the same op as conv + Add + activation.
 import * as tf from '@tensorflow/tfjs';
 import { LEAKY_RELU_GRAD, RELU6_OUT_GRAD } from './heap-kernels';
+import { hasKernel } from './kernel-compose';
 
 /** The graph ops (and wasm kernels) for a fused Conv2D and a fused DepthwiseConv2dNative. */
 export const FUSED_CONV = 'DreamFusedConv2D';
@@ -25,8 +26,6 @@ export interface FusedConvAttrs {
   leakyreluAlpha: number;
 }
 
-const has = (kernel: string) => tf.getKernel(kernel, tf.getBackend()) != null;
-
 function activate(y: tf.Tensor, a: FusedConvAttrs): tf.Tensor {
   switch (a.activation) {
     case 'relu': return tf.relu(y);
@@ -39,7 +38,7 @@ function activate(y: tf.Tensor, a: FusedConvAttrs): tf.Tensor {
 /** act(conv(x, filter) + bias), NHWC, bias [cout]: one kernel where the backend has it, else conv + Add + act. */
 export function fusedConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, a: FusedConvAttrs, depthwise: boolean): tf.Tensor4D {
   const name = depthwise ? FUSED_DEPTHWISE : FUSED_CONV;
-  if (has(name)) return tf.engine().runKernel(name, { x, filter, bias }, { ...a } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  if (hasKernel(name)) return tf.engine().runKernel(name, { x, filter, bias }, { ...a } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
   return tf.tidy(() => {
     const c = depthwise ? tf.depthwiseConv2d(x, filter, a.strides, a.pad, 'NHWC', a.dilations) : tf.conv2d(x, filter, a.strides, a.pad, 'NHWC', a.dilations);
     return activate(tf.add(c, bias), a) as tf.Tensor4D;
@@ -50,13 +49,13 @@ export function fusedConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D
 function maskedDy(dy: tf.Tensor, y: tf.Tensor, a: FusedConvAttrs): tf.Tensor {
   switch (a.activation) {
     case 'relu': // dy · step(y), TF.js's Relu gradient; on wasm one pass (LeakyRelu's with alpha 0: wasm's Greater is slow)
-      if (has(LEAKY_RELU_GRAD)) return tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x: y }, { alpha: 0 }) as tf.Tensor;
+      if (hasKernel(LEAKY_RELU_GRAD)) return tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x: y }, { alpha: 0 }) as tf.Tensor;
       return tf.mul(dy, tf.step(y));
     case 'relu6':
-      if (has(RELU6_OUT_GRAD)) return tf.engine().runKernel(RELU6_OUT_GRAD, { dy, y }) as tf.Tensor;
+      if (hasKernel(RELU6_OUT_GRAD)) return tf.engine().runKernel(RELU6_OUT_GRAD, { dy, y }) as tf.Tensor;
       return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'));
     case 'leakyrelu':
-      if (has(LEAKY_RELU_GRAD)) return tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x: y }, { alpha: a.leakyreluAlpha }) as tf.Tensor;
+      if (hasKernel(LEAKY_RELU_GRAD)) return tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x: y }, { alpha: a.leakyreluAlpha }) as tf.Tensor;
       return tf.where(tf.greater(y, 0), dy, tf.mul(dy, a.leakyreluAlpha));
     default: return dy;
   }

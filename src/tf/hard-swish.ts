@@ -5,14 +5,13 @@
 // TF.js gradients; elsewhere it runs as those ops. The scalars (1/6 and 3, from the graph's constants) are inputs.
 import * as tf from '@tensorflow/tfjs';
 import { HARD_SWISH, HARD_SWISH_GRAD } from './heap-kernels';
+import { hasKernel } from './kernel-compose';
 
 export { HARD_SWISH };
 
-const has = (kernel: string) => tf.getKernel(kernel, tf.getBackend()) != null;
-
 /** (x·s)·relu6(x + t): one kernel where the backend has it, else the graph's own four ops. */
 export function hardSwish(x: tf.Tensor, s: tf.Tensor, t: tf.Tensor): tf.Tensor {
-  if (has(HARD_SWISH)) return tf.engine().runKernel(HARD_SWISH, { x, s, t }) as tf.Tensor;
+  if (hasKernel(HARD_SWISH)) return tf.engine().runKernel(HARD_SWISH, { x, s, t }) as tf.Tensor;
   return tf.tidy(() => tf.mul(tf.mul(s, x), tf.relu6(tf.add(x, t))));
 }
 
@@ -31,7 +30,7 @@ export function registerHardSwish(): boolean {
       // The pre-activation's mask, as relu6-grad.ts's dy · (p == relu6(p)): 0 ≤ x + t ≤ 6.
       const mask = () => { const p = tf.add(x, t); return tf.cast(tf.equal(p, tf.relu6(p)), 'float32'); };
       return {
-        x: () => (has(HARD_SWISH_GRAD)
+        x: () => (hasKernel(HARD_SWISH_GRAD)
           ? tf.engine().runKernel(HARD_SWISH_GRAD, { dy: g, x, s, t }) as tf.Tensor
           : tf.add(tf.mul(tf.mul(g, tf.relu6(tf.add(x, t))), s), tf.mul(tf.mul(g, tf.mul(s, x)), mask()))),
         s: () => tf.sum(tf.mul(tf.mul(g, tf.relu6(tf.add(x, t))), x)),

@@ -7,6 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 export type Info = tf.TensorInfo;
 export type KernelFn = (args: { inputs: Record<string, Info>; backend: tf.KernelBackend; attrs?: Record<string, unknown> }) => Info | Info[];
 
+/** Whether the active backend has kernel `name` (the engine's own kernels exist on some backends only). */
+export const hasKernel = (name: string): boolean => tf.getKernel(name, tf.getBackend()) != null;
+
 /** The kernel functions `names` of `backendName`; throws, naming what is missing, if one is not registered. */
 export function kernelsOf(backendName: string, names: readonly string[], neededFor: string): KernelFn[] {
   return names.map((name) => {

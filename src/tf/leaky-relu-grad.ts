@@ -3,6 +3,7 @@
 // same values: dy where x > 0, dy · alpha elsewhere. Other backends keep TF.js's formula.
 import * as tf from '@tensorflow/tfjs';
 import { LEAKY_RELU_GRAD } from './heap-kernels';
+import { hasKernel } from './kernel-compose';
 import { gradientOverride } from './gradient-override';
 
 /** Ours (on = true) or TF.js's own (on = false; the bench's stock runs). Global; returns whether anything changed. */
@@ -13,7 +14,7 @@ export const setLeakyReluGrad = gradientOverride('LeakyRelu', () => ({
     const [x] = saved;
     const { alpha } = attrs as { alpha: number };
     const g = dy as tf.Tensor;
-    if (tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) != null) return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { dy: g, x }, { alpha }) as tf.Tensor };
+    if (hasKernel(LEAKY_RELU_GRAD)) return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { dy: g, x }, { alpha }) as tf.Tensor };
     return { x: () => tf.where(tf.greater(x, 0), g, tf.mul(g, alpha)) };
   },
 }));

@@ -5,6 +5,7 @@
 // and dy / n are the same float operation), no JS-side allocation. Other reductions and backends: TF.js's own.
 import * as tf from '@tensorflow/tfjs';
 import { FILL_LIKE } from './heap-kernels';
+import { hasKernel } from './kernel-compose';
 import { gradientOverride } from './gradient-override';
 
 /** Ours (on = true) or TF.js's own (on = false; the bench's stock runs). Global; returns whether anything changed. */
@@ -14,7 +15,7 @@ export const setMeanGrad = gradientOverride('Mean', (own) => ({
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved;
     const g = dy as tf.Tensor;
-    if (g.size !== 1 || tf.getKernel(FILL_LIKE, tf.getBackend()) == null) return own!.gradFunc(dy, saved, attrs);
+    if (g.size !== 1 || !hasKernel(FILL_LIKE)) return own!.gradFunc(dy, saved, attrs);
     return { x: () => tf.engine().runKernel(FILL_LIKE, { x: tf.div(g, x.size) }, { shape: x.shape }) as tf.Tensor };
   },
 }));

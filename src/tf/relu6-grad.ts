@@ -7,6 +7,7 @@
 // Where the backend has the fused kernel (src/tf/heap-kernels.ts, wasm): that mask and product in 1 kernel.
 import * as tf from '@tensorflow/tfjs';
 import { RELU6_GRAD } from './heap-kernels';
+import { hasKernel } from './kernel-compose';
 import { gradientOverride } from './gradient-override';
 
 /** Ours (on = true) or TF.js's own (on = false; the bench's stock runs). Returns whether anything changed. */
@@ -16,7 +17,7 @@ export const setRelu6Grad = gradientOverride('Relu6', () => ({
   outputsToSave: [true],
   gradFunc: (dy, saved) => {
     const [x, y] = saved;
-    if (tf.getKernel(RELU6_GRAD, tf.getBackend()) != null) return { x: () => tf.engine().runKernel(RELU6_GRAD, { dy: dy as tf.Tensor, x, y }) as tf.Tensor };
+    if (hasKernel(RELU6_GRAD)) return { x: () => tf.engine().runKernel(RELU6_GRAD, { dy: dy as tf.Tensor, x, y }) as tf.Tensor };
     return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.equal(x, y), 'float32')) };
   },
 }));
