@@ -143,9 +143,11 @@ def main():
                          'on this run it scored worse on validation, see val.csv)')
     ap.add_argument('--recalibrate', nargs='*', metavar='DATA_DIR',
                     help='recompute BatchNorm statistics on these shard folders (default training/depth/data/train)')
+    ap.add_argument('--input-size', type=int, default=96,
+                    help="the square size the runtime runs the net at (model.json's inputSize; train.py --input-size)")
     a = ap.parse_args()
     recal = None if a.recalibrate is None else (a.recalibrate or ['training/depth/data/train'])
-    export(a.ckpt, a.out, a.fixture, use_ema=a.ema, recal_dirs=recal)
+    export(a.ckpt, a.out, a.fixture, use_ema=a.ema, size=a.input_size, recal_dirs=recal)
 
 
 if __name__ == '__main__':

@@ -52,6 +52,17 @@ class DepthUNet(nn.Module):
         return self.head(x)[:, 0]
 
 
+def predict_at(model, x, size=None):
+    """The net's disparity for x [n,3,h,w] when it runs at size² (the runtime's `inputSize`): x is resized
+    there (bilinear, half-pixel centres, as tf.image.resizeBilinear in src/depth/estimator.ts) and the output
+    upsampled back to h×w, so losses and metrics compare with the data's own disparity. None or h: x as is."""
+    h, w = x.shape[-2:]
+    if size is None or (size == h and size == w):
+        return model(x)
+    small = F.interpolate(x, size=(size, size), mode='bilinear', align_corners=False)
+    return F.interpolate(model(small)[:, None], size=(h, w), mode='bilinear', align_corners=False)[:, 0]
+
+
 def count_params(model):
     return sum(p.numel() for p in model.parameters())
 

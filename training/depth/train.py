@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import DepthUNet, count_params  # noqa: E402
+from model import DepthUNet, count_params, predict_at  # noqa: E402
 from losses import ssi_loss, corr_hinge, depth_metrics, MAX_DEPTH  # noqa: E402
 from dataset import ShardPool, augment  # noqa: E402
 
@@ -53,6 +53,8 @@ def parse(argv=None):
     ap.add_argument('--corr-margin', type=float, default=0.5)
     ap.add_argument('--hard', default=None, help="mine.py's scores (.npz): sample the images it found hard more often")
     ap.add_argument('--hard-weight', type=float, default=3.0, help='sampling weight of the hard images')
+    ap.add_argument('--input-size', type=int, default=None,
+                    help='run the net at this square size (multiple of 16; the data stays 96²), as the runtime will')
     ap.add_argument('--hard-below', type=float, default=0.3,
                     help='hard = correlation of prediction and truth below this (< 0: relief inverted)')
     return ap.parse_args(argv)
@@ -65,9 +67,9 @@ def lr_at(a, step):
 
 
 @torch.no_grad()
-def evaluate(model, x, d):
+def evaluate(model, x, d, size=None):
     model.eval()
-    preds = torch.cat([model(x[i:i + 32]) for i in range(0, len(x), 32)])
+    preds = torch.cat([predict_at(model, x[i:i + 32], size) for i in range(0, len(x), 32)])
     rows = [depth_metrics(preds[i], d[i]) for i in range(len(x))]
     rows = [r for r in rows if r is not None]
     # vertical prior baseline: disparity grows linearly towards the bottom row
@@ -140,7 +142,7 @@ def main(argv=None):
         if not a.no_augment:
             x, d = augment(x, d, g)
         mask = torch.ones_like(d, dtype=torch.bool)  # sky (disparity 0) is exact: train on it too
-        pred = model(x)
+        pred = predict_at(model, x, a.input_size)
         loss, l_ssi = ssi_loss(pred, d, mask, grad_weight=a.grad_weight)
         if a.valid_weight > 0:
             # sky vs. surface is learnt first and dominates the all-pixel term; this one asks for the
@@ -184,8 +186,8 @@ def main(argv=None):
             if step % a.keep_every == 0:
                 save(os.path.join(a.run, f'ckpt-{step:07d}.pt'), ck)
         if vx is not None and step % a.val_every == 0:
-            absrel, d1, pos, vabs = evaluate(ema, vx, vd)
-            r_absrel, r_d1, r_pos, _ = evaluate(model, vx, vd)
+            absrel, d1, pos, vabs = evaluate(ema, vx, vd, a.input_size)
+            r_absrel, r_d1, r_pos, _ = evaluate(model, vx, vd, a.input_size)
             vlogw.writerow([step, f'{absrel:.4f}', f'{d1:.4f}', f'{pos:.4f}', f'{vabs:.4f}', f'{r_absrel:.4f}', f'{r_d1:.4f}', f'{r_pos:.4f}'])
             vlog.flush()
             print(f'val step {step}: EMA AbsRel {absrel:.4f} δ1 {d1:.4f} pos {pos:.3f}; raw AbsRel {r_absrel:.4f} δ1 {r_d1:.4f} pos {r_pos:.3f} '

@@ -15,14 +15,14 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dataset import ShardPool  # noqa: E402
 from losses import depth_metrics  # noqa: E402
-from model import DepthUNet  # noqa: E402
+from model import DepthUNet, predict_at  # noqa: E402
 from export import recalibrate_bn  # noqa: E402
 
 
-def evaluate(net, x, d):
+def evaluate(net, x, d, size=None):
     net.eval()
     with torch.no_grad():
-        pr = torch.cat([net(x[i:i + 32]) for i in range(0, len(x), 32)])
+        pr = torch.cat([predict_at(net, x[i:i + 32], size) for i in range(0, len(x), 32)])
     r = np.array([m for m in (depth_metrics(pr[i], d[i]) for i in range(len(x))) if m])
     return r[:, 0].mean(), r[:, 1].mean(), (r[:, 2] > 0).mean()
 
@@ -33,6 +33,7 @@ def main():
     ap.add_argument('ckpts', nargs='+', help='checkpoints to score (the same images for all)')
     ap.add_argument('--val', nargs='+', default=['training/depth/data/val3'],
                     help='validation shard folders, pooled (e.g. data/val3 data/val4: 1 280 images)')
+    ap.add_argument('--input-size', type=int, default=None, help='run the net at this square size (see train.py)')
     ap.add_argument('--raw-only', action='store_true', help='only the raw weights (what export.py ships by default)')
     a = ap.parse_args()
     torch.set_num_threads(1)
@@ -46,7 +47,7 @@ def main():
             net.load_state_dict(ck[key])
             if recal:
                 recalibrate_bn(net, ['training/depth/data/train'])
-            absrel, d1, pos = evaluate(net, x, d)
+            absrel, d1, pos = evaluate(net, x, d, a.input_size)
             print(f'{ckpt} step {ck["step"]} {name:10s} AbsRel {absrel:.4f}  δ<1.25 {d1:.4f}  positive scale {100 * pos:.1f} %'
                   f' ({round((1 - pos) * len(x))} inverted)', flush=True)
 

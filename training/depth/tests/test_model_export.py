@@ -57,3 +57,19 @@ def test_bn_recalibration_replaces_running_statistics(tmp_path):
     recalibrate_bn(m, [str(tmp_path)], batches=2, batch=4)
     assert not m.training
     assert not torch.allclose(before, m.enc[0][0].bn.running_mean)
+
+
+def test_predict_at_runs_the_net_smaller_and_answers_at_the_input_size():
+    from model import predict_at
+    m = _trained_looking_model()
+    x = torch.rand(2, 3, 48, 48)
+    with torch.no_grad():
+        same = predict_at(m, x, None), predict_at(m, x, 48)
+        small = predict_at(m, x, 32)
+        direct32 = m(torch.nn.functional.interpolate(x, size=(32, 32), mode='bilinear', align_corners=False))
+    assert torch.equal(same[0], m(x)) and torch.equal(same[1], m(x))
+    assert small.shape == (2, 48, 48)
+    # the upsampled map keeps the small run's values: its mean, and its corner (half-pixel bilinear edges clamp)
+    assert abs(small.mean().item() - direct32.mean().item()) < 1e-3
+    assert torch.allclose(small[:, 0, 0], direct32[:, 0, 0], atol=1e-5)
+    assert not torch.allclose(small, m(x), atol=1e-3)
