@@ -39,9 +39,21 @@ if (!(await useBackend(a.backend as BackendName, { wasmPath: join(ROOT, 'node_mo
 }
 const bankDir = join(ROOT, 'training/depth/data/dream-bank');
 const bank = loadDreamBank(bankDir);
-const estimator = await createDepthEstimator({ modelUrl: a.model!, fetchFn: fileFetch, inputSize: 96, flipAverage: a.flip });
+// the net runs at its model.json's inputSize; the synthetic images (as in training and validation) and the
+// metrics are at the data's 96², the prediction upsampled there as the runtime upsamples it
+const estimator = await createDepthEstimator({ modelUrl: a.model!, fetchFn: fileFetch, flipAverage: a.flip });
 const manifest = JSON.parse(readFileSync(a.model!, 'utf8')) as { trainingStep?: number };
-const S = estimator.config.inputSize;
+const S = 96, netSize = estimator.config.inputSize!;
+/** The net's disparity for image [h,w,3] at S² (resized from netSize² when they differ). */
+const disparityAtS = async (image: tf.Tensor3D): Promise<Float32Array> => {
+  const dT = tf.tidy(() => {
+    const d = estimator.estimateDisparity(image);
+    return netSize === S ? d : tf.image.resizeBilinear(d.expandDims(2) as tf.Tensor3D, [S, S], false, true).squeeze([2]);
+  });
+  const v = (await dT.data()) as Float32Array;
+  dT.dispose();
+  return v;
+};
 
 const methods = ['net', 'constant', 'luminance', 'vertical'] as const;
 const rows: Record<(typeof methods)[number], (ImageMetrics | null)[]> = { net: [], constant: [], luminance: [], vertical: [] };
@@ -52,10 +64,8 @@ for (let i = 0; i < count; i++) {
   const img: Rendered = render(randomScene(mixSeed(seed, i), { bank, dreamShare: 0.5 }), S, S, 2);
   const rgb = tf.tidy(() => tf.tensor3d(img.rgb, [S, S, 3], 'int32').toFloat().div(255) as tf.Tensor3D);
   const n0 = performance.now();
-  const dispT = estimator.estimateDisparity(rgb);
-  const pred = (await dispT.data()) as Float32Array;
+  const pred = await disparityAtS(rgb);
   netMs += performance.now() - n0;
-  dispT.dispose();
   const lum = new Float32Array(S * S), vert = new Float32Array(S * S), cst = new Float32Array(S * S);
   for (let p = 0; p < S * S; p++) {
     lum[p] = (0.299 * img.rgb[p * 3] + 0.587 * img.rgb[p * 3 + 1] + 0.114 * img.rgb[p * 3 + 2]) / 255;
@@ -70,7 +80,7 @@ for (let i = 0; i < count; i++) {
 }
 const results = Object.fromEntries(methods.map((m) => [m, summarise(rows[m])])) as Record<(typeof methods)[number], ReturnType<typeof summarise>>;
 
-console.log(`held-out synthetic set: ${count} images ${S}², seed ${seed}, dream bank ${bank.length} images; model step ${manifest.trainingStep ?? '?'}; backend ${tf.getBackend()}${a.flip ? ', flip-averaged' : ''}`);
+console.log(`held-out synthetic set: ${count} images ${S}², seed ${seed}, dream bank ${bank.length} images; model step ${manifest.trainingStep ?? '?'}, run at ${netSize}²; backend ${tf.getBackend()}${a.flip ? ', flip-averaged' : ''}`);
 console.log(`metrics after per-image least-squares scale (≥ 0) and shift on disparity; sky and depth > ${MAX_DEPTH} excluded\n`);
 console.log('method      AbsRel   δ<1.25   best-fit scale > 0');
 for (const m of methods) {
@@ -81,7 +91,7 @@ const gain = 1 - results.net.absRel / results.vertical.absRel;
 const targets = { absRelBelowVertical: gain >= 0.3, positiveScale: results.net.positiveScale >= 0.98 };
 console.log(`\nnet AbsRel is ${(100 * gain).toFixed(1)} % below the vertical prior (target ≥ 30 %): ${targets.absRelBelowVertical ? 'PASS' : 'FAIL'}`);
 console.log(`positive best-fit scale on ${(100 * results.net.positiveScale).toFixed(1)} % of images (target ≥ 98 %): ${targets.positiveScale ? 'PASS' : 'FAIL'}`);
-console.log(`net inference ${(netMs / count).toFixed(1)} ms/image (${S}², incl. readback); total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`net inference ${(netMs / count).toFixed(1)} ms/image (${netSize}², incl. readback); total ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
 // ---- sheet: 12 synthetic rows of input | prediction | truth (grey: white = near), then dream-bank
 // keyframes | prediction. Prediction and truth both go through the runtime's quantile normalisation.
@@ -117,9 +127,8 @@ for (let k = 0; k < picks.length; k++) {
   const img = tf.tidy(() => tf.tensor3d(new Uint8Array(png.data), [png.height, png.width, 4], 'int32').slice([0, 0, 0], [-1, -1, 3]).toFloat().div(255) as tf.Tensor3D);
   const small = tf.tidy(() => tf.image.resizeBilinear(img, [S, S], false, true));
   const rgbSmall = (await small.data()) as Float32Array;
-  const dT = estimator.estimateDisparity(img);
-  const d = (await dT.data()) as Float32Array;
-  [img, small, dT].forEach((t) => t.dispose());
+  const d = await disparityAtS(img);
+  [img, small].forEach((t) => t.dispose());
   const gx = (k % 3) * (2 * (TILE + GAP) + 3 * GAP), gy = dreamTop + Math.floor(k / 3) * (TILE + GAP);
   tiles.push({ data: rgbToRgba(rgbSmall, S * S, 255), w: S, h: S, x: gx, y: gy });
   tiles.push({ data: await toDepthRgba(d), w: S, h: S, x: gx + TILE + GAP, y: gy });
@@ -133,7 +142,7 @@ for (const t of tiles) for (let y = 0; y < TILE; y++) for (let x = 0; x < TILE; 
 }
 mkdirSync(dirname(a.sheet!), { recursive: true });
 writeFileSync(a.sheet!, PNG.sync.write(png));
-writeFileSync(a.json!, JSON.stringify({ seed, count, size: S, trainingStep: manifest.trainingStep ?? null, dreamBank: bank.length, maxDepth: MAX_DEPTH, results, absRelGainOverVertical: gain, targets, dreamSheetImages: picks }, null, 1) + '\n');
+writeFileSync(a.json!, JSON.stringify({ seed, count, size: S, netSize, trainingStep: manifest.trainingStep ?? null, dreamBank: bank.length, maxDepth: MAX_DEPTH, results, absRelGainOverVertical: gain, targets, dreamSheetImages: picks }, null, 1) + '\n');
 console.log(`wrote ${a.sheet} and ${a.json}`);
 
 // The model card's metrics block is regenerated whenever the shipped weights are evaluated.
@@ -146,7 +155,7 @@ if (resolve(a.model!) === join(ROOT, 'models/depth/model.json') && existsSync(ca
     const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
     const table = [
       begin,
-      `\`npm run eval:depth\`: ${count} held-out images (seed ${seed}, dream bank ${bank.length}), weights from training step ${manifest.trainingStep ?? '?'}${a.flip ? ', flip-averaged' : ''}.`,
+      `\`npm run eval:depth\`: ${count} held-out images (seed ${seed}, dream bank ${bank.length}), weights from training step ${manifest.trainingStep ?? '?'}, net run at ${netSize}²${a.flip ? ', flip-averaged' : ''}.`,
       '',
       '| method | AbsRel | δ<1.25 | best-fit scale > 0 |',
       '|---|---|---|---|',

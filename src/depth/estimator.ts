@@ -1,5 +1,6 @@
 // DepthEstimator: one dreamed keyframe in, one depth map out (near 0 → far 1, fixed sign).
-// The net runs at a small square size (96–128 px) and the result is upsampled to the caller's size.
+// The net runs at a small square size (its model.json's inputSize unless the config names one) and the result
+// is upsampled to the caller's size.
 import * as tf from '@tensorflow/tfjs';
 import { type DepthNet, type FetchLike, loadDepthNet } from './unet.ts';
 
@@ -16,8 +17,9 @@ export interface DepthEstimator {
 export interface DepthEstimatorConfig {
   /** URL of model.json; weights are fetched relative to it. */
   modelUrl: string;
-  /** Square size the net runs at, a multiple of 16 in [32, 256]. */
-  inputSize: number;
+  /** Square size the net runs at, a multiple of 16 in [32, 256]; null: the size the model was trained for
+   *  (model.json's inputSize). An estimator's `config` holds the size it resolved. */
+  inputSize: number | null;
   /** [height, width] of the returned depth map, or null for the input image's size. */
   outputSize: [number, number] | null;
   /** Disparity quantiles mapped to far (1) and near (0): robust to a few outlier pixels. */
@@ -30,24 +32,27 @@ export interface DepthEstimatorConfig {
 }
 
 export const DEFAULT_DEPTH_MODEL_URL = 'models/depth/model.json';
-export const DEFAULT_DEPTH_INPUT_SIZE = 96;
 export const DEFAULT_DEPTH_ESTIMATOR_CONFIG: Readonly<DepthEstimatorConfig> = Object.freeze({
   modelUrl: DEFAULT_DEPTH_MODEL_URL,
-  inputSize: DEFAULT_DEPTH_INPUT_SIZE,
+  inputSize: null,
   outputSize: null,
   lowQuantile: 0.02,
   highQuantile: 0.98,
   flipAverage: false,
 });
 
+function checkInputSize(size: number): void {
+  if (!Number.isInteger(size) || size % 16 !== 0 || size < 32 || size > 256) {
+    throw new Error(`inputSize must be a multiple of 16 in [32, 256], got ${size}`);
+  }
+}
+
 /** Copies the config, fills defaults and throws on anything out of range. */
 export function validateDepthEstimatorConfig(config: Partial<DepthEstimatorConfig> = {}): DepthEstimatorConfig {
   const c: DepthEstimatorConfig = { ...DEFAULT_DEPTH_ESTIMATOR_CONFIG, ...config };
   if (config.outputSize) c.outputSize = [config.outputSize[0], config.outputSize[1]];
   if (typeof c.modelUrl !== 'string' || c.modelUrl.length === 0) throw new Error('modelUrl must be a non-empty string');
-  if (!Number.isInteger(c.inputSize) || c.inputSize % 16 !== 0 || c.inputSize < 32 || c.inputSize > 256) {
-    throw new Error(`inputSize must be a multiple of 16 in [32, 256], got ${c.inputSize}`);
-  }
+  if (c.inputSize !== null) checkInputSize(c.inputSize);
   if (c.outputSize !== null && !(c.outputSize.length === 2 && c.outputSize.every((v) => Number.isInteger(v) && v > 0))) {
     throw new Error(`outputSize must be null or [height, width] of positive integers, got ${JSON.stringify(c.outputSize)}`);
   }
@@ -76,13 +81,18 @@ export async function createDepthEstimator(config: Partial<DepthEstimatorConfig>
   const c = validateDepthEstimatorConfig(config);
   const fetchFn = c.fetchFn ?? ((url: string) => fetch(url));
   const net: DepthNet = await loadDepthNet(c.modelUrl, fetchFn);
+  if (c.inputSize === null) {
+    try { checkInputSize(net.manifest.inputSize); } catch (e) { net.dispose(); throw new Error(`depth model: ${c.modelUrl}: ${(e as Error).message}`); }
+    c.inputSize = net.manifest.inputSize;
+  }
+  const size = c.inputSize;
   let disposed = false;
   const check = (image: tf.Tensor3D) => {
     if (disposed) throw new Error('DepthEstimator: estimate() after dispose()');
     if (image.rank !== 3 || image.shape[2] !== 3) throw new Error(`DepthEstimator: image must be [h,w,3], got [${image.shape}]`);
   };
   const disparity = (image: tf.Tensor3D): tf.Tensor2D => tf.tidy(() => {
-    const x = tf.image.resizeBilinear(image.toFloat().expandDims(0) as tf.Tensor4D, [c.inputSize, c.inputSize], false, true);
+    const x = tf.image.resizeBilinear(image.toFloat().expandDims(0) as tf.Tensor4D, [size, size], false, true);
     if (!c.flipAverage) return net.predict(x).squeeze([0]) as tf.Tensor2D;
     const both = net.predict(tf.concat([x, tf.reverse(x, 2)], 0)); // [2,s,s]
     const [a, b] = tf.split(both, 2, 0);

@@ -2,7 +2,7 @@
 export type { DepthEstimator, DepthEstimatorConfig } from './estimator.ts';
 export {
   createDepthEstimator, validateDepthEstimatorConfig, disparityToDepth,
-  DEFAULT_DEPTH_ESTIMATOR_CONFIG, DEFAULT_DEPTH_MODEL_URL, DEFAULT_DEPTH_INPUT_SIZE,
+  DEFAULT_DEPTH_ESTIMATOR_CONFIG, DEFAULT_DEPTH_MODEL_URL,
 } from './estimator.ts';
 export type { DepthStabilizer, DepthStabilizerConfig, ZoomStep } from './stabilizer.ts';
 export { createDepthStabilizer, validateDepthStabilizerConfig, warpByZoom, DEFAULT_DEPTH_STABILIZER_CONFIG } from './stabilizer.ts';

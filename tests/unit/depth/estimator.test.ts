@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { createDepthEstimator, validateDepthEstimatorConfig, disparityToDepth, DEFAULT_DEPTH_ESTIMATOR_CONFIG } from '../../../src/depth/index.ts';
 import { fileFetch } from '../../../src/tf/file-fetch.ts';
 import { MODEL_URL, depthTestBackend, referenceInput } from './helpers.ts';
@@ -73,13 +74,52 @@ describe('DepthEstimator', () => {
     const est = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch });
     const image = tf.tidy(() => tf.tensor3d(img.rgb, [96, 96, 3], 'int32').toFloat().div(255) as tf.Tensor3D);
     const depth = est.estimate(image), disparity = est.estimateDisparity(image);
-    const rowMean = (v: ArrayLike<number>, y0: number, y1: number) => { let s = 0; for (let y = y0; y < y1; y++) for (let x = 0; x < 96; x++) s += v[y * 96 + x]; return s / ((y1 - y0) * 96); };
-    const d = await disparity.data(), z = await depth.data();
-    expect(rowMean(img.disparity, 0, 8)).toBe(0); // sky at the top, ground from about row 17 down
-    expect(rowMean(d, 80, 96)).toBeGreaterThan(rowMean(d, 40, 56)); // net disparity: near ground > mid ground
-    expect(rowMean(d, 40, 56)).toBeGreaterThan(rowMean(d, 0, 8));   // … > sky
-    expect(rowMean(z, 80, 96)).toBeLessThan(rowMean(z, 0, 8));      // depth: near = 0 end
+    // mean of the rows from fraction f0 to f1 of the height of a square [s,s] map (disparity is at the net's size)
+    const rowMean = (v: ArrayLike<number>, s: number, f0: number, f1: number) => {
+      const y0 = Math.round(f0 * s), y1 = Math.round(f1 * s);
+      let sum = 0;
+      for (let y = y0; y < y1; y++) for (let x = 0; x < s; x++) sum += v[y * s + x];
+      return sum / ((y1 - y0) * s);
+    };
+    const d = await disparity.data(), z = await depth.data(), n = est.config.inputSize!;
+    expect(disparity.shape).toEqual([n, n]);
+    expect(rowMean(img.disparity, 96, 0, 1 / 12)).toBe(0); // sky at the top, ground from about row 17 of 96 down
+    expect(rowMean(d, n, 5 / 6, 1)).toBeGreaterThan(rowMean(d, n, 5 / 12, 7 / 12)); // net disparity: near ground > mid ground
+    expect(rowMean(d, n, 5 / 12, 7 / 12)).toBeGreaterThan(rowMean(d, n, 0, 1 / 12)); // … > sky
+    expect(rowMean(z, 96, 5 / 6, 1)).toBeLessThan(rowMean(z, 96, 0, 1 / 12));      // depth: near = 0 end
     [image, depth, disparity].forEach((t) => t.dispose());
+    est.dispose();
+  });
+
+  it("runs the net at its model.json's inputSize unless the config names one", async () => {
+    const manifest = JSON.parse(readFileSync(MODEL_URL, 'utf8')) as { inputSize: number };
+    const image = referenceInput(72);
+    const own = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch });
+    expect(DEFAULT_DEPTH_ESTIMATOR_CONFIG.inputSize).toBeNull();
+    expect(own.config.inputSize).toBe(manifest.inputSize);
+    const d1 = own.estimateDisparity(image);
+    expect(d1.shape).toEqual([manifest.inputSize, manifest.inputSize]);
+    const named = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch, inputSize: 48 });
+    expect(named.config.inputSize).toBe(48);
+    const d2 = named.estimateDisparity(image);
+    expect(d2.shape).toEqual([48, 48]);
+    [image, d1, d2].forEach((t) => t.dispose());
+    own.dispose();
+    named.dispose();
+  });
+
+  it('rejects a model.json whose inputSize the net cannot run at, without leaking its weights', async () => {
+    const before = tf.memory().numTensors;
+    const patched: typeof fileFetch = async (url) => {
+      const r = await fileFetch(url);
+      return url === MODEL_URL ? { ...r, json: async () => ({ ...(await r.json() as object), inputSize: 90 }) } : r;
+    };
+    await expect(createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: patched }))
+      .rejects.toThrow(`depth model: ${MODEL_URL}: inputSize must be a multiple of 16 in [32, 256], got 90`);
+    expect(tf.memory().numTensors).toBe(before);
+    // a size named in the config does not depend on the manifest's
+    const est = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: patched, inputSize: 64 });
+    expect(est.config.inputSize).toBe(64);
     est.dispose();
   });
 
