@@ -30,6 +30,9 @@ export const BIAS_RELU6 = 'DreamBiasRelu6';
 export const HARD_SWISH = 'DreamHardSwish';
 /** Its gradient with respect to x: inputs dy, x, s, t. */
 export const HARD_SWISH_GRAD = 'DreamHardSwishGrad';
+/** Four maps [n,h,w,c] as the output phases of a ×2 upsampling, out[n,2i+a,2j+b] = p_ab[n,i,j] → [n,2h,2w,c]:
+ *  inputs p00, p01, p10, p11 (the depth decoder's phase convs, src/depth/unet.ts). */
+export const INTERLEAVE_2X2 = 'DreamInterleave2x2';
 /** Relu6's gradient from its output alone, dy · (0 < y < 6): inputs dy, y (src/tf/fused-conv.ts). */
 export const RELU6_OUT_GRAD = 'DreamRelu6OutGrad';
 
@@ -383,6 +386,16 @@ export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.
   return res;
 }
 
+/** INTERLEAVE_2X2's heap function: each phase's rows go to every other output pixel (a SIMD strided copy). */
+function interleave2x2OnHeap(backend: WasmBackend, p: tf.TensorInfo[]): tf.TensorInfo {
+  const [n, h, w, c] = p[0].shape;
+  if (p[0].shape.length !== 4 || p.some((q) => q.shape.join() !== p[0].shape.join())) {
+    throw new Error(`${INTERLEAVE_2X2}: the four phases must be [n,h,w,c] of one shape, got ${p.map((q) => `[${q.shape}]`).join(' ')}`);
+  }
+  const parts = p.map((part, k) => ({ part, ry: k >> 1, rx: k & 1 }));
+  return interleavePhasesOnHeap(backend, parts, [n, 2 * h, 2 * w, c], 2, 2, false);
+}
+
 type Inputs = Record<string, tf.TensorInfo>;
 /** The kernels this module adds (no backend has its own): each one heap function of the inputs and attributes. */
 const ADDED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unknown>) => tf.TensorInfo> = {
@@ -394,6 +407,7 @@ const ADDED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unknow
   [BIAS_RELU6_GRAD]: (b, i) => biasRelu6GradOnHeap(b, i.dy, i.x, i.bias),
   [LEAKY_RELU_GRAD]: (b, i, a) => leakyReluGradOnHeap(b, i.dy, i.x, a.alpha as number),
   [FILL_LIKE]: (b, i, a) => fillLikeOnHeap(b, i.x, a.shape as number[]),
+  [INTERLEAVE_2X2]: (b, i) => interleave2x2OnHeap(b, [i.p00, i.p01, i.p10, i.p11]),
 };
 
 const originals = new Map<string, Map<string, tf.KernelConfig | undefined>>();
@@ -403,8 +417,8 @@ export const heapKernelsActive = (backendName: string): boolean => originals.has
 
 /**
  * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad and the
- * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH(_GRAD), BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD
- * and FILL_LIKE added) or put
+ * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH(_GRAD), BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD,
+ * FILL_LIKE and INTERLEAVE_2X2 added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
  */
 export function setHeapKernels(backendName: string, on: boolean): boolean {

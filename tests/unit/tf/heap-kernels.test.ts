@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastBinaryOnHeap, col2imOnHeap, FILL_LIKE, heapKernelsActive, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { broadcastBinaryOnHeap, col2imOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
 import { simdKernels, simdModuleBytes } from '../../../src/tf/simd-kernels';
 import { seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
@@ -161,6 +161,14 @@ describe('wasm heap kernels', () => {
     expect(y.shape).toEqual([2, 3, 5]);
     expect(Array.from(y.dataSync())).toEqual(new Array(30).fill(0.375));
     tf.dispose([x, y]);
+  });
+
+  it('INTERLEAVE_2X2 refuses phases of different shapes', async () => {
+    await tf.setBackend('wasm');
+    const [a, b] = [tf.zeros([1, 2, 2, 4]), tf.zeros([1, 2, 3, 4])];
+    expect(() => tf.engine().runKernel(INTERLEAVE_2X2, { p00: a, p01: a, p10: b, p11: a }))
+      .toThrow('DreamInterleave2x2: the four phases must be [n,h,w,c] of one shape, got [1,2,2,4] [1,2,2,4] [1,2,3,4] [1,2,2,4]');
+    tf.dispose([a, b]);
   });
 
   it('col2im of the identity columns counts how many windows cover each pixel', async () => {
