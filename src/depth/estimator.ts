@@ -69,9 +69,12 @@ export function disparityToDepth(d: tf.Tensor2D, lowQuantile: number, highQuanti
   return tf.tidy(() => {
     const flat = d.reshape([-1]);
     const n = flat.shape[0];
-    const sorted = tf.topk(flat, n, true).values; // descending
-    const hi = sorted.slice([Math.min(n - 1, Math.round((1 - highQuantile) * (n - 1)))], [1]);
-    const lo = sorted.slice([Math.min(n - 1, Math.round((1 - lowQuantile) * (n - 1)))], [1]);
+    // the two order statistics (index i of the values sorted descending) from a partial sort at each end:
+    // the top i + 1 for the high one, the bottom n − i of the negated values for the low one (not all n)
+    const ih = Math.min(n - 1, Math.round((1 - highQuantile) * (n - 1)));
+    const il = Math.min(n - 1, Math.round((1 - lowQuantile) * (n - 1)));
+    const hi = tf.topk(flat, ih + 1, true).values.slice([ih], [1]);
+    const lo = tf.neg(tf.topk(tf.neg(flat), n - il, true).values.slice([n - 1 - il], [1]));
     const range = tf.maximum(hi.sub(lo), 1e-6);
     return tf.scalar(1).sub(d.sub(lo).div(range).clipByValue(0, 1)) as tf.Tensor2D;
   });

@@ -8,6 +8,11 @@ import { Plane } from '../../../training/depth/gen/geometry.ts';
 import { makeCamera } from '../../../training/depth/gen/scene.ts';
 import { render } from '../../../training/depth/gen/render.ts';
 
+const seededValues = (n: number, seed: number): number[] => {
+  let x = seed;
+  return Array.from({ length: n }, () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648 - 0.3; });
+};
+
 describe('DepthEstimator config', () => {
   it('fills defaults and copies the config', () => {
     const outputSize: [number, number] = [10, 20];
@@ -34,6 +39,24 @@ describe('DepthEstimator', () => {
     const depth = disparityToDepth(d, 0, 1);
     Array.from(await depth.data()).forEach((v, i) => expect(v).toBeCloseTo([0, 1 / 3, 2 / 3, 1][i], 6));
     [d, depth].forEach((t) => t.dispose());
+  });
+
+  it('normalises by the quantiles of a full sort (ties and extremes included)', async () => {
+    const r = seededValues(57 * 61, 5);
+    for (const [lowQ, highQ, values] of [[0.02, 0.98, r], [0, 1, r], [0.3, 0.7, r.map((v) => Math.round(v * 4))], [0.5, 0.51, r]] as const) {
+      const d = tf.tensor2d(values, [57, 61]);
+      const sorted = [...values].sort((a, b) => b - a), n = values.length;
+      const hi = sorted[Math.round((1 - highQ) * (n - 1))], lo = sorted[Math.round((1 - lowQ) * (n - 1))];
+      const want = values.map((v) => 1 - Math.min(1, Math.max(0, (v - lo) / Math.max(hi - lo, 1e-6))));
+      const before = tf.memory().numTensors;
+      const got = disparityToDepth(d, lowQ, highQ);
+      expect(tf.memory().numTensors).toBe(before + 1);
+      const g = await got.data();
+      let err = 0;
+      for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(g[i] - want[i]));
+      expect(err).toBeLessThan(1e-5);
+      [d, got].forEach((t) => t.dispose());
+    }
   });
 
   it('returns [h,w] depth in [0,1] at the image size (or outputSize) and does not leak', async () => {
