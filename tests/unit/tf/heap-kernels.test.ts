@@ -163,6 +163,38 @@ describe('wasm heap kernels', () => {
     tf.dispose([x, y]);
   });
 
+  it("Transform gives cpu's exact values in every fill mode and interpolation, per batch entry, no leaks", async () => {
+    // an affine jitter (scale 0.97, 4°) as the textures recipe draws, a projective one, and a shear with a
+    // smaller output; 5 channels as well as RGB; cpu's own kernel stops after batch entry 0, so it runs per entry
+    const rot = (deg: number, sc: number) => { const c = Math.cos((deg * Math.PI) / 180) / sc, s = Math.sin((deg * Math.PI) / 180) / sc; return [c, s, 5.5 - 5.5 * c - 4.5 * s, -s, c, 4.5 + 5.5 * s - 4.5 * c, 0, 0]; };
+    const cases: { shape: [number, number, number, number]; t: number[][]; out?: [number, number] }[] = [
+      { shape: [1, 10, 12, 3], t: [rot(4, 0.97)] },
+      { shape: [2, 9, 7, 5], t: [rot(-4, 1.03), [1.1, 0.2, -2, -0.1, 0.9, 1.5, 0.004, -0.003]] },
+      { shape: [2, 8, 8, 3], t: [[0.8, 0.5, -1.3, 0.1, 1.2, -0.6, 0, 0]], out: [6, 11] },
+    ];
+    for (const { shape, t, out } of cases) {
+      const img = Float32Array.from(rand(shape.reduce((a, b) => a * b), shape[1] * 31 + shape[3]));
+      for (const interpolation of ['bilinear', 'nearest'] as const) {
+        for (const fillMode of ['constant', 'reflect', 'wrap', 'nearest'] as const) {
+          const run = (b: number | null) => tf.tidy(() => {
+            const x = tf.tensor4d(img, shape);
+            const one = b === null ? x : tf.slice(x, [b, 0, 0, 0], [1, -1, -1, -1]);
+            const m = tf.tensor2d(b === null ? t : [t[t.length === 1 ? 0 : b]]);
+            return Array.from(tf.image.transform(one, m, interpolation, fillMode, 0.25, out).dataSync());
+          });
+          await tf.setBackend('cpu');
+          const want = Array.from({ length: shape[0] }, (_, b) => run(b)).flat();
+          await tf.setBackend('wasm');
+          const before = tf.memory();
+          const got = run(null);
+          expect(tf.memory().numTensors).toBe(before.numTensors);
+          expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+          expect(got, `${shape} ${interpolation} ${fillMode}`).toEqual(want);
+        }
+      }
+    }
+  });
+
   it('INTERLEAVE_2X2 refuses phases of different shapes', async () => {
     await tf.setBackend('wasm');
     const [a, b] = [tf.zeros([1, 2, 2, 4]), tf.zeros([1, 2, 3, 4])];
