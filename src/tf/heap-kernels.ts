@@ -448,7 +448,8 @@ export function transformOnHeap(backend: WasmBackend, image: tf.TensorInfo, tran
           sx /= projection;
           sy /= projection;
         }
-        const x = mapCoord(sx, W, mode), y = mapCoord(sy, H, mode);
+        // inside the image every fill mode leaves a coordinate as it is
+        const x = sx >= 0 && sx <= W - 1 ? sx : mapCoord(sx, W, mode), y = sy >= 0 && sy <= H - 1 ? sy : mapCoord(sy, H, mode);
         if (!bilinear) {
           const ry = Math.round(y), rx = Math.round(x), p = base + (ry * W + rx) * C;
           const ok = ry >= 0 && ry < H && rx >= 0 && rx < W;
@@ -461,6 +462,12 @@ export function transformOnHeap(backend: WasmBackend, image: tf.TensorInfo, tran
         const p00 = base + (y0 * W + x0) * C, p01 = p00 + C, p10 = p00 + W * C, p11 = p10 + C;
         const ok00 = inY0 && inX0, ok01 = inY0 && inX1, ok10 = inY1 && inX0, ok11 = inY1 && inX1;
         const wx0 = x1 - x, wx1 = x - x0, wy0 = y1 - y, wy1 = y - y0;
+        if (C === 3 && ok00 && ok11) { // inside: RGB unrolled
+          o[k] = wy0 * (wx0 * src[p00] + wx1 * src[p01]) + wy1 * (wx0 * src[p10] + wx1 * src[p11]);
+          o[k + 1] = wy0 * (wx0 * src[p00 + 1] + wx1 * src[p01 + 1]) + wy1 * (wx0 * src[p10 + 1] + wx1 * src[p11 + 1]);
+          o[k + 2] = wy0 * (wx0 * src[p00 + 2] + wx1 * src[p01 + 2]) + wy1 * (wx0 * src[p10 + 2] + wx1 * src[p11 + 2]);
+          continue;
+        }
         for (let ch = 0; ch < C; ch++) {
           const v00 = ok00 ? src[p00 + ch] : fill, v01 = ok01 ? src[p01 + ch] : fill;
           const v10 = ok10 ? src[p10 + ch] : fill, v11 = ok11 ? src[p11 + ch] : fill;
