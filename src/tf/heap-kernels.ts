@@ -18,7 +18,8 @@ import { simdKernels } from './simd-kernels';
 export const HEAP_KERNEL_BACKENDS: readonly string[] = ['wasm'];
 /** The fused Relu6 gradient's kernel name: inputs dy, x (Relu6's input) and y (its output); float32 out. */
 export const RELU6_GRAD = 'DreamRelu6Grad';
-/** A tensor of `shape` filled with the one value of x (size 1): Mean's gradient for the objective's full mean. */
+/** A tensor of `shape` filled with x's values repeated in order (x's size divides shape's): Mean's gradient where the
+ *  reduced axes lead (the objective's full mean, squeeze-excite's pooling over H,W). */
 export const FILL_LIKE = 'DreamFillLike';
 /** LeakyRelu's gradient dy · (x > 0 ? 1 : alpha) in one pass (TF.js: Greater + Multiply + SelectV2): inputs dy, x; attr alpha. */
 export const LEAKY_RELU_GRAD = 'DreamLeakyReluGrad';
@@ -326,11 +327,15 @@ export function interleavePhasesOnHeap(backend: WasmBackend, parts: PhasePart[],
   return out;
 }
 
-/** x's single value repeated to `shape` (one native fill on the heap). */
+/** x's values repeated in order to fill `shape` (one native fill for a single value, else doubling copies). */
 export function fillLikeOnHeap(backend: WasmBackend, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
-  if (tf.util.sizeFromShape(x.shape) !== 1) throw new Error(`${FILL_LIKE}: x must hold one value, got [${x.shape}]`);
+  const m = tf.util.sizeFromShape(x.shape), n = tf.util.sizeFromShape(shape);
+  if (m === 0 || n % m !== 0) throw new Error(`${FILL_LIKE}: [${x.shape}] does not repeat to [${shape}]`);
   const out = backend.makeOutput([...shape], 'float32');
-  f32(backend, out, tf.util.sizeFromShape(shape)).fill(f32(backend, x, 1)[0]);
+  const o = f32(backend, out, n), v = f32(backend, x, m);
+  if (m === 1) { o.fill(v[0]); return out; }
+  o.set(v);
+  for (let done = m; done < n; done *= 2) o.copyWithin(done, 0, Math.min(done, n - done));
   return out;
 }
 

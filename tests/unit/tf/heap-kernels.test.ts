@@ -154,13 +154,21 @@ describe('wasm heap kernels', () => {
     tf.dispose([a, v, s]);
   });
 
-  it('FILL_LIKE repeats a single value', async () => {
+  it('FILL_LIKE repeats a single value, or a pattern whose size divides the shape\'s', async () => {
     await tf.setBackend('wasm');
     const x = tf.scalar(0.375);
     const y = tf.engine().runKernel(FILL_LIKE, { x }, { shape: [2, 3, 5] }) as tf.Tensor;
     expect(y.shape).toEqual([2, 3, 5]);
     expect(Array.from(y.dataSync())).toEqual(new Array(30).fill(0.375));
-    tf.dispose([x, y]);
+    for (const [m, reps] of [[3, 7], [4, 8], [5, 1], [2, 13]]) { // repeats that are and are not powers of 2
+      const p = tf.range(1, m + 1);
+      const z = tf.engine().runKernel(FILL_LIKE, { x: p }, { shape: [reps, m] }) as tf.Tensor;
+      expect(Array.from(z.dataSync())).toEqual(Array.from({ length: reps * m }, (_, i) => (i % m) + 1));
+      tf.dispose([p, z]);
+    }
+    const bad = tf.ones([4]);
+    expect(() => tf.engine().runKernel(FILL_LIKE, { x: bad }, { shape: [6] })).toThrow('DreamFillLike: [4] does not repeat to [6]');
+    tf.dispose([x, y, bad]);
   });
 
   it("Transform gives cpu's exact values in every fill mode and interpolation, per batch entry, no leaks", async () => {
