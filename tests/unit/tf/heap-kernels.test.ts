@@ -171,6 +171,25 @@ describe('wasm heap kernels', () => {
     tf.dispose([x, y, bad]);
   });
 
+  it("PadV2 gives cpu's exact values for pads on any axes (none, leading, inner, last), no leaks", async () => {
+    const cases: [number[], [number, number][], number][] = [
+      [[1, 5, 7, 3], [[0, 0], [1, 2], [0, 1], [0, 0]], 0],
+      [[2, 4, 3, 5], [[1, 0], [0, 0], [2, 2], [0, 0]], -1.5],
+      [[1, 3, 4, 2], [[0, 0], [0, 0], [0, 0], [1, 3]], 0.25],
+      [[6, 7], [[0, 0], [0, 0]], 0],
+      [[3, 0, 2], [[0, 0], [1, 1], [0, 0]], 2],
+      [[9], [[4, 0]], 7],
+    ];
+    for (const [shape, paddings, value] of cases) {
+      const v = rand(shape.reduce((a, b) => a * b, 1), shape.length * 17 + paddings.flat().reduce((a, b) => a + b, 0));
+      const { cpu, wasm: got } = await bothBackends(() => tf.tidy(() => {
+        const y = tf.pad(tf.tensor(v, shape), paddings, value);
+        return { shape: y.shape, values: Array.from(y.dataSync()) };
+      }));
+      expect(got, `${shape} ${JSON.stringify(paddings)}`).toEqual(cpu);
+    }
+  });
+
   it("Transform gives cpu's exact values in every fill mode and interpolation, per batch entry, no leaks", async () => {
     // an affine jitter (scale 0.97, 4°) as the textures recipe draws, a projective one, and a shear with a
     // smaller output; 5 channels as well as RGB; cpu's own kernel stops after batch entry 0, so it runs per entry
