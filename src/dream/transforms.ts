@@ -3,6 +3,8 @@
 // notebook's roll / un-roll). Transforms compose with `compose`.
 import * as tf from '@tensorflow/tfjs';
 
+import { ROLL } from '../tf/heap-kernels';
+import { hasKernel } from '../tf/kernel-compose';
 import type { Rng } from './rng';
 export { seededRng, type Rng } from './rng';
 export interface Warp {
@@ -18,8 +20,9 @@ export type Transform = (rng: Rng) => Warp;
 const identityWarp: Warp = { forward: (x) => x, inverse: (g) => g };
 export const identity: Transform = () => identityWarp;
 
-/** Cyclic shift by (dy, dx) pixels along H and W (np.roll). */
+/** Cyclic shift by (dy, dx) pixels along H and W (np.roll): one row-copy pass on wasm, two splits and concats elsewhere. */
 export function roll(x: tf.Tensor4D, dy: number, dx: number): tf.Tensor4D {
+  if (x.dtype === 'float32' && hasKernel(ROLL)) return tf.engine().runKernel(ROLL, { x }, { dy, dx }) as tf.Tensor4D;
   return tf.tidy(() => {
     const [, h, w] = x.shape;
     const cut = (t: tf.Tensor4D, axis: 1 | 2, n: number, k: number): tf.Tensor4D => {

@@ -34,6 +34,8 @@ export const HARD_SWISH_GRAD = 'DreamHardSwishGrad';
 /** Four maps [n,h,w,c] as the output phases of a ×2 upsampling, out[n,2i+a,2j+b] = p_ab[n,i,j] → [n,2h,2w,c]:
  *  inputs p00, p01, p10, p11 (the depth decoder's phase convs, src/depth/unet.ts). */
 export const INTERLEAVE_2X2 = 'DreamInterleave2x2';
+/** np.roll of an [n,h,w,c] image by attrs dy, dx pixels along H and W (the jitter; src/dream/transforms.ts): input x. */
+export const ROLL = 'DreamRoll';
 /** Relu6's gradient from its output alone, dy · (0 < y < 6): inputs dy, y (src/tf/fused-conv.ts). */
 export const RELU6_OUT_GRAD = 'DreamRelu6OutGrad';
 
@@ -430,6 +432,24 @@ export function padOnHeap(backend: WasmBackend, x: tf.TensorInfo, paddings: [num
   return out;
 }
 
+/** x [n,h,w,c] rolled by dy rows and dx columns (either sign, any size): per row, its two column runs at their places. */
+export function rollOnHeap(backend: WasmBackend, x: tf.TensorInfo, dy: number, dx: number): tf.TensorInfo {
+  if (x.shape.length !== 4) throw new Error(`${ROLL}: x must be [n,h,w,c], got [${x.shape}]`);
+  const [n, h, w, c] = x.shape;
+  const out = backend.makeOutput([...x.shape], 'float32'); // before the views: it may grow the heap
+  const size = n * h * w * c, o = f32(backend, out, size), src = f32(backend, x, size);
+  if (size === 0) return out;
+  const sy = ((dy % h) + h) % h, sx = ((dx % w) + w) % w, row = w * c, cut = (w - sx) * c;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < h; y++) {
+      const from = (b * h + y) * row, to = (b * h + ((y + sy) % h)) * row;
+      o.set(src.subarray(from, from + cut), to + sx * c); // columns 0 … w−sx−1 move right by sx
+      if (sx) o.set(src.subarray(from + cut, from + row), to); // the last sx wrap to the front
+    }
+  }
+  return out;
+}
+
 export interface TransformAttrs { interpolation: 'nearest' | 'bilinear'; fillMode: 'constant' | 'reflect' | 'wrap' | 'nearest'; fillValue: number; outputShape?: [number, number] | null }
 const FILL_MODES = ['constant', 'reflect', 'wrap', 'nearest'] as const;
 
@@ -525,6 +545,7 @@ const ADDED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unknow
   [LEAKY_RELU_GRAD]: (b, i, a) => leakyReluGradOnHeap(b, i.dy, i.x, a.alpha as number),
   [FILL_LIKE]: (b, i, a) => fillLikeOnHeap(b, i.x, a.shape as number[]),
   [INTERLEAVE_2X2]: (b, i) => interleave2x2OnHeap(b, [i.p00, i.p01, i.p10, i.p11]),
+  [ROLL]: (b, i, a) => rollOnHeap(b, i.x, a.dy as number, a.dx as number),
 };
 
 const originals = new Map<string, Map<string, tf.KernelConfig | undefined>>();
@@ -535,7 +556,7 @@ export const heapKernelsActive = (backendName: string): boolean => originals.has
 /**
  * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad, Transform, PadV2 and the
  * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH(_GRAD), BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD,
- * FILL_LIKE and INTERLEAVE_2X2 added) or put
+ * FILL_LIKE, INTERLEAVE_2X2 and ROLL added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
  */
 export function setHeapKernels(backendName: string, on: boolean): boolean {

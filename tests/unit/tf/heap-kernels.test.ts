@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastBinaryOnHeap, col2imOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { broadcastBinaryOnHeap, col2imOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, ROLL, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
 import { simdKernels, simdModuleBytes } from '../../../src/tf/simd-kernels';
-import { seededRng } from '../../../src/dream/transforms';
+import { roll, seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
 
 const rand = (n: number, seed: number, lo = -1, hi = 1) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
@@ -169,6 +169,26 @@ describe('wasm heap kernels', () => {
     const bad = tf.ones([4]);
     expect(() => tf.engine().runKernel(FILL_LIKE, { x: bad }, { shape: [6] })).toThrow('DreamFillLike: [4] does not repeat to [6]');
     tf.dispose([x, y, bad]);
+  });
+
+  it('ROLL is np.roll along H and W for shifts of either sign and beyond the size (the jitter), no leaks', async () => {
+    const shape: [number, number, number, number] = [2, 5, 7, 3];
+    const v = rand(2 * 5 * 7 * 3, 9);
+    const at = (b: number, y: number, x: number, c: number) => v[((b * 5 + y) * 7 + x) * 3 + c];
+    for (const [dy, dx] of [[0, 0], [1, 1], [-2, 3], [5, -7], [13, -9], [0, 4], [-3, 0]]) {
+      const want = Array.from({ length: v.length }, (_, i) => {
+        const c = i % 3, x = Math.floor(i / 3) % 7, y = Math.floor(i / 21) % 5, b = Math.floor(i / 105);
+        return at(b, (((y - dy) % 5) + 5) % 5, (((x - dx) % 7) + 7) % 7, c);
+      });
+      const { cpu, wasm: got } = await bothBackends(() => tf.tidy(() => Array.from(roll(tf.tensor4d(v, shape), dy, dx).dataSync())));
+      expect(got, `${dy} ${dx}`).toEqual(want);
+      expect(cpu, `${dy} ${dx} (split + concat)`).toEqual(want);
+    }
+    await tf.setBackend('wasm');
+    const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+    const info = await tf.profile(() => { roll(x, 1, 2).dispose(); });
+    expect(info.kernels.map((k) => k.name)).toEqual([ROLL]); // one pass, not two splits and two concats
+    x.dispose();
   });
 
   it("PadV2 gives cpu's exact values for pads on any axes (none, leading, inner, last), no leaks", async () => {
