@@ -475,7 +475,7 @@ function mapCoord(v: number, len: number, mode: number): number {
 /**
  * tf.image.transform (projective warp; the jitter's scale and rotation) with tfjs-backend-cpu's Transform
  * arithmetic, values and fill modes, each output pixel's source coordinates and weights computed once for all
- * channels: ~0.6 ms per 128² RGB image here, where wasm's own takes ~2.3 ms, and wasm's own 'reflect' differs from
+ * channels: ~1.0 ms per 128² RGB image here, where wasm's own takes ~2.3 ms, and wasm's own 'reflect' differs from
  * cpu's (and TensorFlow's) just outside the border. Every batch entry is warped (cpu's stops after the first).
  */
 export function transformOnHeap(backend: WasmBackend, image: tf.TensorInfo, transforms: tf.TensorInfo, a: TransformAttrs): tf.TensorInfo {
@@ -548,8 +548,43 @@ const ADDED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unknow
   [ROLL]: (b, i, a) => rollOnHeap(b, i.x, a.dy as number, a.dx as number),
 };
 
+type MaxPoolGradAttrs = { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+/**
+ * The backend's kernels this module replaces: each a heap function of the inputs and attributes, or null for the
+ * cases it leaves to the backend's own (strings, other dtypes and ranks, broadcasts other than a vector or scalar).
+ */
+const REPLACED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unknown>) => tf.TensorInfo | tf.TensorInfo[] | null> = {
+  Slice: (b, { x }, a) => {
+    if (x.dtype === 'string') return null;
+    const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, a.begin as number[] | number, a.size as number[] | number);
+    return sliceOnHeap(b, x, begin, size);
+  },
+  SplitV: (b, { x }, a) => {
+    if (x.dtype === 'string') return null;
+    const ax = tf.util.parseAxisParam(a.axis as number, x.shape)[0];
+    const splits = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, a.numOrSizeSplits as number[] | number, ax);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return splits.map((s) => {
+      const size = [...x.shape];
+      size[ax] = s;
+      const part = sliceOnHeap(b, x, [...begin], size);
+      begin[ax] += s;
+      return part;
+    });
+  },
+  MaxPoolGrad: (b, { dy, input, output }, attrs) => {
+    if (input.dtype !== 'float32' || input.shape.length !== 4) return null;
+    const a = attrs as unknown as MaxPoolGradAttrs;
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    return maxPoolGradOnHeap(b, dy, input, output, info);
+  },
+  PadV2: (b, { x }, a) => (x.dtype !== 'float32' ? null : padOnHeap(b, x, a.paddings as [number, number][], a.constantValue as number)),
+  Transform: (b, { image, transforms }, a) =>
+    (image.dtype !== 'float32' || transforms.dtype !== 'float32' ? null : transformOnHeap(b, image, transforms, a as unknown as TransformAttrs)),
+  ...Object.fromEntries(BINARY.map((op) => [op, (b: WasmBackend, i: Inputs) => broadcastBinaryOnHeap(b, op, i.a, i.b)])),
+};
+
 const originals = new Map<string, Map<string, tf.KernelConfig | undefined>>();
-const REPLACED = ['Slice', 'SplitV', 'MaxPoolGrad', 'Transform', 'PadV2', ...BINARY] as const;
 
 export const heapKernelsActive = (backendName: string): boolean => originals.has(backendName);
 
@@ -565,96 +600,25 @@ export function setHeapKernels(backendName: string, on: boolean): boolean {
     const saved = originals.get(backendName)!;
     originals.delete(backendName);
     for (const [name, original] of saved) {
-      tf.unregisterKernel(name, backendName);
+      if (tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName); // ours (none where the backend had no own)
       if (original) tf.registerKernel(original);
     }
     return true;
   }
   const saved = new Map<string, tf.KernelConfig | undefined>();
-  for (const name of [...REPLACED, ...Object.keys(ADDED)]) {
+  for (const name of [...Object.keys(REPLACED), ...Object.keys(ADDED)]) {
     const k = tf.getKernel(name, backendName);
     saved.set(name, k);
     if (k) tf.unregisterKernel(name, backendName);
   }
   originals.set(backendName, saved);
-  const fallback = (name: string) => saved.get(name)?.kernelFunc as unknown as KernelFn | undefined;
   const wb = (b: unknown) => b as WasmBackend;
-  const slice = (backend: unknown, x: tf.TensorInfo, begin: number[] | number, size: number[] | number) => {
-    const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
-    return sliceOnHeap(wb(backend), x, b, s);
-  };
-  tf.registerKernel({
-    kernelName: 'Slice', backendName,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      const { begin, size } = args.attrs as unknown as { begin: number[] | number; size: number[] | number };
-      if (x.dtype === 'string') return fallback('Slice')!(args as Parameters<KernelFn>[0]);
-      return slice(args.backend, x, begin, size);
-    },
-  });
-  tf.registerKernel({
-    kernelName: 'SplitV', backendName,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number[] | number; axis: number };
-      if (x.dtype === 'string') return fallback('SplitV')!(args as Parameters<KernelFn>[0]);
-      const ax = tf.util.parseAxisParam(axis, x.shape)[0];
-      const splits = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, ax);
-      const begin = new Array<number>(x.shape.length).fill(0);
-      return splits.map((s) => {
-        const size = [...x.shape];
-        size[ax] = s;
-        const part = sliceOnHeap(wb(args.backend), x, [...begin], size);
-        begin[ax] += s;
-        return part;
-      });
-    },
-  });
-  for (const op of BINARY) {
-    const own = fallback(op);
+  for (const [name, fn] of Object.entries(REPLACED)) {
+    const own = saved.get(name)?.kernelFunc as unknown as KernelFn | undefined;
     if (!own) continue;
     tf.registerKernel({
-      kernelName: op, backendName,
-      kernelFunc: (args) => {
-        const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-        return broadcastBinaryOnHeap(wb(args.backend), op, a, b) ?? own(args as Parameters<KernelFn>[0]);
-      },
-    });
-  }
-  const maxPoolGrad = fallback('MaxPoolGrad');
-  if (maxPoolGrad) {
-    tf.registerKernel({
-      kernelName: 'MaxPoolGrad', backendName,
-      kernelFunc: (args) => {
-        const { dy, input, output } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
-        const a = args.attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-        if (input.dtype !== 'float32' || input.shape.length !== 4) return maxPoolGrad(args as Parameters<KernelFn>[0]);
-        const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-        return maxPoolGradOnHeap(wb(args.backend), dy, input, output, info);
-      },
-    });
-  }
-  const pad = fallback('PadV2');
-  if (pad) {
-    tf.registerKernel({
-      kernelName: 'PadV2', backendName,
-      kernelFunc: (args) => {
-        const { x } = args.inputs as { x: tf.TensorInfo };
-        const { paddings, constantValue } = args.attrs as unknown as { paddings: [number, number][]; constantValue: number };
-        if (x.dtype !== 'float32') return pad(args as Parameters<KernelFn>[0]);
-        return padOnHeap(wb(args.backend), x, paddings, constantValue);
-      },
-    });
-  }
-  const transform = fallback('Transform');
-  if (transform) {
-    tf.registerKernel({
-      kernelName: 'Transform', backendName,
-      kernelFunc: (args) => {
-        const { image, transforms } = args.inputs as { image: tf.TensorInfo; transforms: tf.TensorInfo };
-        if (image.dtype !== 'float32' || transforms.dtype !== 'float32') return transform(args as Parameters<KernelFn>[0]);
-        return transformOnHeap(wb(args.backend), image, transforms, args.attrs as unknown as TransformAttrs);
-      },
+      kernelName: name, backendName,
+      kernelFunc: (args) => fn(wb(args.backend), args.inputs as Inputs, (args.attrs ?? {}) as Record<string, unknown>) ?? own(args as Parameters<KernelFn>[0]),
     });
   }
   for (const [name, fn] of Object.entries(ADDED)) {
