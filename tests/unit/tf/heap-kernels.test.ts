@@ -151,6 +151,12 @@ describe('wasm heap kernels', () => {
     expect(broadcastBinaryOnHeap(b, 'Multiply', a, s)).toBeNull(); // scalars: XNNPACK unless asked
     expect(broadcastBinaryOnHeap(b, 'Multiply', a, a)).toBeNull();
     tf.tidy(() => { expect(broadcastBinaryOnHeap(b, 'Multiply', tf.tensor2d([[1], [2]]), tf.tensor2d([[1, 2], [3, 4]]))).toBeNull(); });
+    // Add/Sub only with an RGB vector (XNNPACK's broadcasting add is faster for wider ones)
+    tf.tidy(() => {
+      const w = tf.zeros([2, 4]), u = tf.zeros([4]);
+      for (const op of ['Add', 'Sub'] as const) expect(broadcastBinaryOnHeap(b, op, w, u)).toBeNull();
+      expect(broadcastBinaryOnHeap(b, 'Multiply', w, u)).not.toBeNull();
+    });
     tf.dispose([a, v, s]);
   });
 
