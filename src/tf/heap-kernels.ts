@@ -44,6 +44,7 @@ interface WasmBackend {
   wasm: { HEAPU8: Uint8Array; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 const byteOffset = (b: WasmBackend, t: tf.TensorInfo): number => {
@@ -370,6 +371,17 @@ export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.
   const simd = op === 'Multiply' && m > 1 && m % 4 === 0 ? simdKernels(backend.wasm.asm?.memory) : null;
   if (simd) {
     simd.mulVec(byteOffset(backend, res), byteOffset(backend, big), byteOffset(backend, small), n, m);
+    return res;
+  }
+  // An RGB image ×, + or − its per-channel values (the normalisation), with the pixels a multiple of 4: the same
+  // SIMD pass over 12 floats of the vector repeated (minus it for x − v: x + (−v) is the same float operation).
+  const rgbSimd = m === 3 && n % 12 === 0 && (op === 'Multiply' || op === 'Add' || (op === 'Sub' && !swapped)) ? simdKernels(backend.wasm.asm?.memory) : null;
+  if (rgbSimd) {
+    const pattern = backend.makeOutput([12], 'float32'); // after res: either may grow the heap, so views come after
+    const v = f32(backend, small, 3), p = f32(backend, pattern, 12), sign = op === 'Sub' ? -1 : 1;
+    for (let i = 0; i < 12; i++) p[i] = sign * v[i % 3];
+    (op === 'Multiply' ? rgbSimd.mulVec : rgbSimd.addVec)(byteOffset(backend, res), byteOffset(backend, big), byteOffset(backend, pattern), n, 12);
+    backend.disposeData(pattern.dataId);
     return res;
   }
   const o = f32(backend, res, n), x = f32(backend, big, n), y = f32(backend, small, m);

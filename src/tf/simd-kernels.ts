@@ -8,6 +8,7 @@
 //   leakyReluGrad(out, dy, x, n, alphaBits)   out = dy · (x > 0 ? 1 : alpha)   LeakyRelu's gradient (alpha as f32 bits)
 //   relu6OutGrad(out, dy, y, n)       out = dy · (0 < y < 6)              Relu6's gradient from its output alone
 //   mulVec(out, x, v, n, c)           out = x · v[i mod c]               a vector along the last axis (c % 4 == 0)
+//   addVec(out, x, v, n, c)           out = x + v[i mod c]               the same with +
 //   stridedCopy(dst, src, count, bytes, dstStride)   count runs of `bytes` (a multiple of 16) from src, back to
 //                                     back, to dst, dst + dstStride, …  (a stride phase's pixels into dx)
 //   hardSwish(out, x, n, sBits, tBits)        out = (x·s) · relu6(x + t)    MobileNetV3's h-swish (s = 1/6, t = 3), n % 4 == 0
@@ -107,16 +108,17 @@ const relu6OutGrad = [
   ]),
 ];
 
-// mulVec(out 0, x 1, v 2, n 3, c 4); locals i 5, j 6, nb 7, cb 8. Needs c % 4 == 0 (so n % 4 == 0 too).
-const mulVec = [
+// mulVec / addVec(out 0, x 1, v 2, n 3, c 4); locals i 5, j 6, nb 7, cb 8. Needs c % 4 == 0 (so n % 4 == 0 too).
+const vecOp = (op: number[]) => [
   ...get(3), ...i32(2), ...I.shl, ...set(7),
   ...get(4), ...i32(2), ...I.shl, ...set(8),
   ...loopWhile(5, 7, 16, [
-    ...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 6), ...V.load, ...V.mul, ...V.store,
+    ...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 6), ...V.load, ...op, ...V.store,
     ...get(6), ...i32(16), ...I.add, ...set(6),
     ...get(6), ...get(8), ...I.geU, 0x04, 0x40, ...i32(0), ...set(6), 0x0b, // if (j >= cb) j = 0
   ]),
 ];
+const mulVec = vecOp(V.mul), addVec = vecOp(V.add);
 
 // stridedCopy(dst 0, src 1, count 2, bytes 3, dstStride 4); locals k 5, i 6. bytes % 16 == 0.
 const stridedCopy = [
@@ -165,6 +167,7 @@ const FUNCS = [
   { name: 'leakyReluGrad', params: 5, locals: [3, 1], body: leakyReluGrad },
   { name: 'relu6OutGrad', params: 4, locals: [3, 1], body: relu6OutGrad },
   { name: 'mulVec', params: 5, locals: [4], body: mulVec },
+  { name: 'addVec', params: 5, locals: [4], body: addVec },
   { name: 'stridedCopy', params: 5, locals: [2], body: stridedCopy },
   { name: 'hardSwish', params: 5, locals: [2, 3], body: hardSwish },
   { name: 'hardSwishGrad', params: 6, locals: [2, 5], body: hardSwishGrad },
@@ -196,6 +199,7 @@ export interface SimdKernels {
   leakyReluGrad(out: number, dy: number, x: number, n: number, alphaBits: number): void;
   relu6OutGrad(out: number, dy: number, y: number, n: number): void;
   mulVec(out: number, x: number, v: number, n: number, c: number): void;
+  addVec(out: number, x: number, v: number, n: number, c: number): void;
   stridedCopy(dst: number, src: number, count: number, bytes: number, dstStride: number): void;
   hardSwish(out: number, x: number, n: number, sBits: number, tBits: number): void;
   hardSwishGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;

@@ -7,6 +7,7 @@ import { BIAS_RELU6 } from '../../../src/tf/bias-relu6';
 import { seededRng } from '../../../src/dream/transforms';
 import { fixedNodes } from '../../../scripts/bench-engine';
 import { entry, expectFoldsKeepValues, wasm } from '../dream/helpers';
+import { heapBackends } from './helpers';
 
 const rand = (n: number, seed: number, lo = -1, hi = 1) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
 const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i])); return e; };
@@ -94,8 +95,7 @@ describe('fused conv + bias + activation (src/tf/fused-conv.ts)', () => {
 
   it('Relu6\'s gradient from the output: SIMD and the JS loop agree, blocking y = 0 and y = 6 (TensorFlow\'s Relu6Grad)', async () => {
     await tf.setBackend('wasm');
-    const b = tf.backend() as unknown as Parameters<typeof relu6OutGradOnHeap>[0];
-    const noSimd = { wasm: { HEAPU8: b.wasm.HEAPU8 }, dataIdMap: b.dataIdMap, makeOutput: b.makeOutput.bind(b) };
+    const { simd: b, noSimd } = heapBackends();
     const ys = Float32Array.from(rand(103, 5, -2, 8), (v) => Math.min(Math.max(v, 0), 6)); // 103: the SIMD loop's tail too
     const y = tf.tensor(ys), dy = tf.tensor(rand(103, 6, 0.5, 2));
     const simd = tf.engine().runKernel(RELU6_OUT_GRAD, { dy, y }) as tf.Tensor;

@@ -6,6 +6,7 @@ import { fuseHardSwish, type GraphNode } from '../../../src/dream/graph';
 import { seededRng } from '../../../src/dream/transforms';
 import { fixedNodes } from '../../../scripts/bench-engine';
 import { entry, expectFoldsKeepValues, wasm } from '../dream/helpers';
+import { heapBackends } from './helpers';
 
 const rand = (n: number, seed: number, lo: number, hi: number) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
 const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i])); return e; };
@@ -53,8 +54,7 @@ describe('h-swish as one op (src/tf/hard-swish.ts)', () => {
 
   it('the JS loops (no SIMD) give the SIMD kernels\' values', async () => {
     await tf.setBackend('wasm');
-    const b = tf.backend() as unknown as Parameters<typeof hardSwishOnHeap>[0];
-    const noSimd = { wasm: { HEAPU8: b.wasm.HEAPU8 }, dataIdMap: b.dataIdMap, makeOutput: b.makeOutput.bind(b) };
+    const { simd: b, noSimd } = heapBackends();
     const x = tf.tensor(rand(64, 8, -5, 5)), dy = tf.tensor(rand(64, 9, -2, 2)), s = tf.scalar(SIXTH), t = tf.scalar(3);
     const pairs = [[hardSwishOnHeap(b, x, s, t), hardSwishOnHeap(noSimd, x, s, t)], [hardSwishGradOnHeap(b, dy, x, s, t), hardSwishGradOnHeap(noSimd, dy, x, s, t)]]
       .map((p) => p.map((i) => tf.engine().makeTensorFromTensorInfo(i)));

@@ -4,6 +4,7 @@ import { broadcastBinaryOnHeap, col2imOnHeap, FILL_LIKE, heapKernelsActive, INTE
 import { simdKernels, simdModuleBytes } from '../../../src/tf/simd-kernels';
 import { roll, seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
+import { heapBackends } from './helpers';
 
 const rand = (n: number, seed: number, lo = -1, hi = 1) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
 const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i])); return e; };
@@ -68,8 +69,7 @@ describe('wasm heap kernels', () => {
 
   it('Relu6 gradient without SIMD (the JS fallback) gives the same values', async () => {
     await tf.setBackend('wasm');
-    const b = tf.backend() as unknown as Parameters<typeof relu6GradOnHeap>[0] & { disposeData(id: object): void };
-    const noSimd = { wasm: { HEAPU8: b.wasm.HEAPU8 }, dataIdMap: b.dataIdMap, makeOutput: b.makeOutput.bind(b) };
+    const { simd: b, noSimd } = heapBackends();
     const shape = [1, 5, 7, 3], n = 105;
     const x = tf.tensor(rand(n, 3, -4, 10), shape), y = tf.relu6(x), dy = tf.tensor(rand(n, 4), shape);
     const simd = tf.engine().runKernel(RELU6_GRAD, { dy, x, y }) as tf.Tensor;
@@ -158,6 +158,18 @@ describe('wasm heap kernels', () => {
       expect(broadcastBinaryOnHeap(b, 'Multiply', w, u)).not.toBeNull();
     });
     tf.dispose([a, v, s]);
+  });
+
+  it('an RGB image ×, + or − its per-channel vector: the SIMD pass (pixels a multiple of 4) and the JS loop give cpu\'s values, no leaked buffers', async () => {
+    const v = [0.485, -0.456, 1.406];
+    for (const shape of [[1, 8, 8, 3], [1, 3, 5, 3]]) { // 64 pixels: SIMD; 15: the unrolled JS loop
+      const x = rand(shape.reduce((a, b) => a * b), shape[2] * 5);
+      const { cpu, wasm: got } = await bothBackends(() => tf.tidy(() => {
+        const a = tf.tensor(x, shape), w = tf.tensor1d(v);
+        return [tf.mul(a, w), tf.add(a, w), tf.sub(a, w), tf.sub(w, a), tf.div(a, w)].map((t) => Array.from(t.dataSync()));
+      }));
+      expect(got, `${shape}`).toEqual(cpu);
+    }
   });
 
   it('FILL_LIKE repeats a single value, or a pattern whose size divides the shape\'s', async () => {

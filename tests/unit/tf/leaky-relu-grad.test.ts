@@ -4,6 +4,7 @@ import { setLeakyReluGrad } from '../../../src/tf/leaky-relu-grad';
 import { LEAKY_RELU_GRAD, leakyReluGradOnHeap } from '../../../src/tf/heap-kernels';
 import { seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
+import { heapBackends } from './helpers';
 
 const data = (n: number, seed: number) => { const r = seededRng(seed); return { xs: Float32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? 0 : r() * 6 - 3)), dys: Float32Array.from({ length: n }, () => r() * 2 - 1) }; };
 const grad = (shape: number[], alpha: number) => tf.tidy(() => {
@@ -39,8 +40,7 @@ describe('LeakyRelu gradient in one kernel (wasm)', () => {
     await tf.setBackend('cpu');
     expect(await names()).toEqual(expect.arrayContaining(['Greater', 'Select']));
     await tf.setBackend('wasm');
-    const b = tf.backend() as unknown as Parameters<typeof leakyReluGradOnHeap>[0];
-    const noSimd = { wasm: { HEAPU8: b.wasm.HEAPU8 }, dataIdMap: b.dataIdMap, makeOutput: b.makeOutput.bind(b) };
+    const { simd: b, noSimd } = heapBackends();
     const { xs, dys } = data(105, 8);
     const x = tf.tensor(xs, [1, 5, 7, 3]), dy = tf.tensor(dys, [1, 5, 7, 3]);
     const simd = tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x }, { alpha: 0.2 }) as tf.Tensor;
