@@ -6,7 +6,7 @@
 // pre-activation (the same f32 sum is recomputed), so the dream's gradients do not change.
 import * as tf from '@tensorflow/tfjs';
 import { BIAS_RELU6, BIAS_RELU6_GRAD } from './heap-kernels';
-import { hasKernel } from './kernel-compose';
+import { hasKernel, registerOnce } from './kernel-compose';
 
 export { BIAS_RELU6 };
 
@@ -22,12 +22,8 @@ const maskedGrad = (dy: tf.Tensor, x: tf.Tensor, bias: tf.Tensor): tf.Tensor => 
   return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greaterEqual(p, 0), tf.lessEqual(p, 6)), 'float32'));
 };
 
-let registered = false;
-
 /** Register the op with the graph converter and its gradient (global, idempotent). Returns whether it did now. */
-export function registerBiasRelu6(): boolean {
-  if (registered) return false;
-  registered = true;
+export const registerBiasRelu6 = registerOnce(() => {
   tf.registerGradient({
     kernelName: BIAS_RELU6,
     inputsToSave: ['x', 'bias'],
@@ -41,5 +37,4 @@ export function registerBiasRelu6(): boolean {
     },
   });
   tf.registerOp(BIAS_RELU6, (node) => biasRelu6(node.inputs[0], node.inputs[1]));
-  return true;
-}
+});

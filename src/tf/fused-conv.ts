@@ -10,7 +10,7 @@
 // Backends without the fused kernel registered (all but wasm) run the same op as conv + Add + activation.
 import * as tf from '@tensorflow/tfjs';
 import { LEAKY_RELU_GRAD, RELU6_OUT_GRAD } from './heap-kernels';
-import { hasKernel } from './kernel-compose';
+import { hasKernel, registerOnce } from './kernel-compose';
 
 /** The graph ops (and wasm kernels) for a fused Conv2D and a fused DepthwiseConv2dNative. */
 export const FUSED_CONV = 'DreamFusedConv2D';
@@ -100,12 +100,8 @@ export function attrsFromNode(n: NodeAttrs): FusedConvAttrs {
   return { strides: [s[1], s[2]], pad, dilations: [d[1], d[2]], activation, leakyreluAlpha: n.leakyrelu_alpha ?? 0.2 };
 }
 
-let registered = false;
-
 /** Register both ops with the graph converter and their gradients (global, idempotent). Returns whether it did now. */
-export function registerFusedConvOps(): boolean {
-  if (registered) return false;
-  registered = true;
+export const registerFusedConvOps = registerOnce(() => {
   tf.registerGradient(gradient(false));
   tf.registerGradient(gradient(true));
   for (const depthwise of [false, true]) {
@@ -114,8 +110,7 @@ export function registerFusedConvOps(): boolean {
       return fusedConv(x, filter, bias, attrsFromNode(node.attrs as NodeAttrs), depthwise);
     });
   }
-  return true;
-}
+});
 
 /** Backends whose fused conv kernels take a bias and these activations in one call (XNNPACK's). */
 export const FUSED_CONV_BACKENDS: readonly string[] = ['wasm'];

@@ -5,7 +5,7 @@
 // TF.js gradients; elsewhere it runs as those ops. The scalars (1/6 and 3, from the graph's constants) are inputs.
 import * as tf from '@tensorflow/tfjs';
 import { HARD_SWISH, HARD_SWISH_GRAD } from './heap-kernels';
-import { hasKernel } from './kernel-compose';
+import { hasKernel, registerOnce } from './kernel-compose';
 
 export { HARD_SWISH };
 
@@ -15,12 +15,8 @@ export function hardSwish(x: tf.Tensor, s: tf.Tensor, t: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.mul(s, x), tf.relu6(tf.add(x, t))));
 }
 
-let registered = false;
-
 /** Register the op with the graph converter and its gradient (global, idempotent). Returns whether it did now. */
-export function registerHardSwish(): boolean {
-  if (registered) return false;
-  registered = true;
+export const registerHardSwish = registerOnce(() => {
   tf.registerGradient({
     kernelName: HARD_SWISH,
     inputsToSave: ['x', 's', 't'],
@@ -39,5 +35,4 @@ export function registerHardSwish(): boolean {
     },
   });
   tf.registerOp(HARD_SWISH, (node) => hardSwish(node.inputs[0], node.inputs[1], node.inputs[2]));
-  return true;
-}
+});

@@ -10,6 +10,18 @@ export type KernelFn = (args: { inputs: Record<string, Info>; backend: tf.Kernel
 /** Whether the active backend has kernel `name` (the engine's own kernels exist on some backends only). */
 export const hasKernel = (name: string): boolean => tf.getKernel(name, tf.getBackend()) != null;
 
+/** `register` (graph ops and their gradients: global registries) run on the first call only; each call answers
+ *  whether it ran now (bias-relu6.ts, hard-swish.ts, fused-conv.ts). */
+export function registerOnce(register: () => void): () => boolean {
+  let done = false;
+  return () => {
+    if (done) return false;
+    done = true;
+    register();
+    return true;
+  };
+}
+
 /** The kernel functions `names` of `backendName`; throws, naming what is missing, if one is not registered. */
 export function kernelsOf(backendName: string, names: readonly string[], neededFor: string): KernelFn[] {
   return names.map((name) => {
