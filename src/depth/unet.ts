@@ -21,6 +21,8 @@ export interface DepthModelManifest {
   inputSize: number;
   sizeMultiple: number;
   channels: number[];
+  /** 3×3 convs per decoder level: 2 (absent in older exports) or 1 (the lighter net, training/depth/slim.py). */
+  decoderConvs?: 1 | 2;
   input: { mean: number; std: number };
   strides: Record<string, number>;
   trainingStep?: number;
@@ -105,6 +107,8 @@ export function convOfUpsampled(coarse: tf.Tensor4D, phases: ReturnType<typeof p
 
 export function createDepthNet(manifest: DepthModelManifest, weights: tf.NamedTensorMap): DepthNet {
   const c = manifest.channels;
+  const decoderConvs = manifest.decoderConvs ?? 2;
+  if (decoderConvs !== 1 && decoderConvs !== 2) throw new Error(`depth model: decoderConvs is ${JSON.stringify(decoderConvs)}, expected 1 or 2`);
   const get = (name: string, kind: 'kernel' | 'bias'): tf.Tensor => {
     const t = weights[`${name}/${kind}`];
     if (!t) throw new Error(`depth model: missing weight ${name}/${kind}`);
@@ -119,7 +123,7 @@ export function createDepthNet(manifest: DepthModelManifest, weights: tf.NamedTe
   for (let j = 0; j < c.length - 1; j++) {
     const i = c.length - 2 - j;
     expectConv(`dec${j}.0`, c[i + 1] + c[i], c[i], 3);
-    expectConv(`dec${j}.1`, c[i], c[i], 3);
+    if (decoderConvs === 2) expectConv(`dec${j}.1`, c[i], c[i], 3);
   }
   expectConv('head', c[0], 1, 1);
 
@@ -162,7 +166,10 @@ export function createDepthNet(manifest: DepthModelManifest, weights: tf.NamedTe
           skips.push(t);
         }
         t = skips.pop()!;
-        for (let j = 0; j < c.length - 1; j++) t = conv(`dec${j}.1`, decoderIn(j, t, skips.pop()!), true);
+        for (let j = 0; j < c.length - 1; j++) {
+          t = decoderIn(j, t, skips.pop()!);
+          if (decoderConvs === 2) t = conv(`dec${j}.1`, t, true);
+        }
         return conv('head', t, false).squeeze([3]) as tf.Tensor3D;
       });
     },

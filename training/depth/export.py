@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import DepthUNet, folded_convs, count_params, INPUT_MEAN, INPUT_STD  # noqa: E402
+from model import net_for, folded_convs, count_params, INPUT_MEAN, INPUT_STD  # noqa: E402
 
 FORMAT = 'dream-goggles/depth-unet@1'
 
@@ -47,7 +47,9 @@ def run_exported(layers, channels, x):
     x = skips.pop()
     for j in range(len(channels) - 1):
         x = F.interpolate(x, scale_factor=2, mode='nearest')
-        x = conv(f'dec{j}.1', conv(f'dec{j}.0', torch.cat([x, skips.pop()], 1)))
+        x = conv(f'dec{j}.0', torch.cat([x, skips.pop()], 1))
+        if f'dec{j}.1' in L:  # a 1-conv decoder (slim.py) has none
+            x = conv(f'dec{j}.1', x)
     return conv('head', x, relu=False)[:, 0]
 
 
@@ -70,7 +72,7 @@ def recalibrate_bn(model, data_dirs, batches=40, batch=16, seed=0):
 
 def export(ckpt_path, out_dir, fixture_path, use_ema=True, size=96, recal_dirs=None):
     ck = torch.load(ckpt_path, map_location='cpu')
-    model = DepthUNet(ck.get('channels'))
+    model = net_for(ck)
     model.load_state_dict(ck['ema' if use_ema else 'model'])
     if recal_dirs:
         recalibrate_bn(model, recal_dirs)
@@ -95,6 +97,7 @@ def export(ckpt_path, out_dir, fixture_path, use_ema=True, size=96, recal_dirs=N
         'inputSize': size,
         'sizeMultiple': 2 ** (len(model.channels) - 1),
         'channels': list(model.channels),
+        'decoderConvs': model.dec_convs,
         'input': {'layout': 'NHWC', 'range': [0, 1], 'mean': INPUT_MEAN, 'std': INPUT_STD},
         'strides': strides,
         'upsample': 'nearest2x',

@@ -18,7 +18,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dataset import ShardPool  # noqa: E402
 from losses import MAX_DEPTH, pearson  # noqa: E402
-from model import DepthUNet  # noqa: E402
+from model import net_for  # noqa: E402
 
 
 def correlations(pred, disp, max_depth=MAX_DEPTH):
@@ -56,7 +56,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     ck = torch.load(a.ckpt, map_location='cpu')
-    net = DepthUNet(ck.get('channels'))
+    net = net_for(ck)
     net.load_state_dict(ck[a.weights])
     if a.weights == 'ema':
         from export import recalibrate_bn

@@ -25,9 +25,14 @@ class ConvBN(nn.Module):
 
 
 class DepthUNet(nn.Module):
-    def __init__(self, channels=CHANNELS):
+    def __init__(self, channels=CHANNELS, dec_convs=2):
+        """dec_convs: 3×3 convs per decoder level (2 as trained first; 1 is the lighter net of issue 6, ~0.78× the
+        multiply-adds at the shipped channels, made from a 2-conv checkpoint by slim.py)."""
         super().__init__()
+        if dec_convs not in (1, 2):
+            raise ValueError(f'dec_convs must be 1 or 2, not {dec_convs}')
         self.channels = tuple(channels)
+        self.dec_convs = dec_convs
         c = self.channels
         self.enc = nn.ModuleList()
         for i, ch in enumerate(c):
@@ -35,7 +40,10 @@ class DepthUNet(nn.Module):
             self.enc.append(nn.Sequential(ConvBN(cin, ch, stride=1 if i == 0 else 2), ConvBN(ch, ch)))
         self.dec = nn.ModuleList()
         for i in range(len(c) - 2, -1, -1):  # from deepest skip up to full resolution
-            self.dec.append(nn.Sequential(ConvBN(c[i + 1] + c[i], c[i]), ConvBN(c[i], c[i])))
+            convs = [ConvBN(c[i + 1] + c[i], c[i])]
+            if dec_convs == 2:
+                convs.append(ConvBN(c[i], c[i]))
+            self.dec.append(nn.Sequential(*convs))
         self.head = nn.Conv2d(c[0], 1, 1)
 
     def forward(self, x):
@@ -63,6 +71,11 @@ def predict_at(model, x, size=None):
     return F.interpolate(model(small)[:, None], size=(h, w), mode='bilinear', align_corners=False)[:, 0]
 
 
+def net_for(ck):
+    """An untrained DepthUNet shaped like checkpoint ck (its channels and decoder convs; the defaults for old ones)."""
+    return DepthUNet(ck.get('channels') or CHANNELS, ck.get('dec_convs', 2))
+
+
 def count_params(model):
     return sum(p.numel() for p in model.parameters())
 
@@ -79,6 +92,6 @@ def folded_convs(model):
         yield fold(f'enc{i}.0', block[0])
         yield fold(f'enc{i}.1', block[1])
     for j, block in enumerate(model.dec):
-        yield fold(f'dec{j}.0', block[0])
-        yield fold(f'dec{j}.1', block[1])
+        for k, cb in enumerate(block):
+            yield fold(f'dec{j}.{k}', cb)
     yield ('head', model.head.weight.detach(), model.head.bias.detach(), 1)

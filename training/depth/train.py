@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import DepthUNet, count_params, predict_at  # noqa: E402
+from model import DepthUNet, count_params, net_for, predict_at  # noqa: E402
 from losses import ssi_loss, corr_hinge, depth_metrics, MAX_DEPTH  # noqa: E402
 from dataset import ShardPool, augment  # noqa: E402
 
@@ -53,6 +53,10 @@ def parse(argv=None):
     ap.add_argument('--corr-margin', type=float, default=0.5)
     ap.add_argument('--hard', default=None, help="mine.py's scores (.npz): sample the images it found hard more often")
     ap.add_argument('--hard-weight', type=float, default=3.0, help='sampling weight of the hard images')
+    ap.add_argument('--teacher', default=None,
+                    help="a checkpoint whose EMA net (BatchNorm recalibrated) the model's disparity also matches (scale-and-shift-invariant, all pixels): "
+                         'distillation, e.g. slim.py\'s lighter net from the net it was cut from')
+    ap.add_argument('--teacher-weight', type=float, default=1.0)
     ap.add_argument('--input-size', type=int, default=None,
                     help='run the net at this square size (multiple of 16; the data stays 96²), as the runtime will')
     ap.add_argument('--hard-below', type=float, default=0.3,
@@ -100,8 +104,8 @@ def main(argv=None):
     step = 0
     last = os.path.join(a.run, 'ckpt-last.pt')
     ck = torch.load(last) if os.path.exists(last) else None
-    # a run keeps its checkpoint's channels (widen.py makes wider ones), else the model's default
-    model = DepthUNet(ck['channels']) if ck and ck.get('channels') else DepthUNet()
+    # a run keeps its checkpoint's shape (widen.py makes wider ones, slim.py lighter ones), else the model's default
+    model = net_for(ck) if ck else DepthUNet()
     ema = copy.deepcopy(model)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     if ck:
@@ -119,6 +123,14 @@ def main(argv=None):
     if np_state is not None:
         rng.bit_generator.state = np_state
         g.set_state(torch_state)
+    teacher = None
+    if a.teacher:
+        tck = torch.load(a.teacher, map_location='cpu')
+        teacher = net_for(tck)
+        teacher.load_state_dict(tck['ema'])
+        from export import recalibrate_bn  # as shipped: the EMA weights with their own BatchNorm statistics
+        recalibrate_bn(teacher, a.data)
+        teacher.requires_grad_(False)
     hard = f', {pool.hard_count()} hard ×{a.hard_weight:g}' if a.hard else ''
     print(f'params {count_params(model)}, {len(pool)} training images{hard}, val {0 if vx is None else len(vx)}', flush=True)
 
@@ -152,6 +164,11 @@ def main(argv=None):
             loss = loss + a.valid_weight * l_valid
         if a.corr_weight > 0:
             loss = loss + a.corr_weight * corr_hinge(pred, d, d >= 1.0 / MAX_DEPTH, a.corr_margin)
+        if teacher is not None:
+            with torch.no_grad():
+                target = predict_at(teacher, x, a.input_size)
+            l_teacher, _ = ssi_loss(pred, target, mask, grad_weight=a.grad_weight)
+            loss = loss + a.teacher_weight * l_teacher
         opt.zero_grad(set_to_none=True)
         if not torch.isfinite(loss):
             print(f'step {step}: non-finite loss, batch skipped', flush=True)
@@ -181,7 +198,8 @@ def main(argv=None):
                 print(f'data: {before} → {len(pool)} images', flush=True)
         if step % a.ckpt_every == 0:
             ck = {'model': model.state_dict(), 'ema': ema.state_dict(), 'opt': opt.state_dict(), 'step': step,
-                  'rng': (rng.bit_generator.state, g.get_state()), 'channels': model.channels}
+                  'rng': (rng.bit_generator.state, g.get_state()), 'channels': model.channels,
+                  'dec_convs': model.dec_convs}
             save(last, ck)
             if step % a.keep_every == 0:
                 save(os.path.join(a.run, f'ckpt-{step:07d}.pt'), ck)

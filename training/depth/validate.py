@@ -15,7 +15,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dataset import ShardPool  # noqa: E402
 from losses import depth_metrics  # noqa: E402
-from model import DepthUNet, predict_at  # noqa: E402
+from model import net_for, predict_at  # noqa: E402
 from export import recalibrate_bn  # noqa: E402
 
 
@@ -43,7 +43,7 @@ def main():
         ck = torch.load(ckpt, map_location='cpu')
         kinds = (('raw', 'model', False),) if a.raw_only else (('raw', 'model', False), ('ema', 'ema', False), ('ema+recal', 'ema', True))
         for name, key, recal in kinds:
-            net = DepthUNet(ck.get('channels'))
+            net = net_for(ck)
             net.load_state_dict(ck[key])
             if recal:
                 recalibrate_bn(net, ['training/depth/data/train'])

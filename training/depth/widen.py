@@ -16,7 +16,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import DepthUNet, count_params  # noqa: E402
+from model import DepthUNet, count_params, net_for  # noqa: E402
 
 
 def _copy_block(old, new, in_map):
@@ -63,7 +63,7 @@ def main():
     ck = torch.load(a.src, map_location='cpu')
     out = {'step': ck['step'], 'rng': ck['rng'], 'channels': channels, 'widened_from': {'ckpt': a.src, 'channels': ck.get('channels')}}
     for key in ('model', 'ema'):
-        old = DepthUNet(ck.get('channels') or (16, 32, 64, 96, 128))
+        old = net_for(ck)
         old.load_state_dict(ck[key])
         out[key] = widen(old, channels).state_dict()
     os.makedirs(a.run, exist_ok=True)

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { loadDepthNet } from '../../../src/depth/index.ts';
-import { convOfUpsampled, phaseKernels } from '../../../src/depth/unet.ts';
+import { convOfUpsampled, createDepthNet, phaseKernels, type DepthModelManifest } from '../../../src/depth/unet.ts';
 import { fileFetch } from '../../../src/tf/file-fetch.ts';
 import { INTERLEAVE_2X2 } from '../../../src/tf/heap-kernels.ts';
 import { hasKernel } from '../../../src/tf/kernel-compose.ts';
@@ -46,6 +46,51 @@ describe('depth net loader', () => {
       expect(got.shape).toEqual([n, 2 * h, 2 * w, cout]);
       expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]).toBeLessThan(1e-4);
       tf.dispose([coarse, kernel, want, got, ...phases.kernels]);
+    }
+  });
+
+  it('computes the exported U-Net, with two convs per decoder level or one (the lighter net), as plain upsample-concat-conv', () => {
+    const c = [4, 6, 8];
+    for (const decoderConvs of [2, 1] as const) {
+      const names: [string, number, number, number, number][] = []; // name, k, cin, cout, stride
+      c.forEach((ch, i) => names.push([`enc${i}.0`, 3, i ? c[i - 1] : 3, ch, i ? 2 : 1], [`enc${i}.1`, 3, ch, ch, 1]));
+      for (let j = 0; j < c.length - 1; j++) {
+        const i = c.length - 2 - j;
+        names.push([`dec${j}.0`, 3, c[i + 1] + c[i], c[i], 1]);
+        if (decoderConvs === 2) names.push([`dec${j}.1`, 3, c[i], c[i], 1]);
+      }
+      names.push(['head', 1, c[0], 1, 1]);
+      const weights: tf.NamedTensorMap = {};
+      names.forEach(([name, k, cin, cout], s) => {
+        weights[`${name}/kernel`] = tf.randomUniform([k, k, cin, cout], -0.5, 0.5, 'float32', s);
+        weights[`${name}/bias`] = tf.randomUniform([cout], -0.1, 0.1, 'float32', s + 100);
+      });
+      const manifest = { format: 'dream-goggles/depth-unet@1', inputSize: 16, sizeMultiple: 4, channels: c, decoderConvs,
+        input: { mean: 0.5, std: 0.25 }, strides: Object.fromEntries(names.map(([n, , , , st]) => [n, st])), weightsManifest: [] } as DepthModelManifest;
+      const x = tf.randomUniform([1, 16, 12, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const want = tf.tidy(() => {
+        const conv = (name: string, t: tf.Tensor4D, relu = true) => {
+          const st = manifest.strides[name];
+          const y = tf.add(tf.conv2d(st === 2 ? tf.pad(t, [[0, 0], [1, 1], [1, 1], [0, 0]]) : t, weights[`${name}/kernel`] as tf.Tensor4D, st, st === 2 ? 'valid' : 'same'), weights[`${name}/bias`]) as tf.Tensor4D;
+          return relu ? tf.relu(y) : y;
+        };
+        let t = tf.div(tf.sub(x, 0.5), 0.25) as tf.Tensor4D;
+        const skips: tf.Tensor4D[] = [];
+        c.forEach((_, i) => { t = conv(`enc${i}.1`, conv(`enc${i}.0`, t)); skips.push(t); });
+        t = skips.pop()!;
+        for (let j = 0; j < c.length - 1; j++) {
+          const [, h, w] = t.shape;
+          t = conv(`dec${j}.0`, tf.concat([tf.image.resizeNearestNeighbor(t, [2 * h, 2 * w]), skips.pop()!], 3));
+          if (decoderConvs === 2) t = conv(`dec${j}.1`, t);
+        }
+        return conv('head', t, false).squeeze([3]);
+      });
+      const net = createDepthNet(manifest, weights);
+      const got = net.predict(x);
+      expect(got.shape).toEqual([1, 16, 12]);
+      expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]).toBeLessThan(1e-4);
+      tf.dispose([x, want, got]);
+      net.dispose();
     }
   });
 
