@@ -7,7 +7,7 @@
 // The gradient's mask comes from the op's output y (the pre-activation is never stored): Relu y > 0, LeakyRelu
 // y > 0 (both the same as from x), Relu6 0 < y < 6, which is TensorFlow's own Relu6Grad (TF.js's and
 // relu6-grad.ts's also pass x = 6, and relu6-grad.ts x = 0: where x is exactly 0 or 6, a measure-zero set).
-// Backends without the fused kernel registered (all but wasm) run the same op as conv + Add + activation.
+// Backends without the fused kernel registered (all but wasm and webgl) run the same op as conv + Add + activation.
 import * as tf from '@tensorflow/tfjs';
 import { LEAKY_RELU_GRAD, RELU6_OUT_GRAD } from './heap-kernels';
 import { hasKernel, registerOnce } from './kernel-compose';
@@ -112,8 +112,12 @@ export const registerFusedConvOps = registerOnce(() => {
   }
 });
 
-/** Backends whose fused conv kernels take a bias and these activations in one call (XNNPACK's). */
-export const FUSED_CONV_BACKENDS: readonly string[] = ['wasm'];
+/**
+ * Backends whose fused conv kernels take a bias and these activations in one call: XNNPACK's on wasm, one shader
+ * program on webgl (conv, Add and activation were three, each writing a texture the next one reads).
+ * WebGPU's kernels take them too, but nothing here can run WebGPU to test them, so it keeps conv + Add + act.
+ */
+export const FUSED_CONV_BACKENDS: readonly string[] = ['wasm', 'webgl'];
 
 /**
  * Register FUSED_CONV / FUSED_DEPTHWISE on `backendName` as its own FusedConv2D / FusedDepthwiseConv2D (on =
