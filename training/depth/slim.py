@@ -38,14 +38,15 @@ def main():
     ck = torch.load(a.src, map_location='cpu')
     old = net_for(ck)
     old.load_state_dict(ck[a.weights])
-    new = slim(old).state_dict()
+    new_net = slim(old)
+    new = new_net.state_dict()
     path = os.path.join(a.run, 'ckpt-last.pt')
     if os.path.exists(path):
         sys.exit(f'{path} exists: slim into a new run folder')
     os.makedirs(a.run, exist_ok=True)
     torch.save({'model': new, 'ema': new, 'step': ck['step'], 'rng': ck['rng'], 'channels': old.channels, 'dec_convs': 1,
                 'slimmed_from': {'ckpt': a.src, 'weights': a.weights}}, path)
-    print(f'step {ck["step"]}: {count_params(old)} → {count_params(slim(old))} params, one conv per decoder level → {path}')
+    print(f'step {ck["step"]}: {count_params(old)} → {count_params(new_net)} params, one conv per decoder level → {path}')
 
 
 if __name__ == '__main__':

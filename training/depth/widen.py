@@ -34,6 +34,8 @@ def _copy_block(old, new, in_map):
 
 def widen(old: DepthUNet, channels) -> DepthUNet:
     c0, c1 = old.channels, tuple(channels)
+    if old.dec_convs != 2:
+        raise ValueError('widen: only nets with two convs per decoder level')
     if len(c0) != len(c1) or any(b < a for a, b in zip(c0, c1)) or c1[0] != c0[0]:
         raise ValueError(f'can only widen {c0} level by level (same depth, same first level), not to {c1}')
     new = DepthUNet(c1)

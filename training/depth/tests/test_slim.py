@@ -31,6 +31,9 @@ def test_slim_drops_each_decoder_levels_second_conv_and_keeps_the_rest():
     assert torch.equal(new.head.weight, old.head.weight)
     with pytest.raises(ValueError):
         slim(new)
+    from widen import widen
+    with pytest.raises(ValueError):  # widen.py maps two convs per decoder level
+        widen(new, (8, 16, 24, 32))
 
 
 def test_one_conv_decoder_folds_exports_and_reloads(tmp_path):
