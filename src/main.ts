@@ -1,5 +1,5 @@
 // Wiring only: each folder under src/ owns one concern; this file connects them.
-import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED } from './ui';
+import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED, keyframeRateText } from './ui';
 import {
   calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream,
   parseStereoMethod, DEFAULT_STEREO_METHOD, DEFAULT_IPD_M, type StereoMethod,
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
         const rate = arrivals.length > 1 ? (arrivals.length - 1) / (t - arrivals[0]) : 0;
         keyframes++;
         hud.clearMessage('dream-restart');
-        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${rate.toFixed(1)} keyframes/s · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}${lowered ? ` · ${lowered}` : ''}${paced()}`);
+        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${keyframeRateText(rate)} · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}${lowered ? ` · ${lowered}` : ''}${paced()}`);
       },
       onError: (err) => hud.message('error', err.message, 'feed'),
     });
