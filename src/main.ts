@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     // Reduced motion (the OS setting, or ?motion=reduced): half the zoom speed and half the depth.
     const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
     const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
+    stereo.playback.expectKeyframes = !!client; // ?dream=off: the seed alone zooms on
     viewer.screen.setEyeMaterials(stereo.left, stereo.right);
     // Stereo method (?stereo=warp|mesh, the panel): per-eye warp, or one depth-displaced screen that
     // both eyes see (the flat preview's side-by-side/anaglyph then need two viewpoints).
@@ -154,13 +155,17 @@ async function main(): Promise<void> {
     });
     client?.on('ready', (e) => {
       backend = e.backend;
+      stereo.playback.expectKeyframes = true;
       hud.setStatus(`${where} · ${backend} · dreaming the first keyframe…`);
       client.start();
     });
     client?.on('error', (e) => {
       hud.message('error', `Dream engine: ${e.message}`, 'dream');
       // A failed start leaves no dream: the status line must not keep saying "loading".
-      if (e.command === 'init') hud.setStatus(`${where} · no dream network (see the message) · the seed keeps zooming`);
+      if (e.command === 'init') {
+        hud.setStatus(`${where} · no dream network (see the message) · the seed keeps zooming`);
+        stereo.playback.expectKeyframes = false; // none will come: don't hold the seed waiting for one
+      }
     });
     client?.on('notice', (e) => hud.message('warning', e.message)); // keyed by text: several notices stack
     client?.on('degraded', (e) => { lowered = e.message; hud.setStatus(`${where} · ${backend} · ${e.message}`); });

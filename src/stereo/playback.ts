@@ -6,7 +6,10 @@
 // keyframe may be shown without a jump (the window has shrunk to ≤ 1/s, i.e. the new keyframe
 // covers it), the window is re-expressed in the new keyframe's uv — c' = f + s (c − f), w' = s w —
 // which is the same picture, and the new keyframe cross-fades in. Speed adapts to how fast
-// keyframes arrive, changing smoothly. Nothing here allocates per frame.
+// keyframes arrive, changing smoothly. When keyframes stop coming (a stalled worker, or a backend
+// that takes many seconds per keyframe) it brakes smoothly to a stop a little past the newest
+// picture instead of magnifying it into a blur, and goes on when the next one arrives. Nothing here
+// allocates per frame.
 
 export interface ViewWindow { cx: number; cy: number; w: number }
 
@@ -30,6 +33,11 @@ export interface PlaybackConfig {
   maxLogAccel: number;
   /** Multiplies every speed (reduced motion < 1). */
   speedScale: number;
+  /**
+   * How far (ln-zoom) the view may run past the point where the next keyframe would take over
+   * before it has arrived; the zoom brakes at maxLogAccel to stop there.
+   */
+  maxLogOvershoot: number;
 }
 
 export const DEFAULT_PLAYBACK_CONFIG: Readonly<PlaybackConfig> = Object.freeze({
@@ -38,6 +46,7 @@ export const DEFAULT_PLAYBACK_CONFIG: Readonly<PlaybackConfig> = Object.freeze({
   maxLogSpeed: 0.6,
   maxLogAccel: 0.25,
   speedScale: 1,
+  maxLogOvershoot: Math.log(1.15),
 });
 
 export function validatePlaybackConfig(c: Partial<PlaybackConfig> = {}): PlaybackConfig {
@@ -47,6 +56,7 @@ export function validatePlaybackConfig(c: Partial<PlaybackConfig> = {}): Playbac
   if (!(o.initialLogSpeed >= 0 && o.initialLogSpeed <= o.maxLogSpeed)) throw new Error(`initialLogSpeed must be in [0, maxLogSpeed], got ${o.initialLogSpeed}`);
   if (!(o.maxLogAccel > 0)) throw new Error(`maxLogAccel must be > 0, got ${o.maxLogAccel}`);
   if (!(o.speedScale >= 0 && o.speedScale <= 4)) throw new Error(`speedScale must be in [0, 4], got ${o.speedScale}`);
+  if (!(o.maxLogOvershoot >= 0 && o.maxLogOvershoot <= 2)) throw new Error(`maxLogOvershoot must be in [0, 2], got ${o.maxLogOvershoot}`);
   return o;
 }
 
@@ -70,6 +80,11 @@ export class ZoomPlayback {
   private intervalEma = 0;
   private lastStepLog = 0;
   private paused = false;
+  /**
+   * Whether keyframes are on their way (a dream runs): then the zoom stops a little past the newest one until the
+   * next arrives. False where none will come (no dream network: the seed alone zooms on).
+   */
+  expectKeyframes = true;
 
   constructor(config: Partial<PlaybackConfig> = {}) {
     this.config = validatePlaybackConfig(config);
@@ -156,6 +171,14 @@ export class ZoomPlayback {
       target = Math.max(0.15 * base, base + (backlog - this.lastStepLog) / (2 * this.intervalEma));
     }
     target = Math.min(cfg.maxLogSpeed, target) * cfg.speedScale;
+    // Never zoom far past what has arrived: with `room` ln-zoom left before the stop, the speed from
+    // which braking at maxLogAccel stops exactly there is √(2·a·room). Without this the floor above
+    // (or the initial speed, before any interval is known) would magnify the newest picture without
+    // end while no keyframe comes — on SwiftShader WebGL, 5–90 s — until only a blur is left.
+    let ahead = -Math.log(this.current.w);
+    for (let i = 0; i < this.queue.length; i++) ahead -= Math.log(this.queue[i].stepZoom);
+    const room = this.lastStepLog + cfg.maxLogOvershoot - ahead;
+    if (this.expectKeyframes) target = Math.min(target, Math.sqrt(2 * cfg.maxLogAccel * Math.max(0, room)));
     if (this.paused) target = 0;
     const dv = target - this.logSpeed;
     const maxDv = cfg.maxLogAccel * dtSec;

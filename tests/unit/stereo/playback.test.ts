@@ -101,6 +101,58 @@ describe('ZoomPlayback', () => {
     expect(p.logSpeed).toBeLessThan(1.6 * Math.log(s) / 0.5);
   });
 
+  it('brakes to a stop a little past the newest keyframe when none comes, and goes on when one does', () => {
+    // A stalled or very slow dream (SwiftShader WebGL: 5–90 s a keyframe) must not be magnified into a blur.
+    const p = new ZoomPlayback();
+    const { maxLogOvershoot, maxLogAccel, initialLogSpeed } = p.config;
+    p.push({ slot: 0, stepZoom: 1, focus: [0.5, 0.5] }, 0); // the seed; no keyframe rate known yet
+    let t = 0, last = 0;
+    for (let i = 0; i < 120 * 72; i++) {
+      t += 1 / 72;
+      p.advance(1 / 72, 0.3, 0.6);
+      expect(p.logZoom).toBeGreaterThanOrEqual(last); // never backwards
+      last = p.logZoom;
+    }
+    expect(p.logZoom).toBeLessThanOrEqual(maxLogOvershoot + initialLogSpeed ** 2 / (2 * maxLogAccel) + 1e-3);
+    expect(p.logZoom).toBeGreaterThan(maxLogOvershoot - 0.01); // it did zoom, up to the stop
+    expect(p.logSpeed).toBeLessThan(1e-3);
+    // The keyframe arrives: shown at once (it covers the window) and the zoom goes on.
+    p.push({ slot: 1, stepZoom: 1.05, focus: [0.5, 0.5] }, t);
+    p.advance(1 / 72, 0.3, 0.6);
+    expect(p.currentSlot).toBe(1);
+    const atArrival = p.logZoom;
+    for (let i = 0; i < 5 * 72; i++) p.advance(1 / 72, 0.3, 0.6);
+    expect(p.logZoom).toBeGreaterThan(atArrival);
+
+    // At a steady rate, then a stall: it stops within one keyframe step plus the overshoot of the newest picture.
+    const q = new ZoomPlayback();
+    const s = 1.05;
+    q.push({ slot: 0, stepZoom: 1, focus: [0.5, 0.5] }, 0);
+    t = 0;
+    for (let k = 1; k <= 40; k++) {
+      for (let i = 0; i < 18; i++) { t += 1 / 72; q.advance(1 / 72, 0.5, 0.5); }
+      let free = 0;
+      while (q.inUse(free)) free++;
+      q.push({ slot: free, stepZoom: s, focus: [0.5, 0.5] }, t);
+    }
+    const v0 = q.logSpeed;
+    expect(v0).toBeGreaterThan(0.1); // ≈ ln(1.05) per 0.25 s before the stall
+    for (let i = 0; i < 60 * 72; i++) q.advance(1 / 72, 0.5, 0.5);
+    expect(q.queued).toBe(0);
+    const ahead = -Math.log(q.current.w); // ln-zoom into the newest keyframe
+    expect(ahead).toBeLessThanOrEqual(Math.log(s) + maxLogOvershoot + v0 ** 2 / (2 * maxLogAccel) + 1e-3);
+    expect(ahead).toBeGreaterThan(Math.log(s) + maxLogOvershoot - 0.01);
+    expect(q.logSpeed).toBeLessThan(1e-3);
+    expect(() => validatePlaybackConfig({ maxLogOvershoot: -0.1 })).toThrow('maxLogOvershoot must be in [0, 2], got -0.1');
+
+    // Where no keyframe will ever come (no dream network), the seed alone zooms on at the initial speed.
+    const r = new ZoomPlayback();
+    r.expectKeyframes = false;
+    r.push({ slot: 0, stepZoom: 1, focus: [0.5, 0.5] }, 0);
+    for (let i = 0; i < 60 * 72; i++) r.advance(1 / 72, 0.5, 0.5);
+    expect(r.logZoom).toBeCloseTo(60 * initialLogSpeed, 1);
+  });
+
   it('pauses smoothly and validates its config', () => {
     const p = new ZoomPlayback({ initialLogSpeed: 0.2, maxLogAccel: 1 });
     p.push({ slot: 0, stepZoom: 1, focus: [0.5, 0.5] }, 0);
