@@ -1,6 +1,8 @@
 // Engine figures of `npm run bench` (B2, B3), in Node on the wasm backend: one process, side by side.
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { cpuShares, type CpuBucket, type CpuProfile } from '../bench/cpu-shares';
 import { ancestors, countFlops, shapeNodes, type FlopCount } from '../bench/flops';
 import { applyGraphFixes, type GraphNode, type WeightSpec } from '../src/dream/graph';
 import type { DreamModel, ModelEntry } from '../src/dream/model';
@@ -101,6 +103,30 @@ export async function stepMs(model: DreamModel, recipe: Recipe, size: number, ru
   const ms = await timeMs(job.keyframe, runs, warm);
   job.dispose();
   return ms;
+}
+
+/**
+ * Where `steps` ascent steps' CPU time goes by layer (bench/cpu-shares.ts), sampled every 100 µs by V8's profiler
+ * around nothing but the steps (after `warm` untimed ones). The profiler's own cost is in `other`.
+ */
+export async function stepCpuShares(model: DreamModel, recipe: Recipe, size: number, steps: number, warm = 3): Promise<{ stepMs: number; totalMs: number; shares: Record<CpuBucket, number> }> {
+  const job = stepJob(model, recipe, size);
+  for (let i = 0; i < warm; i++) await job.keyframe();
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await job.keyframe();
+    const ms = (performance.now() - t0) / steps;
+    const { profile } = await session.post('Profiler.stop');
+    return { stepMs: ms, ...cpuShares(profile as unknown as CpuProfile) };
+  } finally {
+    job.dispose();
+    session.disconnect();
+  }
 }
 
 /** A loop that makes one keyframe per call (awaited, with its readback), and frees its state on dispose. */

@@ -13,7 +13,8 @@ import { loadDreamModel } from '../src/dream/model';
 import { DEFAULT_CLIENT_OPTIONS } from '../src/dream/client';
 import { setGraphFusion } from '../src/dream/graph';
 import { fileFetch } from '../src/tf/file-fetch';
-import { type KeyframeLoop, depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepBesideMatmul, stepFlops, stepKernels, stepMs } from './bench-engine';
+import { type KeyframeLoop, depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
+import { CPU_BUCKETS, type CpuBucket } from '../bench/cpu-shares';
 import { pageBench } from './bench-page';
 import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
 import { setRelu6Grad } from '../src/tf/relu6-grad';
@@ -43,6 +44,7 @@ const opt = {
   steer: Number(arg('steer', quick ? '3' : '6')), // B5 pose changes
   port: Number(arg('port', '4195')),
   profile: Number(arg('profile', quick ? '0' : '5')), // s of main-thread sampling after the page figures; 0 = off
+  cpuSteps: Number(arg('cpu-steps', quick ? '0' : '40')), // B2: steps sampled by V8's profiler per row, CPU time by layer; 0 = off
   page: !flag('no-page'),
   onlyB4: flag('only-b4'), // page: stop after the first keyframe (B4 only)
   pageQuery: arg('page-query', ''), // page: extra URL query, e.g. stereo=mesh or xrScale=1 (exploration)
@@ -63,6 +65,8 @@ export interface Row {
 }
 const rows: Row[] = [];
 const profiles: Record<string, unknown> = {};
+const stepCpu: { recipe: string; size: number; stepMs: number; totalMs: number; shares: Record<CpuBucket, number> }[] = [];
+profiles.stepCpu = stepCpu;
 function row(id: string, what: string, backend: string, value: number, unit: string, cmp: '>=' | '<=', target: number, detail: Record<string, unknown> = {}): void {
   const pass = cmp === '>=' ? value >= target : value <= target;
   // value ÷ target; for a target of 0 (no long tasks) the ratio is the excess itself.
@@ -133,6 +137,12 @@ if (opt.engine) {
       row('B2', `step GFLOP/s ÷ matmul: ${name} ${size}²`, be, gflops / ref.gflops, 'ratio', '>=', 0.5,
         { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, stockConvgrad: { stepMs: msBefore, ratio: before, speedup: msBefore / ms }, byOp: flops.byOp, unknownShapes: flops.unknown });
       if (opt.before) console.log(`       before (stock TF.js kernels): ${fmt(before)} · step ${msBefore.toFixed(0)} → ${ms.toFixed(0)} ms (×${(msBefore / ms).toFixed(2)})`);
+      if (opt.cpuSteps > 0) {
+        // the profile that explains the row: how much of a step is kernels, and how much is JavaScript around them
+        const cpu = await stepCpuShares(model, recipe, size, opt.cpuSteps);
+        stepCpu.push({ recipe: name, size, ...cpu });
+        console.log(`       CPU time of a step (${opt.cpuSteps} sampled): ${CPU_BUCKETS.map((b) => `${b} ${(100 * cpu.shares[b]).toFixed(0)} %`).join(' · ')}`);
+      }
     }
   }
   const loopRecipe = RECIPES[opt.recipes.includes(DEFAULT_RECIPE) ? DEFAULT_RECIPE : opt.recipes[0]];
