@@ -2,7 +2,7 @@
 //
 // Input: a V8 CPU profile (node:inspector's Profiler.stop, or `node --cpu-prof`) taken around nothing but ascent
 // steps. Each sample's self time is put in one bucket by the frame's script:
-//   kernels      WebAssembly: XNNPACK and TF.js's wasm kernels (the part that scales with FLOPs)
+//   kernels      WebAssembly: XNNPACK's convs and TF.js's other wasm kernels, element-wise ones included
 //   tfjs         TF.js's JavaScript: engine bookkeeping, ops, the tape and backprop (@tensorflow/tfjs-core, tfjs)
 //   graph        the graph-model executor (@tensorflow/tfjs-converter)
 //   backend      tfjs-backend-wasm's JavaScript side (argument marshalling, kernel set-up)
