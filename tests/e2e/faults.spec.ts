@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 
 // Faults the viewer must dream through: a lost WebGL context (renderer and worker), a crashed dream
-// worker, the system ending the XR session, a hidden tab and a background window. The dream runs for
+// worker, the system ending the XR session, a hidden tab and a background window, a stalled dream. The dream runs for
 // real (wasm worker) at the smallest keyframe size so keyframes come quickly on two CPU cores.
 
 interface Kf { index: number; px: number[]; t: number }
@@ -309,5 +309,31 @@ test('webgl dream backend: the worker loses its WebGL context, reports it, and i
   expect(await page.evaluate(() => (window.__dreamGoggles as any).client.requestedBackend)).toBe('wasm');
   expect(r.restarts).toHaveLength(1);
   expect(r.errors).toEqual([]);
+  expect(pageErrors(page)).toEqual([]);
+});
+
+test('the dream stalls (worker stopped, playback not paused): the zoom eases to a stop just past the newest keyframe instead of magnifying it, and goes on when keyframes come again', async ({ page }) => {
+  test.setTimeout(240_000);
+  await open(page);
+  await moreKeyframes(page, 3);
+  const view = () => page.evaluate(() => {
+    const p = (window.__dreamGoggles as any).stereo.playback;
+    return { ahead: -Math.log(p.current.w), queued: p.queued as number, speed: p.logSpeed as number, logZoom: p.logZoom as number, overshoot: p.config.maxLogOvershoot as number, accel: p.config.maxLogAccel as number };
+  });
+  await page.evaluate(() => (window.__dreamGoggles as any).client.stop());
+  await expect.poll(async () => (await rec(page)).states.at(-1)).toBe(false);
+  const atStop = await view();
+  // Without the brake the zoom runs on at its floor speed for ever (and the picture blurs away).
+  await expect.poll(async () => (await view()).speed, { timeout: 60_000 }).toBeLessThan(1e-3);
+  const a = await view();
+  await page.waitForTimeout(3000);
+  const b = await view();
+  expect(a.queued).toBe(0); // everything that arrived is on screen
+  expect(b.logZoom - a.logZoom).toBeLessThan(2e-3); // held still
+  // at most one keyframe's zoom plus the allowed overshoot (and the braking distance from the speed it had) into the newest one
+  expect(a.ahead).toBeLessThanOrEqual(Math.log(1.05) + a.overshoot + atStop.speed ** 2 / (2 * a.accel) + 1e-3);
+  await page.evaluate(() => (window.__dreamGoggles as any).client.start());
+  await moreKeyframes(page, 2);
+  await expect.poll(async () => (await view()).logZoom, { timeout: 30_000 }).toBeGreaterThan(b.logZoom + 0.01);
   expect(pageErrors(page)).toEqual([]);
 });
