@@ -163,21 +163,20 @@ export class ZoomPlayback {
     // Target speed: keep pace with the worker — one keyframe's zoom per measured interval — and
     // steer the backlog (zoom received but not yet shown) toward one keyframe's worth: faster when
     // keyframes queue up, slower when we have zoomed past what has arrived.
+    let backlog = Math.log(this.current.w); // ≤ 0: already zoomed into the current keyframe
+    for (let i = 0; i < this.queue.length; i++) backlog += Math.log(this.queue[i].stepZoom);
     let target = cfg.initialLogSpeed;
     if (this.intervalEma > 0 && this.lastStepLog > 0) {
       const base = this.lastStepLog / this.intervalEma;
-      let backlog = Math.log(this.current.w); // ≤ 0: already zoomed into the current keyframe
-      for (let i = 0; i < this.queue.length; i++) backlog += Math.log(this.queue[i].stepZoom);
       target = Math.max(0.15 * base, base + (backlog - this.lastStepLog) / (2 * this.intervalEma));
     }
     target = Math.min(cfg.maxLogSpeed, target) * cfg.speedScale;
-    // Never zoom far past what has arrived: with `room` ln-zoom left before the stop, the speed from
-    // which braking at maxLogAccel stops exactly there is √(2·a·room). Without this the floor above
-    // (or the initial speed, before any interval is known) would magnify the newest picture without
-    // end while no keyframe comes — on SwiftShader WebGL, 5–90 s — until only a blur is left.
-    let ahead = -Math.log(this.current.w);
-    for (let i = 0; i < this.queue.length; i++) ahead -= Math.log(this.queue[i].stepZoom);
-    const room = this.lastStepLog + cfg.maxLogOvershoot - ahead;
+    // Never zoom far past what has arrived (−backlog is how far the view is into the newest keyframe):
+    // with `room` ln-zoom left before the stop, the speed from which braking at maxLogAccel stops
+    // exactly there is √(2·a·room). Without this the floor above (or the initial speed, before any
+    // interval is known) would magnify the newest picture without end while no keyframe comes — on
+    // SwiftShader WebGL, 5–90 s — until only a blur is left.
+    const room = this.lastStepLog + cfg.maxLogOvershoot + backlog;
     if (this.expectKeyframes) target = Math.min(target, Math.sqrt(2 * cfg.maxLogAccel * Math.max(0, room)));
     if (this.paused) target = 0;
     const dv = target - this.logSpeed;
