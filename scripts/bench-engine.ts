@@ -89,12 +89,13 @@ function stepJob(model: DreamModel, recipe: Recipe, size: number): KeyframeLoop 
  * matters: a step's first few calls pay for wasm tier-up and XNNPACK operator set-up (the first crowds
  * 128² calls here run 2–4× slower than from the fifth on), which a dream of thousands of steps never sees.
  */
-export async function stepBesideMatmul(model: DreamModel, recipe: Recipe, size: number, n: number, runs: number, warm: number): Promise<{ stepMs: number; matmulGflops: number; matmulMs: number }> {
+export async function stepBesideMatmul(model: DreamModel, recipe: Recipe, size: number, n: number, runs: number, warm: number): Promise<{ stepMs: number; matmulGflops: number; matmulMs: number; stepSamples: number[]; matmulSamples: number[] }> {
   const jobs = [stepJob(model, recipe, size), matmulJob(n)];
-  for (let i = 1; i < warm; i++) for (const j of jobs) await j.keyframe(); // interleaved() warms once more
-  const [step, mm] = await interleaved(jobs, runs);
+  for (let i = 1; i < warm; i++) for (const j of jobs) await j.keyframe(); // interleavedSamples() warms once more
+  const [steps, mms] = await interleavedSamples(jobs, runs);
   jobs.forEach((j) => j.dispose());
-  return { stepMs: step, matmulMs: mm, matmulGflops: matmulRate(n, mm) };
+  const mm = median(mms);
+  return { stepMs: median(steps), matmulMs: mm, matmulGflops: matmulRate(n, mm), stepSamples: steps, matmulSamples: mms };
 }
 
 /** Median ms of one ascent step (`stepJob`), after `warm` untimed calls. */
@@ -140,14 +141,22 @@ export function realLoop(model: DreamModel, recipe: Recipe, size: number): Keyfr
   return { keyframe: async () => { await d.keyframe([0.5, 0.5]).image.data(); }, dispose: () => d.dispose() };
 }
 
-/** Median ms per call of each job, calls interleaved (a, b, c, a, b, c, …) so drift in the machine's load hits all. */
-export async function interleaved(jobs: KeyframeLoop[], runs: number): Promise<number[]> {
+/** Ms of every call of each job, in round order, calls interleaved (a, b, c, a, b, c, …) so drift in the machine's
+ *  load hits all: samples[k][i] is job k's call in round i (bench/spread.ts pairs them by round). */
+export async function interleavedSamples(jobs: KeyframeLoop[], runs: number): Promise<number[][]> {
   for (const j of jobs) await j.keyframe(); // warm
   const t: number[][] = jobs.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [k, j] of jobs.entries()) { const t0 = performance.now(); await j.keyframe(); t[k].push(performance.now() - t0); }
   }
-  return t.map((x) => x.sort((p, q) => p - q)[Math.floor(x.length / 2)]);
+  return t;
+}
+
+const median = (x: readonly number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];
+
+/** Median ms per call of each job, calls interleaved (`interleavedSamples`). */
+export async function interleaved(jobs: KeyframeLoop[], runs: number): Promise<number[]> {
+  return (await interleavedSamples(jobs, runs)).map(median);
 }
 
 /**

@@ -13,7 +13,8 @@ import { loadDreamModel } from '../src/dream/model';
 import { DEFAULT_CLIENT_OPTIONS } from '../src/dream/client';
 import { setGraphFusion } from '../src/dream/graph';
 import { fileFetch } from '../src/tf/file-fetch';
-import { type KeyframeLoop, depthJob, fixedNodes, interleaved, matmulGflops, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
+import { onTheLine, pairedRatios, type Spread } from '../bench/spread';
+import { type KeyframeLoop, depthJob, fixedNodes, interleavedSamples, matmulGflops, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
 import { CPU_BUCKETS, type CpuBucket } from '../bench/cpu-shares';
 import { pageBench } from './bench-page';
 import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
@@ -74,6 +75,11 @@ function row(id: string, what: string, backend: string, value: number, unit: str
   const r = rows[rows.length - 1];
   console.log(`  ${id.padEnd(4)} ${what.padEnd(44)} ${fmt(value).padStart(8)} ${unit.padEnd(6)} ${cmp} ${String(target).padEnd(5)} ${pass ? 'PASS' : 'MISS'} ${target === 0 ? `+${fmt(r.ratio)}` : `×${fmt(r.ratio)}`}`);
 }
+/** The row's paired per-round ratios (bench/spread.ts), flagged when their quartiles straddle the target. */
+function spreadLine(sp: Spread, target: number): void {
+  console.log(`       per round (${sp.n} paired): median ${fmt(sp.median)} · quartiles ${fmt(sp.q1)}–${fmt(sp.q3)}${onTheLine(sp, target) ? ' · ON THE LINE: the verdict moves with the load' : ''}`);
+}
+const median = (x: readonly number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];
 const fmt = (v: number) => (!Number.isFinite(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
 
 const t0 = performance.now();
@@ -131,11 +137,14 @@ if (opt.engine) {
       const side = await stepBesideMatmul(model, recipe, size, opt.matmul, opt.stepRuns, opt.stepWarm);
       const ms = side.stepMs, ref = { gflops: side.matmulGflops };
       const gflops = flops.step / (ms / 1000) / 1e9;
+      // each round's step beside that round's matmul: (FLOPs / step ms) ÷ (2n³ / matmul ms)
+      const stepSpread = pairedRatios(side.matmulSamples, side.stepSamples, flops.step / (2 * opt.matmul ** 3));
       // before: the same step with wasm's own Conv2DBackpropInput, right after
       const msBefore = opt.before ? await convgrad(false, () => stepMs(model, recipe, size, opt.stepRuns, opt.stepWarm)) : NaN;
       const before = flops.step / (msBefore / 1000) / 1e9 / ref.gflops;
       row('B2', `step GFLOP/s ÷ matmul: ${name} ${size}²`, be, gflops / ref.gflops, 'ratio', '>=', 0.5,
-        { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, stockConvgrad: { stepMs: msBefore, ratio: before, speedup: msBefore / ms }, byOp: flops.byOp, unknownShapes: flops.unknown });
+        { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, perRound: stepSpread, stockConvgrad: { stepMs: msBefore, ratio: before, speedup: msBefore / ms }, byOp: flops.byOp, unknownShapes: flops.unknown });
+      spreadLine(stepSpread, 0.5);
       if (opt.before) console.log(`       before (stock TF.js kernels): ${fmt(before)} · step ${msBefore.toFixed(0)} → ${ms.toFixed(0)} ms (×${(msBefore / ms).toFixed(2)})`);
       if (opt.cpuSteps > 0) {
         // the profile that explains the row: how much of a step is kernels, and how much is JavaScript around them
@@ -155,19 +164,27 @@ if (opt.engine) {
   setGraphFusion(true);
   const jobs = [realLoop(lm, loopRecipe, opt.loopSize), stockJob(naiveLoop(naiveModel, loopRecipe, opt.loopSize)), await depthJob(opt.loopSize)];
   if (opt.before) jobs.push(stockJob(realLoop(lm, loopRecipe, opt.loopSize)));
-  const [realMs, naiveMs, dms, realStockMs] = await interleaved(jobs, opt.keyframes);
+  const samples = await interleavedSamples(jobs, opt.keyframes);
+  const [realMs, naiveMs, dms, realStockMs] = samples.map(median);
   jobs.forEach((j) => j.dispose());
   naiveModel.dispose();
-  row('B2', `keyframes/s real ÷ naive: ${loopRecipe.name} ${opt.loopSize}²`, be, naiveMs / realMs, 'ratio', '>=', 3, { keyframesPerSReal: 1000 / realMs, keyframesPerSNaive: 1000 / naiveMs, keyframeMsReal: realMs, keyframeMsNaive: naiveMs, keyframeMsRealStockConvgrad: realStockMs, before: naiveMs / realStockMs });
+  const loopSpread = pairedRatios(samples[1], samples[0]);
+  row('B2', `keyframes/s real ÷ naive: ${loopRecipe.name} ${opt.loopSize}²`, be, naiveMs / realMs, 'ratio', '>=', 3, { keyframesPerSReal: 1000 / realMs, keyframesPerSNaive: 1000 / naiveMs, keyframeMsReal: realMs, keyframeMsNaive: naiveMs, keyframeMsRealStockConvgrad: realStockMs, before: naiveMs / realStockMs, perRound: loopSpread });
+  spreadLine(loopSpread, 3);
   if (opt.before) console.log(`       before (real loop on stock TF.js kernels): ${fmt(naiveMs / realStockMs)} · keyframe ${realStockMs.toFixed(0)} → ${realMs.toFixed(0)} ms`);
-  row('B3', `depth ms ÷ keyframe ms (${opt.loopSize}²)`, be, dms / realMs, 'ratio', '<=', 0.2, { depthMs: dms, keyframeMs: realMs });
+  const depthSpread = pairedRatios(samples[2], samples[0]);
+  row('B3', `depth ms ÷ keyframe ms (${opt.loopSize}²)`, be, dms / realMs, 'ratio', '<=', 0.2, { depthMs: dms, keyframeMs: realMs, perRound: depthSpread });
+  spreadLine(depthSpread, 0.2);
   // and at the keyframe size the viewer dreams at by default, where the same depth call is a smaller share
   const viewSize = DEFAULT_CLIENT_OPTIONS.size[0];
   if (viewSize !== opt.loopSize) {
     const viewJobs = [realLoop(lm, loopRecipe, viewSize), await depthJob(viewSize)];
-    const [viewMs, viewDepthMs] = await interleaved(viewJobs, opt.keyframes);
+    const viewSamples = await interleavedSamples(viewJobs, opt.keyframes);
+    const [viewMs, viewDepthMs] = viewSamples.map(median);
     viewJobs.forEach((j) => j.dispose());
-    row('B3', `depth ms ÷ keyframe ms (${viewSize}², the viewer's default)`, be, viewDepthMs / viewMs, 'ratio', '<=', 0.2, { depthMs: viewDepthMs, keyframeMs: viewMs, size: viewSize });
+    const viewSpread = pairedRatios(viewSamples[1], viewSamples[0]);
+    row('B3', `depth ms ÷ keyframe ms (${viewSize}², the viewer's default)`, be, viewDepthMs / viewMs, 'ratio', '<=', 0.2, { depthMs: viewDepthMs, keyframeMs: viewMs, size: viewSize, perRound: viewSpread });
+    spreadLine(viewSpread, 0.2);
   }
   const kernels = await stepKernels(lm, loopRecipe, opt.loopSize);
   profiles.stepKernels = { recipe: loopRecipe.name, size: opt.loopSize, kernels };
