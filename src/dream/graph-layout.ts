@@ -9,8 +9,7 @@
 // asks for it (a recipe's objective, a node left in NCHW); the graph executor runs only what the requested
 // outputs need.
 import type { GraphArtifacts, GraphNode } from './graph';
-import { expectedWeightBytes } from './model';
-import { plainInput, producer } from './graph-nodes';
+import { int32Consts, plainInput, producer } from './graph-nodes';
 
 const TO_NCHW = [0, 3, 1, 2], TO_NHWC = [0, 2, 3, 1];
 /** NCHW axis → NHWC axis. */
@@ -21,35 +20,12 @@ const PADS = new Set(['Pad', 'PadV2', 'MirrorPad']);
 
 const same = (a: readonly number[] | null, b: readonly number[]) => a != null && a.length === b.length && a.every((v, i) => v === b[i]);
 
-/** Byte offset of each weight in the concatenated weight data, or null where a size is unknown. */
-function weightOffsets(g: GraphArtifacts): Map<string, { offset: number; shape: number[]; dtype: string; quantized: boolean }> | null {
-  const out = new Map<string, { offset: number; shape: number[]; dtype: string; quantized: boolean }>();
-  let offset = 0;
-  for (const w of g.weightSpecs) {
-    out.set(w.name, { offset, shape: w.shape, dtype: w.dtype, quantized: w.quantization != null });
-    const bytes = expectedWeightBytes([w]);
-    if (bytes == null) return null;
-    offset += bytes;
-  }
-  return out;
-}
-
 /**
  * Rewrite the NCHW stretches between NHWC ops into NHWC (see above). Returns the graph unchanged where there is
  * nothing to do; new int32 constants (permuted pads, concat axes) are appended to the weights.
  */
 export function nhwcIslands(g: GraphArtifacts): GraphArtifacts {
-  const offsets = weightOffsets(g);
-  if (offsets == null) return g;
-  const byName = new Map(g.nodes.map((n) => [n.name, n]));
-  const ints = (name: string): number[] | null => {
-    const w = offsets.get(name);
-    if (byName.get(name)?.op !== 'Const' || w == null || w.dtype !== 'int32' || w.quantized) return null;
-    const n = w.shape.reduce((a, b) => a * b, 1);
-    if (w.offset + 4 * n > g.weightData.byteLength) return null;
-    const view = new DataView(g.weightData, w.offset, 4 * n); // offsets need not be 4-aligned
-    return Array.from({ length: n }, (_, i) => view.getInt32(4 * i, true));
-  };
+  const ints = int32Consts(g);
   const perm = (n: GraphNode): number[] | null => (n.op === 'Transpose' && (n.input ?? []).length === 2 && n.input!.every(plainInput) ? ints(n.input![1]) : null);
 
   // nhwc: a logically NCHW tensor → the name of the same values in NHWC.

@@ -5,7 +5,7 @@ import { BIAS_RELU6, registerBiasRelu6 } from '../tf/bias-relu6';
 import { FUSED_CONV, FUSED_DEPTHWISE, registerFusedConvOps } from '../tf/fused-conv';
 import { HARD_SWISH, registerHardSwish } from '../tf/hard-swish';
 import { nhwcIslands } from './graph-layout';
-import { consumerCounts, plainInput, producer, replaceNodes } from './graph-nodes';
+import { consumerCounts, int32Consts, plainInput, producer, replaceNodes } from './graph-nodes';
 
 /** One node of a TF GraphDef as the TF.js converter writes it. */
 export interface GraphNode {
@@ -157,6 +157,33 @@ export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
 }
 
 /**
+ * Fold each zero Pad of the spatial dims in front of a VALID fused conv (FUSED_CONV / FUSED_DEPTHWISE) into the
+ * conv's own explicit padding: Keras' ZeroPadding2D before a stride-2 conv (BlazePose), ONNX's Pad before every 3×3
+ * conv (NanoDet). The conv reads the Pad's input and pads as it convolves (XNNPACK takes the four pads), so a
+ * step loses a copy of the activation forward and the Slice that is Pad's gradient backward, two engine calls
+ * per conv. The Pad node stays for any other reader; the graph executor skips it when none is asked for.
+ */
+export function foldPads(g: GraphArtifacts): GraphArtifacts {
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const ints = int32Consts(g);
+  let folds = 0;
+  const nodes = g.nodes.map((conv) => {
+    if ((conv.op !== FUSED_CONV && conv.op !== FUSED_DEPTHWISE) || decode(conv.attr?.padding?.s ?? '') !== 'VALID') return conv;
+    const pad = conv.input?.[0] != null && plainInput(conv.input[0]) ? byName.get(conv.input[0]) : undefined;
+    if (pad?.op !== 'Pad' || (pad.input ?? []).length !== 2 || !pad.input!.every(plainInput)) return conv;
+    const p = ints(pad.input![1]); // [[batch], [top, bottom], [left, right], [channels]]
+    if (p == null || p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[6] !== 0 || p[7] !== 0 || p.some((v) => v < 0)) return conv;
+    folds++;
+    return {
+      ...conv,
+      input: [pad.input![0], ...conv.input!.slice(1)],
+      attr: { ...conv.attr, padding: { s: b64('EXPLICIT') }, explicit_paddings: { list: { i: p.map(String) } } },
+    };
+  });
+  return folds === 0 ? g : { ...g, nodes };
+}
+
+/**
  * Fold each NHWC BiasAdd whose only consumer is a Relu6 into one BIAS_RELU6 node under the Relu6's name
  * (src/tf/bias-relu6.ts: one pass on wasm, Add + Relu6 elsewhere). Done with `unfuse`, which makes these pairs.
  */
@@ -250,7 +277,7 @@ export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], l
   if (fixes.includes('unfuse')) {
     out = unfuse(out);
     if (fusion) out = fuseBiasRelu6(out);
-    if (fusion && convFusion) out = fuseHardSwish(fuseConvAct(out));
+    if (fusion && convFusion) out = foldPads(fuseHardSwish(fuseConvAct(out)));
   }
   if (fixes.includes('global-avgpool-to-mean')) out = globalAvgPoolToMean(out);
   return out;

@@ -75,6 +75,9 @@ describe('nhwcIslands on NanoDet (the objects recipe, real weights)', () => {
     expect(onPath(before, 'Transpose')).toBeGreaterThan(20);
     expect(onPath(fixed, 'Transpose')).toBeLessThanOrEqual(3); // the feed's pad into NHWC and the objective back to NCHW
     expect(onPath(fixed, FUSED_CONV)).toBe(onPath(before, 'Conv2D')); // every conv with its bias (and LeakyRelu)
+    // and with the Pad in front of it (graph.ts's foldPads): only the feed's pad, into NHWC, is left on the path
+    expect(onPath(before, 'Pad')).toBeGreaterThan(8);
+    expect(onPath(fixed, 'Pad')).toBe(1);
     await expectFoldsKeepValues('nanodet', [nanodet.nodes.leaky_21, node], 64, 5);
   });
 });

@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyGraphFixes, globalAvgPoolToMean, relaxPlaceholders, unfuse, type GraphNode } from '../../../src/dream/graph';
+import { applyGraphFixes, foldPads, globalAvgPoolToMean, relaxPlaceholders, unfuse, type GraphArtifacts, type GraphNode } from '../../../src/dream/graph';
+import { FUSED_CONV, FUSED_DEPTHWISE } from '../../../src/tf/fused-conv';
+import { ancestors } from '../../../bench/flops';
+import { fixedNodes } from '../../../scripts/bench-engine';
+import { entry, expectFoldsKeepValues } from './helpers';
 import { validateManifest } from '../../../src/dream/model';
 import { noiseSeed } from '../../../src/dream/seed';
 import { load, MODEL_DIR, ROOT, wasm } from './helpers';
+
 
 const b64 = (s: string) => btoa(s);
 const fusedConv: GraphNode = {
@@ -107,5 +112,60 @@ describe('activation layout', () => {
     a.dispose();
     expect(tf.memory().numTensors).toBe(before);
     x.dispose(); m.dispose();
+  });
+});
+
+describe('foldPads: a zero Pad in front of a VALID fused conv becomes the conv\'s explicit padding', () => {
+  /** A graph whose int32 constants (named → [4,2] pads) sit in the weight data, as the converter stores them. */
+  const graph = (nodes: GraphNode[], pads: Record<string, number[]>): GraphArtifacts => {
+    const names = Object.keys(pads);
+    const data = new Int32Array(names.flatMap((n) => pads[n]));
+    return {
+      nodes: [...names.map((name): GraphNode => ({ name, op: 'Const' })), ...nodes],
+      weightSpecs: names.map((name) => ({ name, shape: [4, 2], dtype: 'int32' })),
+      weightData: data.buffer,
+    };
+  };
+  const conv = (name: string, input: string, op = FUSED_CONV, padding = 'VALID'): GraphNode =>
+    ({ name, op, input: [input, 'w', 'b'], attr: { strides: { list: { i: ['1', '2', '2', '1'] } }, padding: { s: b64(padding) }, activation: { s: b64('relu6') } } });
+  const pad = (name: string, paddings: string, op = 'Pad'): GraphNode => ({ name, op, input: ['x', paddings] });
+
+  it('rewires the conv to the Pad\'s input with the Pad\'s spatial pads, for convs and depthwise convs', () => {
+    const g = graph([pad('p', 'hw'), conv('c', 'p'), pad('q', 'asym'), conv('d', 'q', FUSED_DEPTHWISE)], { hw: [0, 0, 1, 1, 1, 1, 0, 0], asym: [0, 0, 0, 1, 2, 0, 0, 0] });
+    const out = foldPads(g).nodes;
+    const c = out.find((n) => n.name === 'c')!, d = out.find((n) => n.name === 'd')!;
+    expect(c.input).toEqual(['x', 'w', 'b']);
+    expect(atob(c.attr!.padding.s!)).toBe('EXPLICIT');
+    expect(c.attr!.explicit_paddings).toEqual({ list: { i: ['0', '0', '1', '1', '1', '1', '0', '0'] } });
+    expect(c.attr!.strides).toEqual({ list: { i: ['1', '2', '2', '1'] } }); // the rest kept
+    expect(atob(c.attr!.activation.s!)).toBe('relu6');
+    expect(d.input![0]).toBe('x');
+    expect(d.attr!.explicit_paddings).toEqual({ list: { i: ['0', '0', '0', '1', '2', '0', '0', '0'] } });
+    expect(out.filter((n) => n.op === 'Pad').map((n) => n.name)).toEqual(['p', 'q']); // left for other readers
+  });
+
+  it('leaves alone: SAME convs, plain Conv2D, PadV2, pads of the batch or channels, pads not held as constants', () => {
+    const g = graph([
+      pad('p', 'hw'), conv('same', 'p', FUSED_CONV, 'SAME'),
+      { name: 'plain', op: 'Conv2D', input: ['p', 'w'], attr: { padding: { s: b64('VALID') } } },
+      pad('v', 'hw', 'PadV2'), conv('afterV2', 'v'),
+      pad('ch', 'channels'), conv('afterCh', 'ch'),
+      pad('b', 'batch'), conv('afterB', 'b'),
+      pad('dyn', 'notAConst'), conv('afterDyn', 'dyn'),
+    ], { hw: [0, 0, 1, 1, 1, 1, 0, 0], channels: [0, 0, 1, 1, 1, 1, 0, 2], batch: [1, 0, 1, 1, 1, 1, 0, 0] });
+    expect(foldPads(g)).toBe(g);
+  });
+
+  it('BlazePose (the figures recipe, real weights): no Pad left on the path, same activations and input gradient at 64 px', async () => {
+    await wasm();
+    const e = entry('blazepose-full');
+    const node = e.nodes.re_lu_18;
+    const onPath = (nodes: GraphNode[], op: string) => { const a = ancestors(nodes, [node]); return nodes.filter((n) => a.has(n.name) && n.op === op).length; };
+    const fixed = fixedNodes(e);
+    const onThePath = ancestors(fixed, [node]);
+    const explicit = fixed.filter((n) => onThePath.has(n.name) && (n.op === FUSED_CONV || n.op === FUSED_DEPTHWISE) && atob(n.attr?.padding?.s ?? '') === 'EXPLICIT');
+    expect(onPath(fixed, 'Pad')).toBe(0);
+    expect(explicit.length).toBe(4); // ZeroPadding2D before the stem and three stride-2 depthwise convs
+    await expectFoldsKeepValues('blazepose-full', [node], 64, 6);
   });
 });
