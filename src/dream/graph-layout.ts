@@ -20,6 +20,21 @@ const PADS = new Set(['Pad', 'PadV2', 'MirrorPad']);
 
 const same = (a: readonly number[] | null, b: readonly number[]) => a != null && a.length === b.length && a.every((v, i) => v === b[i]);
 
+/** The name of node N's NHWC twin. */
+export const nhwcTwinName = (name: string): string => `${name}/nhwc`;
+
+/**
+ * N → N's twin for every node the rewrite turned into a Transpose of its twin: a caller that wants N in NHWC (a
+ * recipe's objective: DreamModel.activations returns NHWC) can ask for the twin and skip a Transpose there and
+ * back, forward and in the gradient.
+ */
+export function nhwcTwins(nodes: readonly GraphNode[]): Map<string, string> {
+  const names = new Set(nodes.map((n) => n.name));
+  const out = new Map<string, string>();
+  for (const n of nodes) if (n.op === 'Transpose' && n.input?.[0] === nhwcTwinName(n.name) && names.has(n.input[0])) out.set(n.name, n.input[0]);
+  return out;
+}
+
 /**
  * Rewrite the NCHW stretches between NHWC ops into NHWC (see above). Returns the graph unchanged where there is
  * nothing to do; new int32 constants (permuted pads, concat axes) are appended to the weights.
@@ -47,7 +62,7 @@ export function nhwcIslands(g: GraphArtifacts): GraphArtifacts {
       if (nhwc.has(n.name) || twins.has(n.name)) continue;
       const ins = n.input ?? [];
       if (!ins.every(plainInput)) continue;
-      const twinName = `${n.name}/nhwc`;
+      const twinName = nhwcTwinName(n.name);
       let twin: GraphNode | null = null;
       if (UNARY.has(n.op) && ins.length === 1 && nhwc.has(ins[0])) {
         twin = { ...n, name: twinName, input: [nhwc.get(ins[0])!] };

@@ -1,6 +1,7 @@
 // Dream networks: manifest entries, one loader for browser (fetch) and Node (fs), and the DreamModel
 // interface the optimiser sees: images in, named activations out.
 import * as tf from '@tensorflow/tfjs';
+import { nhwcTwins } from './graph-layout';
 import { applyGraphFixes, GRAPH_FIXES, type GraphArtifacts, type GraphFix, type GraphNode, type WeightSpec } from './graph';
 
 export interface ModelEntry {
@@ -134,11 +135,15 @@ export async function loadDreamModel(entry: ModelEntry, baseUrl: string, fetchFn
   } catch (e) {
     throw new Error(`model ${entry.id}: corrupt graph or weights in ${url} (${(e as Error).message})`);
   }
-  return createDreamModel(entry, model, names);
+  return createDreamModel(entry, model, names, entry.activationLayout === 'NCHW' ? nhwcTwins(fixed.nodes) : undefined);
 }
 
-/** Wrap a loaded GraphModel (exported for tests that build graphs in memory). */
-export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names: Set<string>): DreamModel {
+/**
+ * Wrap a loaded GraphModel (exported for tests that build graphs in memory). `twins`: for an NCHW-activation
+ * graph, nodes whose NHWC values another node holds (graph-layout.ts's `nhwcTwins`): asked for instead, with no
+ * Transpose back.
+ */
+export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names: Set<string>, twins: ReadonlyMap<string, string> = new Map()): DreamModel {
   const [lo, hi] = entry.input.range;
   return {
     entry,
@@ -147,9 +152,9 @@ export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names:
       // [1,h,w,3] in [0,1] → the feed's range and layout
       let x: tf.Tensor = lo === 0 && hi === 1 ? image : tf.add(tf.mul(image, hi - lo), lo);
       if (entry.input.layout === 'NCHW') x = tf.transpose(x, [0, 3, 1, 2]);
-      const out = model.execute({ [entry.feed]: x }, [...nodes]);
+      const out = model.execute({ [entry.feed]: x }, nodes.map((n) => twins.get(n) ?? n));
       const outs = Array.isArray(out) ? out : [out];
-      return entry.activationLayout === 'NCHW' ? outs.map((t) => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t)) : outs;
+      return entry.activationLayout === 'NCHW' ? outs.map((t, i) => (t.rank === 4 && !twins.has(nodes[i]) ? tf.transpose(t, [0, 2, 3, 1]) : t)) : outs;
     }),
     dispose: () => model.dispose(),
   };

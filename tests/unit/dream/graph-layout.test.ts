@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nhwcIslands } from '../../../src/dream/graph-layout';
+import * as tf from '@tensorflow/tfjs';
+import { nhwcIslands, nhwcTwins } from '../../../src/dream/graph-layout';
 import { setGraphFusion, type GraphArtifacts, type GraphNode, type WeightSpec } from '../../../src/dream/graph';
 import { FUSED_CONV } from '../../../src/tf/fused-conv';
 import { ancestors } from '../../../bench/flops';
 import { fixedNodes } from '../../../scripts/bench-engine';
-import { entry, expectFoldsKeepValues, wasm } from './helpers';
+import { entry, expectFoldsKeepValues, load, wasm } from './helpers';
 
 /** A graph whose int32 constants hold `consts` (in order) and whose other nodes are `nodes`. */
 function graph(consts: Record<string, number[]>, nodes: GraphNode[]): GraphArtifacts {
@@ -50,6 +51,9 @@ describe('nhwcIslands (ONNX graphs: NCHW between NHWC convs)', () => {
     expect(by.get('head')!.input).toEqual(['cat', 'shape']); // … which the node left in NCHW reads.
     // The Transposes nobody reads any more are gone (so a conv's Add and activation can be its only readers).
     expect([...by.keys()].filter((n) => /^t\d$/.test(n))).toEqual([]);
+    // The nodes whose NHWC values a twin holds, for DreamModel.activations to ask for instead.
+    expect(nhwcTwins(out.nodes)).toEqual(new Map([['act', 'act/nhwc'], ['padded', 'padded/nhwc'], ['cat', 'cat/nhwc']]));
+    expect(nhwcTwins(g.nodes).size).toBe(0);
   });
 
   it('leaves graphs without Transposes to NCHW, and constants it cannot read, alone', () => {
@@ -79,5 +83,17 @@ describe('nhwcIslands on NanoDet (the objects recipe, real weights)', () => {
     expect(onPath(before, 'Pad')).toBeGreaterThan(8);
     expect(onPath(fixed, 'Pad')).toBe(1);
     await expectFoldsKeepValues('nanodet', [nanodet.nodes.leaky_21, node], 64, 5);
+  });
+
+  it('hands the objective over in NHWC straight from its twin: no Transpose to NCHW and back around it', async () => {
+    const m = await load('nanodet');
+    const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+    try {
+      const info = await tf.profile(() => m.activations(x, [entry('nanodet').nodes.leaky_26])[0]);
+      // the feed's two (NHWC image → the NCHW placeholder, its pad → NHWC for the first conv), none at the objective
+      expect(info.kernels.filter((k) => k.name === 'Transpose').map((k) => k.inputShapes[0])).toEqual([[1, 64, 64, 3], [1, 3, 66, 66]]);
+      expect((info.result as tf.Tensor).shape).toEqual([1, 8, 8, 64]);
+      tf.dispose(info.result);
+    } finally { x.dispose(); m.dispose(); }
   });
 });
