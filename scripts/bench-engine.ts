@@ -48,7 +48,7 @@ export function fixedNodes(entry: ModelEntry): GraphNode[] {
   const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(`${MODEL_DIR}${p}`));
   const data = new Uint8Array(shards.reduce((n, b) => n + b.byteLength, 0));
   shards.reduce((off, b) => (data.set(b, off), off + b.byteLength), 0);
-  return applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data.buffer }, entry.graphFixes, entry.input.layout).nodes;
+  return applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data.buffer }, entry.graphFixes, entry.input.layout, entry.feed).nodes;
 }
 
 /**

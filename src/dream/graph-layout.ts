@@ -38,8 +38,21 @@ export function nhwcTwins(nodes: readonly GraphNode[]): Map<string, string> {
 /**
  * Rewrite the NCHW stretches between NHWC ops into NHWC (see above). Returns the graph unchanged where there is
  * nothing to do; new int32 constants (permuted pads, concat axes) are appended to the weights.
+ * `feeds`: NCHW Placeholders (the model's feed) to give an NHWC twin Placeholder `P/nhwc`, so the ops after the
+ * feed run on the image as the caller has it (DreamModel feeds the twin where it exists and skips its own
+ * Transpose); only kept when nothing reads the NCHW one any more.
  */
-export function nhwcIslands(g: GraphArtifacts): GraphArtifacts {
+export function nhwcIslands(g: GraphArtifacts, feeds: readonly string[] = []): GraphArtifacts {
+  if (feeds.length > 0) {
+    const out = nhwcIslands(g, []);
+    const withFeeds = islands(g, feeds);
+    const stillRead = new Set(withFeeds.nodes.flatMap((n) => (n.input ?? []).map(producer)));
+    return feeds.some((f) => stillRead.has(f)) ? out : withFeeds;
+  }
+  return islands(g, feeds);
+}
+
+function islands(g: GraphArtifacts, feeds: readonly string[]): GraphArtifacts {
   const ints = int32Consts(g);
   const perm = (n: GraphNode): number[] | null => (n.op === 'Transpose' && (n.input ?? []).length === 2 && n.input!.every(plainInput) ? ints(n.input![1]) : null);
 
@@ -52,6 +65,14 @@ export function nhwcIslands(g: GraphArtifacts): GraphArtifacts {
     toNchwPerm ??= n.input![1];
   }
   if (toNchwPerm == null) return g;
+  const feedTwins = new Map<string, GraphNode>(); // P → P/nhwc, an NHWC Placeholder
+  for (const f of feeds) {
+    const p = g.nodes.find((n) => n.name === f);
+    const dims = p?.attr?.shape?.shape?.dim;
+    if (p?.op !== 'Placeholder' || dims?.length !== 4) continue;
+    feedTwins.set(f, { ...p, name: nhwcTwinName(f), attr: { ...p.attr, shape: { shape: { dim: TO_NHWC.map((d) => dims[d]) } } } });
+    nhwc.set(f, nhwcTwinName(f));
+  }
 
   const added: { name: string; values: number[]; shape: number[] }[] = [];
   const constant = (name: string, values: number[], shape: number[]) => { added.push({ name, values, shape }); return name; };
@@ -93,6 +114,7 @@ export function nhwcIslands(g: GraphArtifacts): GraphArtifacts {
   const rewire = (n: GraphNode): GraphNode => (n.input?.some((i) => bypass.has(i)) ? { ...n, input: n.input.map((i) => bypass.get(i) ?? i) } : n);
 
   let nodes: GraphNode[] = g.nodes.flatMap((n) => {
+    if (feedTwins.has(n.name)) return [n, feedTwins.get(n.name)!];
     const twin = twins.get(n.name);
     if (twin) return [rewire(twin), { name: n.name, op: 'Transpose', input: [twin.name, toNchwPerm!], attr: { T: { type: 'DT_FLOAT' }, Tperm: { type: 'DT_INT32' } } }];
     if (bypass.has(n.name)) return [{ name: n.name, op: 'Identity', input: [bypass.get(n.name)!], attr: { T: { type: 'DT_FLOAT' } } }];

@@ -269,11 +269,12 @@ export function globalAvgPoolToMean(g: GraphArtifacts): GraphArtifacts {
   return { nodes, weightSpecs, weightData: data.buffer };
 }
 
-/** Apply the named fixes in a fixed order. */
-export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], layout: 'NHWC' | 'NCHW'): GraphArtifacts {
+/** Apply the named fixes in a fixed order. `feed`: the model's input (an NCHW one may get an NHWC twin, graph-layout.ts). */
+export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], layout: 'NHWC' | 'NCHW', feed?: string): GraphArtifacts {
   let out = g;
   if (fixes.includes('relax-placeholders')) out = relaxPlaceholders(out, layout);
-  if (fixes.includes('nhwc-islands') && fusion && convFusion) out = nhwcIslands(out); // an optimisation: not for the naive reference
+  // an optimisation: not for the naive reference
+  if (fixes.includes('nhwc-islands') && fusion && convFusion) out = nhwcIslands(out, layout === 'NCHW' && feed != null ? [feed] : []);
   if (fixes.includes('unfuse')) {
     out = unfuse(out);
     if (fusion) out = fuseBiasRelu6(out);

@@ -1,7 +1,7 @@
 // Dream networks: manifest entries, one loader for browser (fetch) and Node (fs), and the DreamModel
 // interface the optimiser sees: images in, named activations out.
 import * as tf from '@tensorflow/tfjs';
-import { nhwcTwins } from './graph-layout';
+import { nhwcTwinName, nhwcTwins } from './graph-layout';
 import { applyGraphFixes, GRAPH_FIXES, type GraphArtifacts, type GraphFix, type GraphNode, type WeightSpec } from './graph';
 
 export interface ModelEntry {
@@ -121,7 +121,7 @@ export async function loadDreamModel(entry: ModelEntry, baseUrl: string, fetchFn
   const weightData = new Uint8Array(total);
   shards.reduce((off, b) => (weightData.set(new Uint8Array(b), off), off + b.byteLength), 0);
 
-  const fixed: GraphArtifacts = applyGraphFixes({ nodes: nodesIn, weightSpecs, weightData: weightData.buffer }, entry.graphFixes, entry.input.layout);
+  const fixed: GraphArtifacts = applyGraphFixes({ nodes: nodesIn, weightSpecs, weightData: weightData.buffer }, entry.graphFixes, entry.input.layout, entry.feed);
   const names = new Set(fixed.nodes.map((n) => n.name));
   if (!names.has(entry.feed)) throw new Error(`model ${entry.id}: feed node '${entry.feed}' is not in the graph of ${entry.file}`);
   let model: tf.GraphModel;
@@ -145,14 +145,16 @@ export async function loadDreamModel(entry: ModelEntry, baseUrl: string, fetchFn
  */
 export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names: Set<string>, twins: ReadonlyMap<string, string> = new Map()): DreamModel {
   const [lo, hi] = entry.input.range;
+  // an NCHW feed's NHWC twin (graph-layout.ts): fed the image as it is, no Transpose
+  const feedTwin = entry.input.layout === 'NCHW' && names.has(nhwcTwinName(entry.feed)) ? nhwcTwinName(entry.feed) : null;
   return {
     entry,
     hasNode: (name) => names.has(name),
     activations: (image, nodes) => tf.tidy(() => {
       // [1,h,w,3] in [0,1] → the feed's range and layout
       let x: tf.Tensor = lo === 0 && hi === 1 ? image : tf.add(tf.mul(image, hi - lo), lo);
-      if (entry.input.layout === 'NCHW') x = tf.transpose(x, [0, 3, 1, 2]);
-      const out = model.execute({ [entry.feed]: x }, nodes.map((n) => twins.get(n) ?? n));
+      if (entry.input.layout === 'NCHW' && feedTwin == null) x = tf.transpose(x, [0, 3, 1, 2]);
+      const out = model.execute({ [feedTwin ?? entry.feed]: x }, nodes.map((n) => twins.get(n) ?? n));
       const outs = Array.isArray(out) ? out : [out];
       return entry.activationLayout === 'NCHW' ? outs.map((t, i) => (t.rank === 4 && !twins.has(nodes[i]) ? tf.transpose(t, [0, 2, 3, 1]) : t)) : outs;
     }),

@@ -11,7 +11,7 @@ test('webgl: conv + bias + activation runs as the backend\'s fused kernel, with 
   expect(out.error).toBeNull();
   expect(out.backend).toBe('webgl');
   expect(out.registered).toBe(true);
-  expect(out.results).toHaveLength(9);
+  expect(out.results).toHaveLength(10);
   for (const r of out.results) {
     expect.soft(r.yErr, r.name).toBeLessThan(1e-4);
     expect.soft(r.gxErr, r.name).toBeLessThan(1e-4);

@@ -56,6 +56,26 @@ describe('nhwcIslands (ONNX graphs: NCHW between NHWC convs)', () => {
     expect(nhwcTwins(g.nodes).size).toBe(0);
   });
 
+  it('gives an NCHW feed an NHWC twin Placeholder when nothing else reads the feed, so the image needs no Transpose', () => {
+    const ph = (name: string): GraphNode => ({ name, op: 'Placeholder', attr: { shape: { shape: { dim: ['1', '3', '-1', '-1'].map((size) => ({ size })) } } } });
+    const fed = graph({ toNchw: [0, 3, 1, 2], toNhwc: [0, 2, 3, 1], pad: [0, 0, 0, 0, 1, 1, 1, 1] }, [
+      ph('in'),
+      { name: 'padded', op: 'Pad', input: ['in', 'pad'] },
+      { name: 't0', op: 'Transpose', input: ['padded', 'toNhwc'] },
+      { name: 'c1', op: 'Conv2D', input: ['t0', 'w'] },
+      { name: 't1', op: 'Transpose', input: ['c1', 'toNchw'] },
+    ]);
+    const by = new Map(nhwcIslands(fed, ['in']).nodes.map((n) => [n.name, n]));
+    expect(by.get('in/nhwc')).toMatchObject({ op: 'Placeholder', attr: { shape: { shape: { dim: ['1', '-1', '-1', '3'].map((size) => ({ size })) } } } });
+    expect(by.get('padded/nhwc')!.input![0]).toBe('in/nhwc');
+    expect(by.get('c1')!.input).toEqual(['padded/nhwc', 'w']);
+    expect(by.has('in')).toBe(true); // still there, read by nothing on the path
+    // something else reads the NCHW feed: no twin (a caller feeding only the twin would starve it)
+    const shared = { ...fed, nodes: [...fed.nodes, { name: 'other', op: 'Reshape', input: ['in', 'shape'] }] };
+    expect(nhwcIslands(shared, ['in']).nodes.some((n) => n.name === 'in/nhwc')).toBe(false);
+    expect(nhwcIslands(fed).nodes.some((n) => n.name === 'in/nhwc')).toBe(false); // and none unless asked
+  });
+
   it('leaves graphs without Transposes to NCHW, and constants it cannot read, alone', () => {
     const plain = graph({ perm: [0, 1, 2, 3] }, [{ name: 'c', op: 'Conv2D', input: ['x', 'w'] }, { name: 't', op: 'Transpose', input: ['c', 'perm'] }, { name: 'r', op: 'Relu', input: ['t'] }]);
     expect(nhwcIslands(plain)).toBe(plain);
@@ -77,21 +97,24 @@ describe('nhwcIslands on NanoDet (the objects recipe, real weights)', () => {
     let before: GraphNode[];
     try { before = fixedNodes(nanodet); } finally { setGraphFusion(true); }
     expect(onPath(before, 'Transpose')).toBeGreaterThan(20);
-    expect(onPath(fixed, 'Transpose')).toBeLessThanOrEqual(3); // the feed's pad into NHWC and the objective back to NCHW
+    expect(onPath(fixed, 'Transpose')).toBe(1); // the objective node itself, its twin back to NCHW (DreamModel asks for the twin)
     expect(onPath(fixed, FUSED_CONV)).toBe(onPath(before, 'Conv2D')); // every conv with its bias (and LeakyRelu)
     // and with the Pad in front of it (graph.ts's foldPads): only the feed's pad, into NHWC, is left on the path
     expect(onPath(before, 'Pad')).toBeGreaterThan(8);
-    expect(onPath(fixed, 'Pad')).toBe(1);
+    expect(onPath(fixed, 'Pad')).toBe(0); // the feed's too: it pads the feed's NHWC twin, folded into the first conv
     await expectFoldsKeepValues('nanodet', [nanodet.nodes.leaky_21, node], 64, 5);
   });
 
-  it('hands the objective over in NHWC straight from its twin: no Transpose to NCHW and back around it', async () => {
+  it('takes the image and hands the objective over in NHWC through twins: no Transpose on the way in or out', async () => {
     const m = await load('nanodet');
     const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
     try {
       const info = await tf.profile(() => m.activations(x, [entry('nanodet').nodes.leaky_26])[0]);
-      // the feed's two (NHWC image → the NCHW placeholder, its pad → NHWC for the first conv), none at the objective
-      expect(info.kernels.filter((k) => k.name === 'Transpose').map((k) => k.inputShapes[0])).toEqual([[1, 64, 64, 3], [1, 3, 66, 66]]);
+      // none: the image goes to the feed's NHWC twin, the objective comes from its own twin (before: the image to
+      // NCHW, its pad back to NHWC for the first conv, the objective to NCHW and back)
+      expect(info.kernels.filter((k) => k.name === 'Transpose').map((k) => k.inputShapes[0])).toEqual([]);
+      // the feed's pad is in the first conv (foldPads); what is left pads before the max pool
+      expect(info.kernels.filter((k) => /^Pad/.test(k.name)).map((k) => k.inputShapes[0])).toEqual([[1, 32, 32, 32]]);
       expect((info.result as tf.Tensor).shape).toEqual([1, 8, 8, 64]);
       tf.dispose(info.result);
     } finally { x.dispose(); m.dispose(); }
