@@ -44,12 +44,11 @@ export function nhwcTwins(nodes: readonly GraphNode[]): Map<string, string> {
  */
 export function nhwcIslands(g: GraphArtifacts, feeds: readonly string[] = []): GraphArtifacts {
   if (feeds.length > 0) {
-    const out = nhwcIslands(g, []);
     const withFeeds = islands(g, feeds);
     const stillRead = new Set(withFeeds.nodes.flatMap((n) => (n.input ?? []).map(producer)));
-    return feeds.some((f) => stillRead.has(f)) ? out : withFeeds;
+    if (!feeds.some((f) => stillRead.has(f))) return withFeeds;
   }
-  return islands(g, feeds);
+  return islands(g, []);
 }
 
 function islands(g: GraphArtifacts, feeds: readonly string[]): GraphArtifacts {
