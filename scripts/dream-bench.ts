@@ -1,7 +1,8 @@
 // npm run dream:bench [-- --size=128 --backend=wasm --runs=5 --recipes=crowds,faces]: one ascent step (jitter, fwd, grad, normalise,
 // step) per recipe's objective, timed side by side in one process on one backend. Benchmarks measure; tests never do.
 //   --compare=folds    each recipe with and without the engine's later graph rewrites (conv + bias + activation,
-//                      h-swish, nhwc-islands: setGraphFusion(true, false)), steps alternating, medians
+//                      h-swish, zero pads into convs, nhwc-islands and its feed/objective twins:
+//                      setGraphFusion(true, false)), steps alternating, medians
 //   --compare=phases   strided input gradients by stride phase or over zero-inserted dy (setStridePhases)
 import * as tf from '@tensorflow/tfjs';
 import { recipeObjective, recipeTransform } from '../src/dream/dreamer';
