@@ -17,12 +17,15 @@ import { createDepthEstimator, createDepthStabilizer } from '../src/depth';
 import { fileFetch } from '../src/tf/file-fetch';
 import { MODEL_DIR, ROOT } from './dream-node';
 
+/** The bench's median: the upper middle one of the values (the row values have always used this one). */
+export const median = (x: readonly number[]): number => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];
+
 /** Median of the timings (ms) of `runs` awaited calls after `warm` untimed ones. */
 export async function timeMs(fn: () => Promise<void>, runs: number, warm = 1): Promise<number> {
   for (let i = 0; i < warm; i++) await fn();
   const t: number[] = [];
   for (let i = 0; i < runs; i++) { const t0 = performance.now(); await fn(); t.push(performance.now() - t0); }
-  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)];
+  return median(t);
 }
 
 /** One [n,n]·[n,n] matmul per call (2n³ FLOPs), awaited. */
@@ -150,13 +153,6 @@ export async function interleavedSamples(jobs: KeyframeLoop[], runs: number): Pr
     for (const [k, j] of jobs.entries()) { const t0 = performance.now(); await j.keyframe(); t[k].push(performance.now() - t0); }
   }
   return t;
-}
-
-const median = (x: readonly number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];
-
-/** Median ms per call of each job, calls interleaved (`interleavedSamples`). */
-export async function interleaved(jobs: KeyframeLoop[], runs: number): Promise<number[]> {
-  return (await interleavedSamples(jobs, runs)).map(median);
 }
 
 /**

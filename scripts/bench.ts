@@ -14,7 +14,7 @@ import { DEFAULT_CLIENT_OPTIONS } from '../src/dream/client';
 import { setGraphFusion } from '../src/dream/graph';
 import { fileFetch } from '../src/tf/file-fetch';
 import { onTheLine, pairedRatios, type Spread } from '../bench/spread';
-import { type KeyframeLoop, depthJob, fixedNodes, interleavedSamples, matmulGflops, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
+import { type KeyframeLoop, depthJob, fixedNodes, interleavedSamples, matmulGflops, median, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
 import { CPU_BUCKETS, type CpuBucket } from '../bench/cpu-shares';
 import { pageBench } from './bench-page';
 import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
@@ -79,7 +79,6 @@ function row(id: string, what: string, backend: string, value: number, unit: str
 function spreadLine(sp: Spread, target: number): void {
   console.log(`       per round (${sp.n} paired): median ${fmt(sp.median)} · quartiles ${fmt(sp.q1)}–${fmt(sp.q3)}${onTheLine(sp, target) ? ' · ON THE LINE: the verdict moves with the load' : ''}`);
 }
-const median = (x: readonly number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];
 const fmt = (v: number) => (!Number.isFinite(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
 
 const t0 = performance.now();

@@ -5,11 +5,9 @@ import { applyGraphFixes, foldPads, globalAvgPoolToMean, relaxPlaceholders, unfu
 import { FUSED_CONV, FUSED_DEPTHWISE } from '../../../src/tf/fused-conv';
 import { ancestors } from '../../../bench/flops';
 import { fixedNodes } from '../../../scripts/bench-engine';
-import { entry, expectFoldsKeepValues } from './helpers';
 import { validateManifest } from '../../../src/dream/model';
 import { noiseSeed } from '../../../src/dream/seed';
-import { load, MODEL_DIR, ROOT, wasm } from './helpers';
-
+import { entry, expectFoldsKeepValues, load, MODEL_DIR, ROOT, wasm } from './helpers';
 
 const b64 = (s: string) => btoa(s);
 const fusedConv: GraphNode = {
