@@ -12,6 +12,7 @@ import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-ba
 import { IDENTITY_SHARE_BACKENDS, setIdentityShare } from './identity-share';
 import { HEAP_KERNEL_BACKENDS, setHeapKernels } from './heap-kernels';
 import { FUSED_CONV_BACKENDS, setFusedConvKernels } from './fused-conv';
+import { SIMD_DEPTHWISE_BACKENDS, setSimdDepthwise } from './simd-depthwise';
 
 import { isSoftwareRenderer, webglRendererName, type BackendName } from './backend-names';
 export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from './backend-names';
@@ -51,6 +52,8 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   await tf.ready();
   // wasm 4.22 lacks it; any backend that also lacks it gets the composite kernel. If even its building
   // blocks are missing, the backend cannot dream: the warm-up step fails and chooseBackend skips it.
+  // wasm's depthwise convs (XNNPACK's 5×5 ran at half its 3×3 rate) as generated SIMD, before anything composes them.
+  if (SIMD_DEPTHWISE_BACKENDS.includes(name)) setSimdDepthwise(name, true);
   try { registerDepthwiseBackpropInput(name); } catch { /* see above */ }
   registerRelu6Grad(); // 3 kernels instead of 6 per Relu6 in every backward pass
   registerMeanGrad(); // the objective's mean: no JS-side tensor of ones per backward pass

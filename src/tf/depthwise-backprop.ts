@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { derivedFilter, dilateAndPad, kernelScope, kernelsOf, type Info } from './kernel-compose';
 import { phasedInputGrad, phasesApply } from './stride-phases';
+import { depthwiseGradOnHeap, simdDepthwiseActive } from './simd-depthwise';
 
 export function registerDepthwiseBackpropInput(backendName: string): boolean {
   if (tf.getKernel('DepthwiseConv2dNativeBackpropInput', backendName) != null) return false;
@@ -18,6 +19,10 @@ export function registerDepthwiseBackpropInput(backendName: string): boolean {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, filter } = inputs as { dy: Info; filter: Info };
       const a = attrs as unknown as { strides: number | [number, number]; dilations: number | [number, number]; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
+      if (simdDepthwiseActive(backendName)) { // strided, on wasm: one scatter pass (src/tf/simd-depthwise.ts)
+        const mine = depthwiseGradOnHeap(backend as unknown as Parameters<typeof depthwiseGradOnHeap>[0], dy, filter, a.inputShape, a);
+        if (mine) return mine;
+      }
       const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
       const { batchSize: b, inHeight: H, inWidth: W, inChannels: C, outChannels: CM, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
       const { dilationHeight: dh, dilationWidth: dw, filterHeight: kh, filterWidth: kw } = info;

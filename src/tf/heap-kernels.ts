@@ -40,7 +40,7 @@ export const ROLL = 'DreamRoll';
 export const RELU6_OUT_GRAD = 'DreamRelu6OutGrad';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
-interface WasmBackend {
+export interface WasmBackend {
   wasm: { HEAPU8: Uint8Array; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;

@@ -17,18 +17,18 @@
 // The bias ones need c % 4 == 0.
 // The masks are multiplied in as 1.0 / 0.0 (not selected), the same arithmetic as TF.js's dy · cast(mask).
 
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const i32 = (v: number) => [0x41, ...sleb(v)];
+export const get = (i: number) => [0x20, i];
+export const set = (i: number) => [0x21, i];
+export const i32 = (v: number) => [0x41, ...sleb(v)];
 const f32c = (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)];
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)); // v128.const
+export const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
+export const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)); // v128.const
 const mem0 = [0, 0]; // memarg: align hint 2^0 (any alignment), offset 0
-const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9) };
+export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9) };
 const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], mul: [0x94], select: [0x1b], fromBits: [0xbe] };
-const I = { add: [0x6a], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
+export const I = { add: [0x6a], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
 
-function uleb(v: number): number[] {
+export function uleb(v: number): number[] {
   const out: number[] = [];
   do { let b = v & 0x7f; v >>>= 7; if (v) b |= 0x80; out.push(b); } while (v);
   return out;
@@ -41,10 +41,10 @@ function sleb(v: number): number[] {
     out.push(b | 0x80);
   }
 }
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const str = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+export const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+export const str = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 /** `while (local[i] < local[end]) { body; local[i] += step }` */
-const loopWhile = (i: number, end: number, step: number, body: number[]) => [
+export const loopWhile = (i: number, end: number, step: number, body: number[]) => [
   0x02, 0x40, 0x03, 0x40,
   ...get(i), ...get(end), ...I.geU, 0x0d, 1,
   ...body,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axisPhases, setStridePhases } from '../../../src/tf/stride-phases';
 import { interleavePhasesOnHeap } from '../../../src/tf/heap-kernels';
 import { clearDerivedFilters, derivedFilterCount } from '../../../src/tf/kernel-compose';
+import { setSimdDepthwise } from '../../../src/tf/simd-depthwise';
 import { seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
 
@@ -49,6 +50,7 @@ describe('stride phases of a conv\'s input gradient', () => {
       tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(v as tf.Tensor4D, dw as tf.Tensor4D, 2, 'same'))))(x),
     ].map((g) => Array.from(g.dataSync())));
     const backend = tf.backend();
+    setSimdDepthwise('wasm', false); // else strided depthwise gradients are one scatter pass (simd-depthwise.test.ts)
     clearDerivedFilters(backend);
     setStridePhases(false);
     const plain = grads();
@@ -67,5 +69,6 @@ describe('stride phases of a conv\'s input gradient', () => {
       expect(err).toBeLessThan(1e-5 * scale);
     }
     tf.dispose([x, w, dw]);
+    setSimdDepthwise('wasm', true);
   });
 });
