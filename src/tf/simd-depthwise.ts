@@ -1,12 +1,13 @@
-// Depthwise convolution as WebAssembly SIMD generated for one geometry (filter size, strides, padded row width,
-// channels, bias, activation), on tfjs-backend-wasm's own heap. XNNPACK's 5×5 depthwise kernels in
-// tfjs-backend-wasm 4.22 ran at 5–6 GFLOP/s here, half its 3×3 rate; the pose and texture nets run nine to
-// thirteen of them per pass, forward and (as a flipped depthwise conv, depthwise-backprop.ts) backward.
-// With the geometry baked in, every tap is one load at a constant offset from the pixel's pointer: no index
-// arithmetic, no bounds checks (the input is padded first), and two neighbouring output pixels share each
-// weight load. Four channels per instruction, so C % 4 == 0; dilation 1.
+// Depthwise convolution as WebAssembly SIMD generated for one geometry (sizes, filter, strides, pads, channels,
+// bias, activation), on tfjs-backend-wasm's own heap. XNNPACK's 5×5 depthwise kernels in tfjs-backend-wasm 4.22
+// ran at 5–6 GFLOP/s here, half its 3×3 rate, and every net runs 9–17 depthwise convs per pass, forward and
+// (as a flipped depthwise conv, depthwise-backprop.ts) backward. With the geometry baked in, every tap is one
+// load at a constant offset: no index arithmetic, no bounds checks, no padded copy (rows outside the image read
+// a row of zeros; the edge columns' pixels are unrolled with only their inside taps), and four output pixels
+// share each weight load. Strided input gradients are one scatter pass. Four channels per instruction, so
+// C % 4 == 0; dilation 1; channel multiplier 1. Anything else goes to the backend's own kernels.
 import * as tf from '@tensorflow/tfjs';
-import { padOnHeap, sliceOnHeap, type WasmBackend } from './heap-kernels';
+import { sliceOnHeap, type WasmBackend } from './heap-kernels';
 import { I, V, get, i32, loopWhile, section, set, simd, splat4, str, uleb } from './simd-kernels';
 
 export type DepthwiseAct = 'linear' | 'relu' | 'relu6';
@@ -16,62 +17,82 @@ export interface DepthwiseShape { oh: number; ow: number; kh: number; kw: number
 
 const load = (off: number) => simd(0x00, 0, ...uleb(off));
 const store = (off: number) => simd(0x0b, 0, ...uleb(off));
+const select = [0x1b];
 
 /** Output pixels per block: independent accumulators that share each weight load (latency, not loads, bound one). */
 const BLOCK = 4;
 
+/** A forward conv's geometry: output, unpadded input, filter, strides, leading pads, channels, bias, activation. */
+export interface ForwardShape { oh: number; ow: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number; top: number; left: number; c: number; bias: boolean; act: DepthwiseAct }
+
 /**
- * dw(out, inp, w, bias): out [oh, ow, C] = act(bias + Σ_taps inp[oy·sh + ky, ox·sw + kx, c] · w[ky, kx, c]) for an
- * input already padded (every tap in range), pointers as byte offsets.
+ * dw(out, inp, w, bias, zero): out [oh, ow, C] = act(bias + Σ_taps inp[oy·sh + ky − top, ox·sw + kx − left, c] ·
+ * w[ky, kx, c]) over the taps inside the input, pointers as byte offsets. No padded copy: each output row points
+ * its filter rows at input rows, or at `zero` (W·C zeros) above and below the image; the pixels whose taps cross
+ * the left or right edge are unrolled one by one with only their columns' taps; the others go four at a time.
  */
-export function depthwiseModuleBytes(s: DepthwiseShape): Uint8Array<ArrayBuffer> {
+export function depthwiseModuleBytes(s: ForwardShape): Uint8Array<ArrayBuffer> {
   if (s.c % 4 !== 0) throw new Error(`simd depthwise: channels must be a multiple of 4, got ${s.c}`);
-  const CB = s.c * 4, rowB = s.rowFloats * 4, blocks = Math.floor(s.ow / BLOCK), rest = s.ow % BLOCK;
-  // params: out 0, inp 1, w 2, bias 3; i32 locals: oy 4, k 5, c 6, rowIn 7, pIn 8, a 9, wc 10, oh 11, blocks 12, cb 13;
-  // v128 locals: acc 14…17, wv 18
-  const acc = (j: number) => 14 + j;
+  const CB = s.c * 4, rowB = s.w * CB;
+  // Columns: pixels ox < first and ox ≥ last have taps outside the image.
+  const first = Math.min(s.ow, Math.ceil(s.left / s.sw));
+  const last = Math.max(first, Math.min(s.ow, Math.floor((s.w - s.kw + s.left) / s.sw) + 1));
+  const blocks = Math.floor((last - first) / BLOCK), rest = (last - first) % BLOCK;
+  // params: out 0, inp 1, w 2, bias 3, zero 4; i32 locals: oy 5, k 6, c 7, iy0 8, wc 9, oh 10, blocks 11, cb 12,
+  // p[ky] 13… (this pixel's leftmost tap in filter row ky), a[ky] 13+kh… (p[ky] + c); v128: acc 13+2kh…, wv after them
+  const P = (ky: number) => 13 + ky, A = (ky: number) => 13 + s.kh + ky, acc = (j: number) => 13 + 2 * s.kh + j, WV = 13 + 2 * s.kh + BLOCK;
   const act = (j: number) => [
     ...get(acc(j)),
     ...(s.act === 'linear' ? [] : [...splat4(0), ...V.max]),
     ...(s.act === 'relu6' ? [...splat4(6), ...V.min] : []),
   ];
-  const pixels = (n: number) => Array.from({ length: n }, (_, j) => j);
-  const channels = (n: number) => [
-    ...i32(0), ...set(6),
-    ...loopWhile(6, 13, 16, [
-      ...get(8), ...get(6), ...I.add, ...set(9),
-      ...get(2), ...get(6), ...I.add, ...set(10),
-      ...(s.bias ? [...get(3), ...get(6), ...I.add, ...load(0)] : splat4(0)), ...set(acc(0)),
-      ...pixels(n).slice(1).flatMap((j) => [...get(acc(0)), ...set(acc(j))]),
-      ...Array.from({ length: s.kh * s.kw }, (_, t) => {
-        const ioff = Math.floor(t / s.kw) * rowB + (t % s.kw) * CB;
-        return [
-          ...get(10), ...load(t * CB), ...set(18),
-          ...pixels(n).flatMap((j) => [...get(18), ...get(9), ...load(ioff + j * s.sw * CB), ...V.mul, ...get(acc(j)), ...V.add, ...set(acc(j))]),
-        ];
-      }).flat(),
-      ...pixels(n).flatMap((j) => [...get(0), ...get(6), ...I.add, ...act(j), ...store(j * CB)]),
+  const ks = (n: number) => Array.from({ length: n }, (_, j) => j);
+  const all = ks(s.kw);
+  /** n output pixels from the current one, with filter columns `cols` (all inside the image for these pixels). */
+  const channels = (n: number, cols: number[]) => [
+    ...i32(0), ...set(7),
+    ...loopWhile(7, 12, 16, [
+      ...ks(s.kh).flatMap((ky) => [...get(P(ky)), ...get(7), ...I.add, ...set(A(ky))]),
+      ...get(2), ...get(7), ...I.add, ...set(9),
+      ...(s.bias ? [...get(3), ...get(7), ...I.add, ...load(0)] : splat4(0)), ...set(acc(0)),
+      ...ks(n).slice(1).flatMap((j) => [...get(acc(0)), ...set(acc(j))]),
+      ...ks(s.kh).flatMap((ky) => cols.flatMap((kx) => [
+        ...get(9), ...load((ky * s.kw + kx) * CB), ...set(WV),
+        ...ks(n).flatMap((j) => [...get(WV), ...get(A(ky)), ...load(kx * CB + j * s.sw * CB), ...V.mul, ...get(acc(j)), ...V.add, ...set(acc(j))]),
+      ])),
+      ...ks(n).flatMap((j) => [...get(0), ...get(7), ...I.add, ...act(j), ...store(j * CB)]),
     ]),
   ];
+  /** Move the output and every filter row's pointer on by n pixels. */
+  const advance = (n: number) => [
+    ...get(0), ...i32(n * CB), ...I.add, ...set(0),
+    ...ks(s.kh).flatMap((ky) => [...get(P(ky)), ...i32(n * s.sw * CB), ...I.add, ...set(P(ky))]),
+  ];
+  const edge = (ox: number) => channels(1, all.filter((kx) => ox * s.sw + kx - s.left >= 0 && ox * s.sw + kx - s.left < s.w));
   const body = [
-    ...i32(CB), ...set(13),
-    ...i32(s.oh), ...set(11),
-    ...i32(blocks), ...set(12),
-    ...get(1), ...set(7),
-    ...i32(0), ...set(4),
-    ...loopWhile(4, 11, 1, [
-      ...get(7), ...set(8),
-      ...i32(0), ...set(5),
-      ...loopWhile(5, 12, 1, [
-        ...channels(BLOCK),
-        ...get(0), ...i32(BLOCK * CB), ...I.add, ...set(0),
-        ...get(8), ...i32(BLOCK * s.sw * CB), ...I.add, ...set(8),
+    ...i32(CB), ...set(12),
+    ...i32(s.oh), ...set(10),
+    ...i32(blocks), ...set(11),
+    ...i32(-s.top), ...set(8),
+    ...i32(0), ...set(5),
+    ...loopWhile(5, 10, 1, [
+      // p[ky] = (row iy0 + ky inside ? inp + (iy0 + ky)·rowB : zero) − left·CB
+      ...ks(s.kh).flatMap((ky) => [
+        ...get(1), ...get(8), ...i32(ky), ...I.add, ...i32(rowB), ...I.mul, ...I.add,
+        ...get(4),
+        ...get(8), ...i32(ky), ...I.add, ...i32(s.h), ...I.ltU,
+        ...select,
+        ...i32(s.left * CB), ...I.sub, ...set(P(ky)),
       ]),
-      ...(rest ? [...channels(rest), ...get(0), ...i32(rest * CB), ...I.add, ...set(0)] : []),
-      ...get(7), ...i32(s.sh * rowB), ...I.add, ...set(7),
+      ...ks(first).flatMap((ox) => [...edge(ox), ...advance(1)]),
+      ...i32(0), ...set(6),
+      ...loopWhile(6, 11, 1, [...channels(BLOCK, all), ...advance(BLOCK)]),
+      ...ks(rest).flatMap(() => [...channels(1, all), ...advance(1)]),
+      ...ks(s.ow - last).flatMap((i) => [...edge(last + i), ...advance(1)]),
+      ...get(8), ...i32(s.sh), ...I.add, ...set(8),
     ]),
   ];
-  return moduleOf('dw', 4, [10, 0x7f, 5, 0x7b], body);
+  return moduleOf('dw', 5, [8 + 2 * s.kh, 0x7f, BLOCK + 1, 0x7b], body);
 }
 
 /**
@@ -124,7 +145,7 @@ function moduleOf(name: string, params: number, locals: number[], body: number[]
   ]);
 }
 
-type DwFn = (out: number, inp: number, w: number, bias: number) => void;
+type DwFn = (out: number, inp: number, w: number, bias: number, zero: number) => void;
 type DwtFn = (dx: number, dy: number, w: number, oh: number, ow: number) => void;
 const compiled = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
 
@@ -144,14 +165,13 @@ function compiledFn<F>(memory: WebAssembly.Memory | undefined, key: string, name
   }
   return fn;
 }
-const shapeKey = (s: DepthwiseShape) => `${s.oh},${s.ow},${s.kh},${s.kw},${s.sh},${s.sw},${s.rowFloats},${s.c},${s.bias},${s.act}`;
 
 /** The forward function for `s` bound to `memory`, compiled on first use; null where it cannot run (no SIMD, shared memory). */
-export const depthwiseFn = (memory: WebAssembly.Memory | undefined, s: DepthwiseShape): DwFn | null =>
-  compiledFn<DwFn>(memory, `dw ${shapeKey(s)}`, 'dw', () => depthwiseModuleBytes(s));
+export const depthwiseFn = (memory: WebAssembly.Memory | undefined, s: ForwardShape): DwFn | null =>
+  compiledFn<DwFn>(memory, `dw ${JSON.stringify(s)}`, 'dw', () => depthwiseModuleBytes(s));
 /** The scatter (input-gradient) function for `s` (bias and act unused). */
 export const depthwiseGradFn = (memory: WebAssembly.Memory | undefined, s: DepthwiseShape): DwtFn | null =>
-  compiledFn<DwtFn>(memory, `dwt ${shapeKey(s)}`, 'dwt', () => depthwiseGradModuleBytes(s));
+  compiledFn<DwtFn>(memory, `dwt ${JSON.stringify(s)}`, 'dwt', () => depthwiseGradModuleBytes(s));
 
 /** Backends these kernels are written for (used by `useBackend`). */
 export const SIMD_DEPTHWISE_BACKENDS: readonly string[] = ['wasm'];
@@ -173,20 +193,16 @@ export function depthwiseOnHeap(backend: WasmBackend, x: tf.TensorInfo, filter: 
   const info = tf.backend_util.computeConv2DInfo([b, H, W, C], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || oh <= 0 || ow <= 0) return null;
-  // 3×3 stays with XNNPACK: it runs those at this kernel's rate, and the padded copy made the strided ones slower
-  // ([1,64,64,64] s2: 0.22 ms vs 0.13). 5×5: 2–2.7× faster at every size the nets use (scratch timing, 128² and 224²).
-  if (kh * kw <= 9) return null;
-  const top = info.padInfo.top, left = info.padInfo.left;
-  const bottom = Math.max(0, (oh - 1) * sh + kh - H - top), right = Math.max(0, (ow - 1) * sw + kw - W - left);
-  const Hp = H + top + bottom, Wp = W + left + right;
-  const fn = depthwiseFn(backend.wasm.asm?.memory, { oh, ow, kh, kw, sh, sw, rowFloats: Wp * C, c: C, bias: bias != null, act });
+  const fn = depthwiseFn(backend.wasm.asm?.memory, { oh, ow, h: H, w: W, kh, kw, sh, sw, top: info.padInfo.top, left: info.padInfo.left, c: C, bias: bias != null, act });
   if (fn == null) return null;
-  const padded = top || left || bottom || right ? padOnHeap(backend, x, [[0, 0], [top, bottom], [left, right], [0, 0]], 0) : x;
+  const zero = backend.makeOutput([W * C], 'float32'); // the rows above and below the image
   const out = backend.makeOutput([b, oh, ow, C], 'float32');
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  const o = at(out), i = at(padded), w = at(filter), bb = bias ? at(bias) : 0;
-  for (let n = 0; n < b; n++) fn(o + n * oh * ow * C * 4, i + n * Hp * Wp * C * 4, w, bb);
-  if (padded !== x) backend.disposeData(padded.dataId);
+  const z = at(zero);
+  new Float32Array(backend.wasm.HEAPU8.buffer, z, W * C).fill(0);
+  const o = at(out), i = at(x), w = at(filter), bb = bias ? at(bias) : 0;
+  for (let n = 0; n < b; n++) fn(o + n * oh * ow * C * 4, i + n * H * W * C * 4, w, bb, z);
+  backend.disposeData(zero.dataId);
   return out;
 }
 

@@ -26,7 +26,7 @@ export const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Arr
 const mem0 = [0, 0]; // memarg: align hint 2^0 (any alignment), offset 0
 export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9) };
 const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], mul: [0x94], select: [0x1b], fromBits: [0xbe] };
-export const I = { add: [0x6a], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
+export const I = { add: [0x6a], sub: [0x6b], mul: [0x6c], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
 
 export function uleb(v: number): number[] {
   const out: number[] = [];
