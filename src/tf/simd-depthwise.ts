@@ -7,13 +7,10 @@
 // share each weight load. Strided input gradients are one scatter pass. Four channels per instruction, so
 // C % 4 == 0; dilation 1; channel multiplier 1. Anything else goes to the backend's own kernels.
 import * as tf from '@tensorflow/tfjs';
-import { sliceOnHeap, type WasmBackend } from './heap-kernels';
+import { type WasmBackend } from './heap-kernels';
 import { I, V, get, i32, loopWhile, section, set, simd, splat4, str, uleb } from './simd-kernels';
 
 export type DepthwiseAct = 'linear' | 'relu' | 'relu6';
-
-/** What one generated function is specialised on: output size, filter, strides, the padded input's W·C, channels, bias, activation. */
-export interface DepthwiseShape { oh: number; ow: number; kh: number; kw: number; sh: number; sw: number; rowFloats: number; c: number; bias: boolean; act: DepthwiseAct }
 
 const load = (off: number) => simd(0x00, 0, ...uleb(off));
 const store = (off: number) => simd(0x0b, 0, ...uleb(off));
@@ -22,34 +19,77 @@ const select = [0x1b];
 /** Output pixels per block: independent accumulators that share each weight load (latency, not loads, bound one). */
 const BLOCK = 4;
 
-/** A forward conv's geometry: output, unpadded input, filter, strides, leading pads, channels, bias, activation. */
-export interface ForwardShape { oh: number; ow: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number; top: number; left: number; c: number; bias: boolean; act: DepthwiseAct }
+/**
+ * A conv's geometry: output (dy) size, input (dx) size, filter, strides, leading pads, channels, bias and
+ * activation (forward only).
+ */
+export interface ConvShape { oh: number; ow: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number; top: number; left: number; c: number; bias: boolean; act: DepthwiseAct }
+
+interface Walk {
+  /** Locals: output row, block counter, first input row of this output row, oh, blocks; P(ky) the pointer at the
+   *  current pixel's leftmost tap in filter row ky. */
+  oy: number; k: number; iy0: number; oh: number; blocks: number; P: (ky: number) => number;
+  /** Params: the image the taps read or write, and a spare row (W·C floats) for rows outside it. */
+  image: number; spare: number;
+  /** Code for n pixels from the current one with filter columns `cols`, and for moving on n pixels. */
+  pixels: (n: number, cols: number[]) => number[]; advance: (n: number) => number[]; block: number;
+}
+
+/**
+ * The loops both kernels share, over output rows and, per row, over pixels: each row points its filter rows P(ky)
+ * at the image's rows, or at the spare row above and below it; the pixels whose taps cross the left or right edge
+ * are unrolled one by one with only their inside columns, the others go `block` at a time, then one by one.
+ */
+function walk(s: ConvShape, L: Walk): number[] {
+  const CB = s.c * 4, rowB = s.w * CB;
+  const first = Math.min(s.ow, Math.ceil(s.left / s.sw));
+  const last = Math.max(first, Math.min(s.ow, Math.floor((s.w - s.kw + s.left) / s.sw) + 1));
+  const blocks = Math.floor((last - first) / L.block), rest = (last - first) % L.block;
+  const ks = (n: number) => Array.from({ length: n }, (_, j) => j);
+  const all = ks(s.kw);
+  const edge = (ox: number) => L.pixels(1, all.filter((kx) => ox * s.sw + kx - s.left >= 0 && ox * s.sw + kx - s.left < s.w));
+  return [
+    ...i32(s.oh), ...set(L.oh),
+    ...i32(blocks), ...set(L.blocks),
+    ...i32(-s.top), ...set(L.iy0),
+    ...i32(0), ...set(L.oy),
+    ...loopWhile(L.oy, L.oh, 1, [
+      // P(ky) = (row iy0 + ky inside ? image + (iy0 + ky)·rowB : spare) − left·CB
+      ...ks(s.kh).flatMap((ky) => [
+        ...get(L.image), ...get(L.iy0), ...i32(ky), ...I.add, ...i32(rowB), ...I.mul, ...I.add,
+        ...get(L.spare),
+        ...get(L.iy0), ...i32(ky), ...I.add, ...i32(s.h), ...I.ltU,
+        ...select,
+        ...i32(s.left * CB), ...I.sub, ...set(L.P(ky)),
+      ]),
+      ...ks(first).flatMap((ox) => [...edge(ox), ...L.advance(1)]),
+      ...i32(0), ...set(L.k),
+      ...loopWhile(L.k, L.blocks, 1, [...L.pixels(L.block, all), ...L.advance(L.block)]),
+      ...ks(rest).flatMap(() => [...L.pixels(1, all), ...L.advance(1)]),
+      ...ks(s.ow - last).flatMap((i) => [...edge(last + i), ...L.advance(1)]),
+      ...get(L.iy0), ...i32(s.sh), ...I.add, ...set(L.iy0),
+    ]),
+  ];
+}
 
 /**
  * dw(out, inp, w, bias, zero): out [oh, ow, C] = act(bias + Σ_taps inp[oy·sh + ky − top, ox·sw + kx − left, c] ·
- * w[ky, kx, c]) over the taps inside the input, pointers as byte offsets. No padded copy: each output row points
- * its filter rows at input rows, or at `zero` (W·C zeros) above and below the image; the pixels whose taps cross
- * the left or right edge are unrolled one by one with only their columns' taps; the others go four at a time.
+ * w[ky, kx, c]) over the taps inside the input, pointers as byte offsets; `zero` is W·C zeros (the rows outside).
+ * Four output pixels share each weight load.
  */
-export function depthwiseModuleBytes(s: ForwardShape): Uint8Array<ArrayBuffer> {
+export function depthwiseModuleBytes(s: ConvShape): Uint8Array<ArrayBuffer> {
   if (s.c % 4 !== 0) throw new Error(`simd depthwise: channels must be a multiple of 4, got ${s.c}`);
-  const CB = s.c * 4, rowB = s.w * CB;
-  // Columns: pixels ox < first and ox ≥ last have taps outside the image.
-  const first = Math.min(s.ow, Math.ceil(s.left / s.sw));
-  const last = Math.max(first, Math.min(s.ow, Math.floor((s.w - s.kw + s.left) / s.sw) + 1));
-  const blocks = Math.floor((last - first) / BLOCK), rest = (last - first) % BLOCK;
+  const CB = s.c * 4;
   // params: out 0, inp 1, w 2, bias 3, zero 4; i32 locals: oy 5, k 6, c 7, iy0 8, wc 9, oh 10, blocks 11, cb 12,
-  // p[ky] 13… (this pixel's leftmost tap in filter row ky), a[ky] 13+kh… (p[ky] + c); v128: acc 13+2kh…, wv after them
+  // P(ky) 13…, A(ky) = P(ky) + c 13+kh…; v128: acc 13+2kh…, wv after them
   const P = (ky: number) => 13 + ky, A = (ky: number) => 13 + s.kh + ky, acc = (j: number) => 13 + 2 * s.kh + j, WV = 13 + 2 * s.kh + BLOCK;
+  const ks = (n: number) => Array.from({ length: n }, (_, j) => j);
   const act = (j: number) => [
     ...get(acc(j)),
     ...(s.act === 'linear' ? [] : [...splat4(0), ...V.max]),
     ...(s.act === 'relu6' ? [...splat4(6), ...V.min] : []),
   ];
-  const ks = (n: number) => Array.from({ length: n }, (_, j) => j);
-  const all = ks(s.kw);
-  /** n output pixels from the current one, with filter columns `cols` (all inside the image for these pixels). */
-  const channels = (n: number, cols: number[]) => [
+  const pixels = (n: number, cols: number[]) => [
     ...i32(0), ...set(7),
     ...loopWhile(7, 12, 16, [
       ...ks(s.kh).flatMap((ky) => [...get(P(ky)), ...get(7), ...I.add, ...set(A(ky))]),
@@ -63,73 +103,44 @@ export function depthwiseModuleBytes(s: ForwardShape): Uint8Array<ArrayBuffer> {
       ...ks(n).flatMap((j) => [...get(0), ...get(7), ...I.add, ...act(j), ...store(j * CB)]),
     ]),
   ];
-  /** Move the output and every filter row's pointer on by n pixels. */
   const advance = (n: number) => [
     ...get(0), ...i32(n * CB), ...I.add, ...set(0),
     ...ks(s.kh).flatMap((ky) => [...get(P(ky)), ...i32(n * s.sw * CB), ...I.add, ...set(P(ky))]),
   ];
-  const edge = (ox: number) => channels(1, all.filter((kx) => ox * s.sw + kx - s.left >= 0 && ox * s.sw + kx - s.left < s.w));
-  const body = [
-    ...i32(CB), ...set(12),
-    ...i32(s.oh), ...set(10),
-    ...i32(blocks), ...set(11),
-    ...i32(-s.top), ...set(8),
-    ...i32(0), ...set(5),
-    ...loopWhile(5, 10, 1, [
-      // p[ky] = (row iy0 + ky inside ? inp + (iy0 + ky)·rowB : zero) − left·CB
-      ...ks(s.kh).flatMap((ky) => [
-        ...get(1), ...get(8), ...i32(ky), ...I.add, ...i32(rowB), ...I.mul, ...I.add,
-        ...get(4),
-        ...get(8), ...i32(ky), ...I.add, ...i32(s.h), ...I.ltU,
-        ...select,
-        ...i32(s.left * CB), ...I.sub, ...set(P(ky)),
-      ]),
-      ...ks(first).flatMap((ox) => [...edge(ox), ...advance(1)]),
-      ...i32(0), ...set(6),
-      ...loopWhile(6, 11, 1, [...channels(BLOCK, all), ...advance(BLOCK)]),
-      ...ks(rest).flatMap(() => [...channels(1, all), ...advance(1)]),
-      ...ks(s.ow - last).flatMap((i) => [...edge(last + i), ...advance(1)]),
-      ...get(8), ...i32(s.sh), ...I.add, ...set(8),
-    ]),
-  ];
+  const body = [...i32(CB), ...set(12), ...walk(s, { oy: 5, k: 6, iy0: 8, oh: 10, blocks: 11, P, image: 1, spare: 4, pixels, advance, block: BLOCK })];
   return moduleOf('dw', 5, [8 + 2 * s.kh, 0x7f, BLOCK + 1, 0x7b], body);
 }
 
 /**
- * dwt(dx, dy, w, oh, ow): the input gradient of a strided depthwise conv by scattering: every dy pixel adds
- * dy · w[ky, kx] into dx[oy·sh + ky, ox·sw + kx] of a zeroed dx padded like the forward input (`rowFloats` its
- * W·C). The phase path (stride-phases.ts) needs one padded conv per phase and an interleave; this is one pass,
- * and no tap multiplies a zero.
+ * dwt(dx, dy, w, trash): the input gradient of a depthwise conv by scattering: every dy pixel adds dy · w[ky, kx]
+ * into dx[oy·sh + ky − top, ox·sw + kx − left] (dx zeroed first) where that lies inside; rows outside go to
+ * `trash` (W·C floats, contents meaningless). For strided convs: the phase path (stride-phases.ts) needs one
+ * conv per phase and an interleave; this is one pass, and no tap multiplies a zero.
  */
-export function depthwiseGradModuleBytes(s: DepthwiseShape): Uint8Array<ArrayBuffer> {
+export function depthwiseGradModuleBytes(s: ConvShape): Uint8Array<ArrayBuffer> {
   if (s.c % 4 !== 0) throw new Error(`simd depthwise: channels must be a multiple of 4, got ${s.c}`);
-  const CB = s.c * 4, rowB = s.rowFloats * 4;
-  // params: dx 0, dy 1, w 2, oh 3, ow 4; i32 locals: oy 5, ox 6, c 7, rowDx 8, pDx 9, a 10, wc 11, cb 12; v128: g 13
-  const body = [
-    ...i32(CB), ...set(12),
-    ...get(0), ...set(8),
-    ...i32(0), ...set(5),
-    ...loopWhile(5, 3, 1, [
-      ...get(8), ...set(9),
-      ...i32(0), ...set(6),
-      ...loopWhile(6, 4, 1, [
-        ...i32(0), ...set(7),
-        ...loopWhile(7, 12, 16, [
-          ...get(9), ...get(7), ...I.add, ...set(10),
-          ...get(2), ...get(7), ...I.add, ...set(11),
-          ...get(1), ...get(7), ...I.add, ...load(0), ...set(13),
-          ...Array.from({ length: s.kh * s.kw }, (_, t) => {
-            const off = Math.floor(t / s.kw) * rowB + (t % s.kw) * CB;
-            return [...get(10), ...get(13), ...get(11), ...load(t * CB), ...V.mul, ...get(10), ...load(off), ...V.add, ...store(off)];
-          }).flat(),
-        ]),
-        ...get(1), ...i32(CB), ...I.add, ...set(1),
-        ...get(9), ...i32(s.sw * CB), ...I.add, ...set(9),
-      ]),
-      ...get(8), ...i32(s.sh * rowB), ...I.add, ...set(8),
+  const CB = s.c * 4;
+  // params: dx 0, dy 1, w 2, trash 3; i32 locals: oy 4, k 5, c 6, iy0 7, wc 8, oh 9, blocks 10, cb 11, P(ky) 12…,
+  // A(ky) 12+kh…; v128: g 12+2kh
+  const P = (ky: number) => 12 + ky, A = (ky: number) => 12 + s.kh + ky, G = 12 + 2 * s.kh;
+  const ks = (n: number) => Array.from({ length: n }, (_, j) => j);
+  const pixels = (_n: number, cols: number[]) => [
+    ...i32(0), ...set(6),
+    ...loopWhile(6, 11, 16, [
+      ...ks(s.kh).flatMap((ky) => [...get(P(ky)), ...get(6), ...I.add, ...set(A(ky))]),
+      ...get(2), ...get(6), ...I.add, ...set(8),
+      ...get(1), ...get(6), ...I.add, ...load(0), ...set(G),
+      ...ks(s.kh).flatMap((ky) => cols.flatMap((kx) => [
+        ...get(A(ky)), ...get(G), ...get(8), ...load((ky * s.kw + kx) * CB), ...V.mul, ...get(A(ky)), ...load(kx * CB), ...V.add, ...store(kx * CB),
+      ])),
     ]),
   ];
-  return moduleOf('dwt', 5, [8, 0x7f, 1, 0x7b], body);
+  const advance = (n: number) => [
+    ...get(1), ...i32(n * CB), ...I.add, ...set(1),
+    ...ks(s.kh).flatMap((ky) => [...get(P(ky)), ...i32(n * s.sw * CB), ...I.add, ...set(P(ky))]),
+  ];
+  const body = [...i32(CB), ...set(11), ...walk(s, { oy: 4, k: 5, iy0: 7, oh: 9, blocks: 10, P, image: 0, spare: 3, pixels, advance, block: 1 })];
+  return moduleOf('dwt', 4, [8 + 2 * s.kh, 0x7f, 1, 0x7b], body);
 }
 
 /** A module importing env.memory and exporting one function `name` of `params` i32 parameters. */
@@ -146,7 +157,7 @@ function moduleOf(name: string, params: number, locals: number[], body: number[]
 }
 
 type DwFn = (out: number, inp: number, w: number, bias: number, zero: number) => void;
-type DwtFn = (dx: number, dy: number, w: number, oh: number, ow: number) => void;
+type DwtFn = (dx: number, dy: number, w: number, trash: number) => void;
 const compiled = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
 
 /** The function `name` of `bytes()` bound to `memory`, compiled on first use per key; null where it cannot run. */
@@ -167,10 +178,10 @@ function compiledFn<F>(memory: WebAssembly.Memory | undefined, key: string, name
 }
 
 /** The forward function for `s` bound to `memory`, compiled on first use; null where it cannot run (no SIMD, shared memory). */
-export const depthwiseFn = (memory: WebAssembly.Memory | undefined, s: ForwardShape): DwFn | null =>
+export const depthwiseFn = (memory: WebAssembly.Memory | undefined, s: ConvShape): DwFn | null =>
   compiledFn<DwFn>(memory, `dw ${JSON.stringify(s)}`, 'dw', () => depthwiseModuleBytes(s));
 /** The scatter (input-gradient) function for `s` (bias and act unused). */
-export const depthwiseGradFn = (memory: WebAssembly.Memory | undefined, s: DepthwiseShape): DwtFn | null =>
+export const depthwiseGradFn = (memory: WebAssembly.Memory | undefined, s: ConvShape): DwtFn | null =>
   compiledFn<DwtFn>(memory, `dwt ${JSON.stringify(s)}`, 'dwt', () => depthwiseGradModuleBytes(s));
 
 /** Backends these kernels are written for (used by `useBackend`). */
@@ -217,17 +228,15 @@ export function depthwiseGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, fil
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || (sh === 1 && sw === 1)) return null;
   if (dy.shape.join() !== [b, oh, ow, C].join()) return null;
-  const top = info.padInfo.top, left = info.padInfo.left;
-  const Hp = Math.max((oh - 1) * sh + kh, H + top), Wp = Math.max((ow - 1) * sw + kw, W + left);
-  const fn = depthwiseGradFn(backend.wasm.asm?.memory, { oh, ow, kh, kw, sh, sw, rowFloats: Wp * C, c: C, bias: false, act: 'linear' });
+  const fn = depthwiseGradFn(backend.wasm.asm?.memory, { oh, ow, h: H, w: W, kh, kw, sh, sw, top: info.padInfo.top, left: info.padInfo.left, c: C, bias: false, act: 'linear' });
   if (fn == null) return null;
-  const padded = backend.makeOutput([b, Hp, Wp, C], 'float32');
+  const trash = backend.makeOutput([W * C], 'float32'); // where the rows outside dx go
+  const dx = backend.makeOutput([b, H, W, C], 'float32');
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  const p = at(padded), g = at(dy), w = at(filter);
-  new Float32Array(backend.wasm.HEAPU8.buffer, p, b * Hp * Wp * C).fill(0);
-  for (let n = 0; n < b; n++) fn(p + n * Hp * Wp * C * 4, g + n * oh * ow * C * 4, w, oh, ow);
-  const dx = sliceOnHeap(backend, padded, [0, top, left, 0], [b, H, W, C]);
-  backend.disposeData(padded.dataId);
+  const d = at(dx), g = at(dy), w = at(filter);
+  new Float32Array(backend.wasm.HEAPU8.buffer, d, b * H * W * C).fill(0);
+  for (let n = 0; n < b; n++) fn(d + n * H * W * C * 4, g + n * oh * ow * C * 4, w, at(trash));
+  backend.disposeData(trash.dataId);
   return dx;
 }
 
