@@ -161,12 +161,18 @@ type DwtFn = (dx: number, dy: number, w: number, trash: number) => void;
 const compiled = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
 
 /** The function `name` of `bytes()` bound to `memory`, compiled on first use per key; null where it cannot run. */
+/** Compiled geometries kept per memory (figures: 52 forward and 12 gradient ones at its three octave sizes). */
+export const MAX_MODULES = 512;
+
 function compiledFn<F>(memory: WebAssembly.Memory | undefined, key: string, name: string, bytes: () => Uint8Array<ArrayBuffer>): F | null {
   if (memory == null || typeof WebAssembly === 'undefined') return null;
   let byKey = compiled.get(memory);
   if (!byKey) compiled.set(memory, (byKey = new Map()));
   let fn = byKey.get(key) as F | null | undefined;
   if (fn === undefined) {
+    // One module per geometry: a dream has a few dozen (layers × octave sizes); a long session that keeps changing
+    // size starts the cache over rather than keep every size it ever saw.
+    if (byKey.size >= MAX_MODULES) byKey.clear();
     try {
       fn = (new WebAssembly.Instance(new WebAssembly.Module(bytes()), { env: { memory } }).exports as Record<string, F>)[name];
     } catch {
@@ -176,6 +182,9 @@ function compiledFn<F>(memory: WebAssembly.Memory | undefined, key: string, name
   }
   return fn;
 }
+
+/** How many geometries are compiled for `memory` now (tests). */
+export const compiledCount = (memory: WebAssembly.Memory | undefined): number => (memory ? compiled.get(memory)?.size ?? 0 : 0);
 
 /** The forward function for `s` bound to `memory`, compiled on first use; null where it cannot run (no SIMD, shared memory). */
 export const depthwiseFn = (memory: WebAssembly.Memory | undefined, s: ConvShape): DwFn | null =>

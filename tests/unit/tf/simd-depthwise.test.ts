@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { depthwiseGradModuleBytes, depthwiseGradOnHeap, depthwiseModuleBytes, depthwiseOnHeap, setSimdDepthwise, simdDepthwiseActive, type DepthwiseAct } from '../../../src/tf/simd-depthwise';
+import { compiledCount, depthwiseFn, MAX_MODULES, depthwiseGradModuleBytes, depthwiseGradOnHeap, depthwiseModuleBytes, depthwiseOnHeap, setSimdDepthwise, simdDepthwiseActive, type DepthwiseAct } from '../../../src/tf/simd-depthwise';
 import { seededRng } from '../../../src/dream/transforms';
 import { fusedConv, registerFusedConvOps, type FusedConvAttrs } from '../../../src/tf/fused-conv';
 import { wasm } from '../dream/helpers';
@@ -54,6 +54,18 @@ describe('generated SIMD depthwise convs on the wasm heap (src/tf/simd-depthwise
     expect(WebAssembly.validate(depthwiseGradModuleBytes(g))).toBe(true);
     expect(() => depthwiseModuleBytes({ ...s, c: 6 })).toThrow(/multiple of 4/);
     expect(() => depthwiseGradModuleBytes({ ...g, c: 6 })).toThrow(/multiple of 4/);
+  });
+
+  it('keeps at most MAX_MODULES compiled geometries per memory', () => {
+    const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+    const tiny = (h: number) => ({ oh: 1, ow: 1, h, w: 1, kh: 1, kw: 1, sh: 1, sw: 1, top: 0, left: 0, c: 4, bias: false, act: 'linear' as const });
+    const start = compiledCount(memory);
+    for (let h = 1; h <= MAX_MODULES - start; h++) expect(depthwiseFn(memory, tiny(h))).not.toBeNull();
+    expect(compiledCount(memory)).toBe(MAX_MODULES);
+    expect(depthwiseFn(memory, tiny(1))).not.toBeNull(); // cached: no growth
+    expect(compiledCount(memory)).toBe(MAX_MODULES);
+    expect(depthwiseFn(memory, tiny(MAX_MODULES + 1))).not.toBeNull(); // one more: the cache starts over
+    expect(compiledCount(memory)).toBe(1);
   });
 
   it('is on for wasm after useBackend, and toggles', () => {
