@@ -24,6 +24,7 @@ import { setHeapKernels } from '../src/tf/heap-kernels';
 import { setStridePhases } from '../src/tf/stride-phases';
 import { setFusedConvKernels } from '../src/tf/fused-conv';
 import { setSimdDepthwise } from '../src/tf/simd-depthwise';
+import { setKernelReplay } from '../src/tf/kernel-replay';
 import { setMeanGrad } from '../src/tf/mean-grad';
 import { setLeakyReluGrad } from '../src/tf/leaky-relu-grad';
 
@@ -108,7 +109,7 @@ if (opt.engine) {
   const be = `node/${tf.getBackend()}`;
   /**
    * Run `fn` on stock TF.js (on = false: wasm's own Conv2DBackpropInput and Identity, TF.js's Relu6 gradient) or
-   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts, mean-grad.ts, leaky-relu-grad.ts, stride-phases.ts, fused-conv.ts, simd-depthwise.ts), then back.
+   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts, mean-grad.ts, leaky-relu-grad.ts, stride-phases.ts, fused-conv.ts, simd-depthwise.ts, kernel-replay.ts), then back.
    */
   const convgrad = async <T>(on: boolean, fn: () => Promise<T>): Promise<T> => {
     setConvBackpropAsConv('wasm', on);
@@ -120,7 +121,8 @@ if (opt.engine) {
     setStridePhases(on);
     setFusedConvKernels('wasm', on);
     setSimdDepthwise('wasm', on);
-    try { return await fn(); } finally { setFusedConvKernels('wasm', true); setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); setMeanGrad(true); setLeakyReluGrad(true); setStridePhases(true); setSimdDepthwise('wasm', true); }
+    setKernelReplay(on);
+    try { return await fn(); } finally { setFusedConvKernels('wasm', true); setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); setMeanGrad(true); setLeakyReluGrad(true); setStridePhases(true); setSimdDepthwise('wasm', true); setKernelReplay(true); }
   };
   const stockJob = (j: KeyframeLoop): KeyframeLoop => ({ keyframe: () => convgrad(false, () => j.keyframe()), dispose: () => j.dispose() });
   console.log(`engine (Node ${be}, single-threaded SIMD as in the worker):`);

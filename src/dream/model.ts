@@ -1,6 +1,7 @@
 // Dream networks: manifest entries, one loader for browser (fetch) and Node (fs), and the DreamModel
 // interface the optimiser sees: images in, named activations out.
 import * as tf from '@tensorflow/tfjs';
+import { releaseGradientPrograms } from './replay';
 import { nhwcTwinName, nhwcTwins } from './graph-layout';
 import { applyGraphFixes, GRAPH_FIXES, type GraphArtifacts, type GraphFix, type GraphNode, type WeightSpec } from './graph';
 
@@ -147,7 +148,7 @@ export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names:
   const [lo, hi] = entry.input.range;
   // an NCHW feed's NHWC twin (graph-layout.ts): fed the image as it is, no Transpose
   const feedTwin = entry.input.layout === 'NCHW' && names.has(nhwcTwinName(entry.feed)) ? nhwcTwinName(entry.feed) : null;
-  return {
+  const dreamModel: DreamModel = {
     entry,
     hasNode: (name) => names.has(name),
     activations: (image, nodes) => tf.tidy(() => {
@@ -158,6 +159,7 @@ export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names:
       const outs = Array.isArray(out) ? out : [out];
       return entry.activationLayout === 'NCHW' ? outs.map((t, i) => (t.rank === 4 && !twins.has(nodes[i]) ? tf.transpose(t, [0, 2, 3, 1]) : t)) : outs;
     }),
-    dispose: () => model.dispose(),
+    dispose: () => { releaseGradientPrograms(dreamModel); model.dispose(); }, // programs hold its weights
   };
+  return dreamModel;
 }

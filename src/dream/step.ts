@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DreamModel } from './model';
 import { activationsOf, validateObjective, type Objective } from './objectives';
+import { replayedGradient } from './replay';
 import { identity, type Rng, type Transform } from './transforms';
 
 export interface StepConfig {
@@ -23,7 +24,8 @@ export function gradient(model: DreamModel, image: tf.Tensor4D, obj: Objective, 
   validateObjective(model, obj);
   const [, h, w] = image.shape;
   const grad = tf.grad((x: tf.Tensor) => obj(activationsOf(model, x as tf.Tensor4D, obj.nodes)));
-  if (h <= tileSize && w <= tileSize) return tf.tidy(() => grad(image) as tf.Tensor4D);
+  // the same kernels every step: after a recorded and a checked call, replayed without TF.js's engine (replay.ts)
+  if (h <= tileSize && w <= tileSize) return replayedGradient(model, obj, image, () => tf.tidy(() => grad(image) as tf.Tensor4D));
   return tf.tidy(() => {
     // Tiles of one fixed shape: starts at 0, t, 2t, … with the last one flush with the edge (overlap averaged).
     const starts = (n: number) => {

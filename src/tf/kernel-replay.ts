@@ -1,0 +1,144 @@
+// A computation's kernel calls, recorded once and replayed straight against the backend. A dream step's
+// gradient runs the same kernels on the same shapes every time, but each call through TF.js pays for the graph
+// executor, the engine (scopes, tensor tracking, kernel lookup) and the tape (a node and a cloned save per
+// saved tensor): 174 calls for a crowds 128² gradient, 604 for textures, ~20–45 % of a step's CPU time
+// (bench/README.md, `profiles.stepCpu`). `recordKernels` runs `fn(x)` once through TF.js with every kernel of the
+// backend wrapped to note its inputs, attributes and outputs; the program it returns calls the same kernel
+// functions with the same attributes on a new `x`, freeing each intermediate after its last reader. Only `x`
+// may change between calls: everything else `fn` reads (weights, constants its ops make) is held by the program
+// as it was. The caller checks a replay against TF.js once before trusting it (src/dream/step.ts).
+import * as tf from '@tensorflow/tfjs';
+
+/** Backends whose kernels are plain functions of their inputs and the backend (used by the dream step). */
+export const KERNEL_REPLAY_BACKENDS: readonly string[] = ['wasm'];
+
+let enabled = true;
+/** Replay where it applies (default) or never (the bench's stock runs, comparisons). */
+export function setKernelReplay(on: boolean): void { enabled = on; }
+export const kernelReplayEnabled = (): boolean => enabled;
+
+type Info = tf.TensorInfo;
+type Inputs = Record<string, Info | undefined> | (Info | undefined)[];
+type KernelFn = (args: { inputs: Inputs; backend: tf.KernelBackend; attrs?: unknown }) => Info | Info[];
+interface Call { config: tf.KernelConfig; fn: KernelFn; inputs: Inputs; attrs: unknown; outputs: Info[] }
+
+/** A recorded computation of one input, replayable on new data of the same shape and dtype. */
+export interface KernelProgram {
+  /** Kernel calls per run. */
+  readonly calls: number;
+  /** The computation on `x` (a tensor the engine tracks, like fn's result); throws if the kernels changed since. */
+  run(x: tf.Tensor): tf.Tensor;
+  /** Let go of the data the program holds. */
+  dispose(): void;
+}
+
+interface EngineState { state: { activeTape?: unknown; profiling?: boolean } }
+/** Whether a replay now would be seen by TF.js as it expects: no gradient being recorded, no profile. */
+export function replayAllowed(): boolean {
+  const s = (tf.engine() as unknown as EngineState).state;
+  return enabled && KERNEL_REPLAY_BACKENDS.includes(tf.getBackend()) && !s.activeTape && !s.profiling;
+}
+
+/**
+ * Run `fn()` (a synchronous function of `x` and of data that does not change) through TF.js, noting every kernel
+ * call; returns its result and the program, or a null program where replay does not apply (see `replayAllowed`)
+ * or the result is not something a kernel made.
+ */
+export function recordKernels<T extends tf.Tensor>(x: tf.Tensor, fn: () => T): { result: T; program: KernelProgram | null } {
+  if (!replayAllowed()) return { result: fn(), program: null };
+  const backendName = tf.getBackend();
+  const backend = tf.backend();
+  const calls: Call[] = [];
+  const held = new Set<object>(); // data the program reads but no call made: weights, constants, x
+  const made = new Set<object>();
+  const configs = tf.getKernelsForBackend(backendName);
+  for (const config of configs) {
+    const fn0 = config.kernelFunc as unknown as KernelFn;
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: ((args: { inputs: Inputs; backend: tf.KernelBackend; attrs?: unknown }) => {
+        for (const v of Object.values(args.inputs)) {
+          if (v && !made.has(v.dataId) && !held.has(v.dataId) && v.dataId !== x.dataId) { held.add(v.dataId); backend.incRef(v.dataId); }
+        }
+        const out = fn0(args);
+        const outputs = Array.isArray(out) ? out : [out];
+        for (const o of outputs) made.add(o.dataId);
+        calls.push({ config, fn: fn0, inputs: Array.isArray(args.inputs) ? [...args.inputs] : { ...args.inputs }, attrs: args.attrs, outputs });
+        return out;
+      }) as unknown as tf.KernelFunc,
+    });
+  }
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    for (const id of held) backend.disposeData(id as tf.DataId);
+    throw e;
+  } finally {
+    for (const config of configs) {
+      tf.unregisterKernel(config.kernelName, backendName);
+      tf.registerKernel(config);
+    }
+  }
+  const program = makeProgram(backendName, backend, x, result.dataId, calls, held);
+  if (!program) for (const id of held) backend.disposeData(id as tf.DataId);
+  return { result, program };
+}
+
+function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tensor, resultId: object, calls: Call[], held: Set<object>): KernelProgram | null {
+  // the last call that made the result's data (a Reshape or Identity may share it with an earlier one)
+  let last = -1, lastOut = -1;
+  calls.forEach((c, i) => c.outputs.forEach((o, j) => { if (o.dataId === resultId) { last = i; lastOut = j; } }));
+  if (last < 0) return null;
+  const prog = calls.slice(0, last + 1);
+  // when each output may go: after the last call that reads its data (outputs sharing data go together)
+  const lastRead = new Map<object, number>();
+  prog.forEach((c, i) => { for (const v of Object.values(c.inputs)) if (v) lastRead.set(v.dataId, i); });
+  const freeAfter: number[][] = prog.map(() => []); // per call: [call, output] pairs, flattened
+  prog.forEach((c, i) => c.outputs.forEach((o, j) => {
+    if (i === last && j === lastOut) return; // the result
+    freeAfter[Math.max(i, lastRead.get(o.dataId) ?? i)].push(i, j);
+  }));
+  const shape = [...x0.shape], dtype = x0.dtype, inputId = x0.dataId;
+  const names = [...new Set(prog.map((c) => c.config.kernelName))];
+  const configOf = new Map(prog.map((c) => [c.config.kernelName, c.config]));
+  let disposed = false;
+  return {
+    calls: prog.length,
+    run(x: tf.Tensor): tf.Tensor {
+      if (disposed) throw new Error('kernel replay: the program was disposed');
+      if (tf.getBackend() !== backendName || tf.backend() !== backend) throw new Error(`kernel replay: recorded on ${backendName}, the backend is now ${tf.getBackend()}`);
+      if (x.dtype !== dtype || x.shape.join() !== shape.join()) throw new Error(`kernel replay: recorded for ${dtype} [${shape}], got ${x.dtype} [${x.shape}]`);
+      for (const n of names) if (tf.getKernel(n, backendName) !== configOf.get(n)) throw new Error(`kernel replay: kernel ${n} changed since it was recorded`);
+      const now = new Map<object, Info>([[inputId, { dataId: x.dataId, shape: x.shape, dtype: x.dtype }]]);
+      const outs: Info[][] = [];
+      try {
+        for (let i = 0; i < prog.length; i++) {
+          const c = prog[i];
+          const inputs: Inputs = Array.isArray(c.inputs) ? [] : {};
+          for (const [k, v] of Object.entries(c.inputs)) (inputs as Record<string, Info | undefined>)[k] = v == null ? v : (now.get(v.dataId) ?? v);
+          const out = c.fn({ inputs, backend, attrs: c.attrs });
+          const o = Array.isArray(out) ? out : [out];
+          c.outputs.forEach((t, j) => now.set(t.dataId, o[j]));
+          outs.push(o);
+          const free = freeAfter[i];
+          for (let k = 0; k < free.length; k += 2) backend.disposeData(outs[free[k]][free[k + 1]].dataId);
+        }
+      } catch (e) {
+        // free what this run made and has not freed yet (outputs of calls whose free point was not reached)
+        for (let i = 0; i < outs.length; i++) for (let j = 0; j < outs[i].length; j++) {
+          const at = i === last && j === lastOut ? Infinity : Math.max(i, lastRead.get(prog[i].outputs[j].dataId) ?? i);
+          if (at >= outs.length) backend.disposeData(outs[i][j].dataId);
+        }
+        throw e;
+      }
+      return tf.engine().makeTensorFromTensorInfo(outs[last][lastOut]);
+    },
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      for (const id of held) backend.disposeData(id as tf.DataId);
+    },
+  };
+}

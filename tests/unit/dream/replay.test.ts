@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gradientPrograms, MAX_PROGRAMS } from '../../../src/dream/replay';
+import { gradient } from '../../../src/dream/step';
+import { layer } from '../../../src/dream/objectives';
+import { noiseSeed } from '../../../src/dream/seed';
+import { setFusedConvKernels } from '../../../src/tf/fused-conv';
+import { setKernelReplay } from '../../../src/tf/kernel-replay';
+import type { DreamModel } from '../../../src/dream/model';
+import { load, SELFIE_NODE, wasm } from './helpers';
+
+const ids = () => tf.engine().backend.numDataIds();
+/** The gradient TF.js itself computes (no replay). */
+const reference = (m: DreamModel, x: tf.Tensor4D, obj = layer(SELFIE_NODE)) => {
+  setKernelReplay(false);
+  try { return gradient(m, x, obj); } finally { setKernelReplay(true); }
+};
+const equal = (p: tf.Tensor, q: tf.Tensor) => { const a = p.dataSync(), b = q.dataSync(); return a.length === b.length && a.every((v, i) => v === b[i]); };
+
+let model: DreamModel;
+beforeAll(async () => { await wasm(); model = await load('selfie'); });
+afterAll(() => { setKernelReplay(true); model?.dispose(); });
+
+describe('the dream step\'s gradient, replayed (src/dream/replay.ts)', () => {
+  it('records on the first call, checks on the second, replays from the third: TF.js\'s values every time', () => {
+    const obj = layer(SELFIE_NODE);
+    const calls = [noiseSeed(32, 32, 1), noiseSeed(32, 32, 2), noiseSeed(32, 32, 3), noiseSeed(32, 32, 4)];
+    const before = gradientPrograms(model);
+    for (const [i, x] of calls.entries()) {
+      const tensors = tf.memory().numTensors;
+      const g = gradient(model, x, obj);
+      expect(tf.memory().numTensors).toBe(tensors + 1);
+      expect(gradientPrograms(model)).toBe(before + 1); // one program for this objective and size, from the first call on
+      const want = reference(model, x, obj);
+      expect(equal(g, want)).toBe(true);
+      expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
+      tf.dispose([g, want]);
+      if (i >= 2) { // replayed: no tensor or heap data left over from the call
+        const data = ids();
+        gradient(model, x, obj).dispose();
+        expect(ids()).toBe(data);
+      }
+    }
+    tf.dispose(calls);
+  });
+
+  it('records again after a kernel it used was switched off and on, and keeps giving TF.js\'s values', () => {
+    const obj = layer(SELFIE_NODE);
+    const x = noiseSeed(24, 24, 5);
+    for (let i = 0; i < 3; i++) gradient(model, x, obj).dispose(); // recorded, checked, replayed
+    setFusedConvKernels('wasm', false);
+    setFusedConvKernels('wasm', true); // the same kernels, registered anew
+    for (let i = 0; i < 3; i++) {
+      const g = gradient(model, x, obj), want = reference(model, x, obj);
+      expect(equal(g, want)).toBe(true);
+      tf.dispose([g, want]);
+    }
+    x.dispose();
+  });
+
+  it(`keeps at most ${MAX_PROGRAMS} programs per model, and a disposed model lets go of them`, async () => {
+    const m = await load('selfie');
+    const obj = layer(SELFIE_NODE);
+    const data = ids();
+    for (let s = 16; s < 16 + MAX_PROGRAMS + 3; s++) {
+      const x = noiseSeed(s, s, s);
+      gradient(m, x, obj).dispose();
+      x.dispose();
+    }
+    expect(gradientPrograms(m)).toBe(MAX_PROGRAMS);
+    expect(ids()).toBeGreaterThan(data); // constants held by the programs
+    m.dispose();
+    expect(gradientPrograms(m)).toBe(0);
+  });
+
+  it('a model loaded, dreamed with and disposed leaves the heap as it found it', async () => {
+    const data = ids();
+    const m = await load('selfie');
+    const x = noiseSeed(32, 32, 9);
+    for (let i = 0; i < 4; i++) gradient(m, x, layer(SELFIE_NODE)).dispose(); // a new objective each call: a program each
+    x.dispose();
+    m.dispose();
+    expect(ids()).toBe(data);
+  });
+});
