@@ -6,7 +6,7 @@ import { recordKernels, replayAllowed, type KernelProgram } from '../tf/kernel-r
 import type { DreamModel } from './model';
 import type { Objective } from './objectives';
 
-/** Programs kept per model (objectives × sizes; a dream uses three sizes, the degrade path a few more). */
+/** Programs kept per model (objectives × sizes; a dream uses three sizes, the degrade path a few more), least recently used out first. */
 export const MAX_PROGRAMS = 12;
 
 interface Entry { program: KernelProgram | null; checked: boolean }
@@ -21,6 +21,8 @@ const keyOf = (obj: Objective, x: tf.Tensor) => {
 
 /** How many programs `model` holds (tests). */
 export const gradientPrograms = (model: DreamModel): number => byModel.get(model)?.size ?? 0;
+/** The image shapes of `model`'s programs, least recently used first (tests). */
+export const gradientProgramShapes = (model: DreamModel): string[] => [...(byModel.get(model)?.keys() ?? [])].map((k) => k.split('|')[1]);
 
 /** Let go of every program recorded for `model` (they hold its weights): call when the model is disposed. */
 export function releaseGradientPrograms(model: DreamModel): void {
@@ -57,6 +59,8 @@ export function replayedGradient(model: DreamModel, obj: Objective, image: tf.Te
     programs.set(key, { program, checked: false });
     return result;
   }
+  programs.delete(key);
+  programs.set(key, e); // the most recently used last: the least recently used goes first when full
   if (!e.program) return grad();
   if (!e.checked) {
     const want = grad();

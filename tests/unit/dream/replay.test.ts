@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gradientPrograms, MAX_PROGRAMS } from '../../../src/dream/replay';
+import { gradientProgramShapes, gradientPrograms, MAX_PROGRAMS } from '../../../src/dream/replay';
 import { gradient } from '../../../src/dream/step';
 import { layer } from '../../../src/dream/objectives';
 import { noiseSeed } from '../../../src/dream/seed';
@@ -68,6 +68,16 @@ describe('the dream step\'s gradient, replayed (src/dream/replay.ts)', () => {
       x.dispose();
     }
     expect(gradientPrograms(m)).toBe(MAX_PROGRAMS);
+    const shapes = gradientProgramShapes(m);
+    expect(shapes[0]).toBe('1x19x19x3'); // 16, 17 and 18 went out first
+    // a replayed one becomes the most recently used: the next new size pushes out the one after it
+    { const x = noiseSeed(19, 19, 19); gradient(m, x, obj).dispose(); x.dispose(); } // checked
+    expect(gradientProgramShapes(m).at(-1)).toBe('1x19x19x3');
+    const x = noiseSeed(40, 40, 40);
+    gradient(m, x, obj).dispose();
+    x.dispose();
+    expect(gradientProgramShapes(m)).not.toContain('1x20x20x3');
+    expect(gradientProgramShapes(m)).toContain('1x19x19x3');
     expect(ids()).toBeGreaterThan(data); // constants held by the programs
     m.dispose();
     expect(gradientPrograms(m)).toBe(0);
