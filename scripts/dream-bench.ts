@@ -3,7 +3,8 @@
 //   --compare=folds    each recipe with and without the engine's later graph rewrites (conv + bias + activation,
 //                      h-swish, zero pads into convs, nhwc-islands and its feed/objective twins:
 //                      setGraphFusion(true, false)), steps alternating, medians
-//   --compare=phases   strided input gradients by stride phase or over zero-inserted dy (setStridePhases)
+//   --compare=phases   strided input gradients by stride phase or over zero-inserted dy (setStridePhases), with the
+//                      gradient's kernel replay off (src/tf/kernel-replay.ts: a replay calls the kernels it recorded)
 import * as tf from '@tensorflow/tfjs';
 import { recipeObjective, recipeTransform } from '../src/dream/dreamer';
 import { RECIPES } from '../src/dream/recipes';
@@ -14,6 +15,7 @@ import { setGraphFusion } from '../src/dream/graph';
 import { loadDreamModel, type DreamModel } from '../src/dream/model';
 import { fileFetch } from '../src/tf/file-fetch';
 import { setStridePhases } from '../src/tf/stride-phases';
+import { setKernelReplay } from '../src/tf/kernel-replay';
 import type { BackendName } from '../src/tf/backend';
 import { MODEL_DIR, nodeBackend, nodeModel } from './dream-node';
 import type { Recipe } from '../src/dream/recipes';
@@ -26,6 +28,7 @@ const names = arg('recipes', Object.keys(RECIPES).join(',')).split(',');
 for (const n of names) if (!RECIPES[n]) throw new Error(`unknown recipe '${n}' (have ${Object.keys(RECIPES).join(', ')})`);
 if (!['', 'folds', 'phases'].includes(compare)) throw new Error(`--compare must be folds or phases, got '${compare}'`);
 await nodeBackend(arg('backend', 'wasm') as BackendName);
+if (compare === 'phases') setKernelReplay(false); // both sides would replay whichever was recorded first
 console.log(`backend=${tf.getBackend()} size=${size}² runs=${runs}${compare ? ` compare=${compare}` : ''}`);
 
 /** One ascent step per call, each on the last one's output. */

@@ -41,7 +41,7 @@ function relativeError(a: tf.Tensor, b: tf.Tensor): number {
 /**
  * `grad(image)` (a pure function of `image` for this model and objective), replayed where a checked program
  * exists. The first call records, the second also replays and keeps the program only if it gave the same values;
- * a program whose kernels changed since (a kernel switched on or off) is dropped and recorded again.
+ * a program that fails later (e.g. the backend was replaced) is dropped and recorded again.
  */
 export function replayedGradient(model: DreamModel, obj: Objective, image: tf.Tensor4D, grad: () => tf.Tensor4D): tf.Tensor4D {
   if (!replayAllowed()) return grad();
