@@ -1,6 +1,7 @@
-// The dream step's gradient as a replayed kernel program (src/tf/kernel-replay.ts): recorded on the first call
-// for a (model, objective, image shape), checked against TF.js on the second, replayed from then on. Each
-// keyframe runs 18 steps at three sizes, so after the first keyframe every gradient is a replay.
+// The dream step's gradient as a replayed kernel program (src/tf/kernel-replay.ts): for a (model, objective,
+// image shape), recorded on the second call, checked against TF.js on the third, replayed from then on (a
+// shape seen once, like the worker's warm-up, costs nothing). Each keyframe runs 18 steps at three sizes, so
+// from the first full keyframe on every gradient is a replay.
 import * as tf from '@tensorflow/tfjs';
 import { recordKernels, replayAllowed, type KernelProgram } from '../tf/kernel-replay';
 import type { DreamModel } from './model';
@@ -9,7 +10,7 @@ import type { Objective } from './objectives';
 /** Programs kept per model (objectives × sizes; a dream uses three sizes, the degrade path a few more), least recently used out first. */
 export const MAX_PROGRAMS = 12;
 
-interface Entry { program: KernelProgram | null; checked: boolean }
+interface Entry { program: KernelProgram | null; recorded: boolean; checked: boolean }
 const byModel = new WeakMap<DreamModel, Map<string, Entry>>();
 const objectiveIds = new WeakMap<Objective, number>();
 let nextObjective = 0;
@@ -40,7 +41,7 @@ function relativeError(a: tf.Tensor, b: tf.Tensor): number {
 
 /**
  * `grad(image)` (a pure function of `image` for this model and objective), replayed where a checked program
- * exists. The first call records, the second also replays and keeps the program only if it gave the same values;
+ * exists. The second call records, the third also replays and keeps the program only if it gave the same values;
  * a program that fails later (e.g. the backend was replaced) is dropped and recorded again.
  */
 export function replayedGradient(model: DreamModel, obj: Objective, image: tf.Tensor4D, grad: () => tf.Tensor4D): tf.Tensor4D {
@@ -55,12 +56,17 @@ export function replayedGradient(model: DreamModel, obj: Objective, image: tf.Te
       entry.program?.dispose();
       programs.delete(oldest);
     }
-    const { result, program } = recordKernels(image, grad);
-    programs.set(key, { program, checked: false });
-    return result;
+    programs.set(key, { program: null, recorded: false, checked: false });
+    return grad(); // one-off shapes (a warm-up, the quick first keyframe) never pay for recording
   }
   programs.delete(key);
   programs.set(key, e); // the most recently used last: the least recently used goes first when full
+  if (!e.recorded) {
+    e.recorded = true;
+    const { result, program } = recordKernels(image, grad);
+    e.program = program;
+    return result;
+  }
   if (!e.program) return grad();
   if (!e.checked) {
     const want = grad();
