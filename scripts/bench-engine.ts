@@ -13,7 +13,7 @@ import { noiseSeed } from '../src/dream/seed';
 import { ascentStep } from '../src/dream/step';
 import { seededRng } from '../src/dream/transforms';
 import { zoom } from '../src/dream/zoom';
-import { createDepthEstimator, createDepthStabilizer } from '../src/depth';
+import { createDepthCadence, createDepthEstimator, createDepthStabilizer } from '../src/depth';
 import { fileFetch } from '../src/tf/file-fetch';
 import { MODEL_DIR, ROOT } from './dream-node';
 
@@ -145,9 +145,9 @@ export function realLoop(model: DreamModel, recipe: Recipe, size: number): Keyfr
 }
 
 /** Ms of every call of each job, in round order, calls interleaved (a, b, c, a, b, c, …) so drift in the machine's
- *  load hits all: samples[k][i] is job k's call in round i (bench/spread.ts pairs them by round). */
-export async function interleavedSamples(jobs: KeyframeLoop[], runs: number): Promise<number[][]> {
-  for (const j of jobs) await j.keyframe(); // warm
+ *  load hits all: samples[k][i] is job k's call in round i (bench/spread.ts pairs them by round); `warm` untimed rounds first. */
+export async function interleavedSamples(jobs: KeyframeLoop[], runs: number, warm = 1): Promise<number[][]> {
+  for (let i = 0; i < warm; i++) for (const j of jobs) await j.keyframe();
   const t: number[][] = jobs.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [k, j] of jobs.entries()) { const t0 = performance.now(); await j.keyframe(); t[k].push(performance.now() - t0); }
@@ -192,18 +192,37 @@ export function naiveLoop(model: DreamModel, recipe: Recipe, size: number): Keyf
 }
 
 /** Depth for one keyframe-sized image as the worker does it (estimate + stabiliser fuse + async readback). */
-export async function depthJob(size: number): Promise<KeyframeLoop> {
+/**
+ * Depth per keyframe as the worker does it: within the depth budget (src/depth/cadence.ts, fed `dreamMs()`, the
+ * dream's time for the keyframe just made) the net and the stabiliser's fuse, else the previous map warped by the
+ * zoom; the readback either way. `ran` says which each call did.
+ */
+export async function depthJob(size: number, dreamMs: () => number): Promise<KeyframeLoop & { ran: boolean[] }> {
   const est = await createDepthEstimator({ modelUrl: `${ROOT}/models/depth/model.json`, fetchFn: fileFetch });
   const stab = createDepthStabilizer();
+  const cadence = createDepthCadence();
   const img = tf.tidy(() => tf.squeeze(noiseSeed(size, size, 2), [0]) as tf.Tensor3D);
+  const ran: boolean[] = [];
+  const step = { scale: 1.05, focus: [0.5, 0.5] as [number, number] };
   return {
+    ran,
     keyframe: async () => {
-      const d = tf.tidy(() => stab.fuse(est.estimate(img), { scale: 1.05, focus: [0.5, 0.5] }));
+      const t0 = performance.now();
+      const predicted = cadence.runNet() ? null : stab.predict(step);
+      const d = predicted ?? tf.tidy(() => stab.fuse(est.estimate(img), step));
+      cadence.record(dreamMs(), predicted ? null : performance.now() - t0);
+      ran.push(!predicted);
       await d.data();
       d.dispose();
     },
     dispose: () => { img.dispose(); est.dispose(); stab.dispose(); },
   };
+}
+
+/** `job` with the ms of its last call kept (the depth job's budget reads the real loop's). */
+export function timed(job: KeyframeLoop): KeyframeLoop & { lastMs: () => number } {
+  let last = 0;
+  return { keyframe: async () => { const t0 = performance.now(); await job.keyframe(); last = performance.now() - t0; }, dispose: () => job.dispose(), lastMs: () => last };
 }
 
 /** Where one ascent step's time goes: tf.profile's kernel times, summed per kernel name (ms, calls). */

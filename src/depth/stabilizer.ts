@@ -26,6 +26,9 @@ export interface DepthStabilizer {
   /** depth: [h,w] in [0,1] for the new keyframe → stabilised [h,w] in [0,1]. Caller owns the result;
    *  the stabiliser keeps its own copy. */
   fuse(depth: tf.Tensor2D, zoom: ZoomStep): tf.Tensor2D;
+  /** The previous map warped by `zoom`, kept as the new previous one (a keyframe without a new prediction,
+   *  src/depth/cadence.ts); null when there is none yet. Caller owns the result. */
+  predict(zoom: ZoomStep): tf.Tensor2D | null;
   reset(): void;
   dispose(): void;
 }
@@ -71,6 +74,13 @@ export function createDepthStabilizer(config: Partial<DepthStabilizerConfig> = {
         const warped = warpByZoom(p, zoom);
         return depth.mul(c.alpha).add(warped.mul(1 - c.alpha)).clipByValue(0, 1) as tf.Tensor2D;
       });
+      keep(out);
+      return out;
+    },
+    predict(zoom) {
+      if (prev === null) return null;
+      const p = prev;
+      const out = tf.tidy(() => warpByZoom(p, zoom));
       keep(out);
       return out;
     },

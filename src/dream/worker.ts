@@ -17,7 +17,7 @@ import { noiseSeed } from './seed';
 import { trackedFetch } from './progress';
 import { ascentStep } from './step';
 import type { Focus } from './zoom';
-import { createDepthEstimator, createDepthStabilizer, type DepthEstimator, type DepthStabilizer } from '../depth';
+import { createDepthCadence, createDepthEstimator, createDepthStabilizer, type DepthCadence, type DepthEstimator, type DepthStabilizer } from '../depth';
 
 declare const self: DedicatedWorkerGlobalScope;
 const post = (e: DreamEvent, transfer: Transferable[] = []) => self.postMessage(e, transfer);
@@ -32,7 +32,7 @@ let running = false;
 let looping = false;
 // Depth for each keyframe (one dreamed image → both eyes). Loaded after the first dream is ready so it
 // never delays it; until then, or if it fails, keyframes go out without depth (flat stereo).
-let depth: { estimator: DepthEstimator; stabilizer: DepthStabilizer } | null = null;
+let depth: { estimator: DepthEstimator; stabilizer: DepthStabilizer; cadence: DepthCadence } | null = null;
 let lastZoom = 1;
 let depthUrl: string | null = null; // loaded after the first keyframe is out, so it never delays it
 // Set while the Dreamer is mid-keyframe; commands that change it wait (see betweenKeyframes).
@@ -70,21 +70,27 @@ const yieldTask = (() => {
 async function loadDepth(url: string): Promise<void> {
   try {
     const estimator = await createDepthEstimator({ modelUrl: url, fetchFn: trackedFetch('depth network', (p) => post({ type: 'progress', ...p })) });
-    depth = { estimator, stabilizer: createDepthStabilizer() };
+    depth = { estimator, stabilizer: createDepthStabilizer(), cadence: createDepthCadence() };
   } catch (e) {
     post({ type: 'notice', message: `depth model not loaded (${(e as Error).message}); the dream is shown without stereo depth` });
   }
 }
 
-/** Depth of one keyframe ([h,w,3] in [0,1]), stabilised against the previous one; async readback. */
-async function keyframeDepth(img: tf.Tensor3D, index: number, zoom: number, f: Focus) {
+/**
+ * Depth of one keyframe ([h,w,3] in [0,1]), stabilised against the previous one; async readback. Within the
+ * depth budget (src/depth/cadence.ts: a share of `dreamMs`, the keyframe's dream time) the net predicts it;
+ * otherwise it is the previous map warped by the zoom.
+ */
+async function keyframeDepth(img: tf.Tensor3D, index: number, zoom: number, f: Focus, dreamMs: number) {
   if (!depth) return undefined;
-  if (index <= 1) depth.stabilizer.reset();
-  const step = index <= 1 ? 1 : zoom / lastZoom;
-  const d = tf.tidy(() => {
-    const raw = depth!.estimator.estimate(img);
-    return depth!.stabilizer.fuse(raw, { scale: Math.max(step, 1e-6), focus: [f[0], f[1]] });
-  });
+  const { estimator, stabilizer, cadence } = depth;
+  if (index <= 1) { stabilizer.reset(); cadence.reset(); }
+  const step = { scale: Math.max(index <= 1 ? 1 : zoom / lastZoom, 1e-6), focus: [f[0], f[1]] as [number, number] };
+  const t0 = performance.now();
+  const predicted = cadence.runNet() ? null : stabilizer.predict(step);
+  const d = predicted ?? tf.tidy(() => stabilizer.fuse(estimator.estimate(img), step));
+  // wasm runs the kernels before estimate() returns; on webgl this is the dispatch only (the net then runs more often)
+  cadence.record(dreamMs, predicted ? null : performance.now() - t0);
   const [h, w] = d.shape;
   const data = (await d.data()) as Float32Array;
   d.dispose();
@@ -308,7 +314,7 @@ async function loop(): Promise<void> {
       const d = dreamer;
       let done!: () => void;
       inFlight = new Promise<void>((r) => { done = r; });
-      let img: tf.Tensor3D, h: number, w: number;
+      let img: tf.Tensor3D, h: number, w: number, dreamMs = 0;
       let frame: ReturnType<Dreamer['keyframe']>;
       try {
         const steps = d.keyframeSteps(focus);
@@ -319,6 +325,7 @@ async function loop(): Promise<void> {
         }
         img = tf.squeeze(frame.image, [0]) as tf.Tensor3D; // shares the data: survives a setSeed from here on
         [h, w] = img.shape;
+        dreamMs = performance.now() - t0 - restMs;
       } finally {
         inFlight = null;
         done();
@@ -326,7 +333,7 @@ async function loop(): Promise<void> {
       const rgba = await tf.browser.toPixels(img); // the keyframe's readbacks: its pixels and its depth, async
       let kd: Awaited<ReturnType<typeof keyframeDepth>>;
       try {
-        kd = await keyframeDepth(img, frame.index, frame.zoom, frame.focus);
+        kd = await keyframeDepth(img, frame.index, frame.zoom, frame.focus, dreamMs);
       } finally {
         img.dispose();
       }

@@ -78,6 +78,27 @@ describe('temporal depth stabiliser', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('predict(): the previous map warped by the zoom, kept as the next previous one; null before any map', async () => {
+    const stab = createDepthStabilizer();
+    const zoom: ZoomStep = { scale: 1.25, focus: [0.3, 0.6] };
+    expect(stab.predict(zoom)).toBeNull();
+    const before = tf.memory().numTensors;
+    const f0 = field(1, [0.3, 0.6]);
+    stab.fuse(f0, zoom).dispose(); // the first map is taken as it is
+    const p1 = stab.predict(zoom)!;
+    const truth = field(1.25, [0.3, 0.6]);
+    expect(await maxAbs(p1, truth)).toBeLessThan(5e-3);
+    // the prediction became the previous map: fusing the next exact map keeps it exact
+    const f2 = field(1.25 * 1.25, [0.3, 0.6]);
+    const fused = stab.fuse(f2, zoom);
+    expect(await maxAbs(fused, f2)).toBeLessThan(1e-2);
+    [f0, p1, truth, f2, fused].forEach((t) => t.dispose());
+    expect(tf.memory().numTensors).toBe(before + 1); // its own previous map only
+    stab.reset();
+    expect(stab.predict(zoom)).toBeNull();
+    stab.dispose();
+  });
+
   it('keeps the depth contrast over a long zoom with imperfect predictions (no flattening drift)', async () => {
     const zoom: ZoomStep = { scale: 1.01, focus: [0.5, 0.5] };
     const stab = createDepthStabilizer();
