@@ -104,6 +104,21 @@ function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tens
     freeAfter[Math.max(i, lastRead.get(o.dataId) ?? i)].push(i, j);
   }));
   const shape = [...x0.shape], dtype = x0.dtype, inputId = x0.dataId;
+  // Compiled once: every output gets a slot (slot 0 is x); each input reads the slot that last made its data, or
+  // a held constant; each call knows which slots it frees. A run is then array reads and writes, no lookups.
+  const slotOf = new Map<object, number>([[inputId, 0]]);
+  const outSlots: number[][] = [];
+  let slots = 1;
+  const plans = prog.map((c, i) => {
+    const reads = Object.entries(c.inputs).map(([name, v]) => ({ name, slot: v == null ? -1 : slotOf.get(v.dataId) ?? -1, value: v }));
+    outSlots.push(c.outputs.map((o) => { slotOf.set(o.dataId, slots); return slots++; }));
+    return { fn: c.fn, attrs: c.attrs, array: Array.isArray(c.inputs), reads, outs: outSlots[i], free: [] as number[] };
+  });
+  prog.forEach((c, i) => c.outputs.forEach((o, j) => {
+    if (i === last && j === lastOut) return; // the result
+    plans[Math.max(i, lastRead.get(o.dataId) ?? i)].free.push(outSlots[i][j]);
+  }));
+  const resultSlot = outSlots[last][lastOut];
   let disposed = false;
   return {
     calls: prog.length,
@@ -111,29 +126,25 @@ function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tens
       if (disposed) throw new Error('kernel replay: the program was disposed');
       if (tf.getBackend() !== backendName || tf.backend() !== backend) throw new Error(`kernel replay: recorded on ${backendName}, the backend is now ${tf.getBackend()}`);
       if (x.dtype !== dtype || x.shape.join() !== shape.join()) throw new Error(`kernel replay: recorded for ${dtype} [${shape}], got ${x.dtype} [${x.shape}]`);
-      const now = new Map<object, Info>([[inputId, { dataId: x.dataId, shape: x.shape, dtype: x.dtype }]]);
-      const outs: Info[][] = [];
+      const now: (Info | undefined)[] = new Array(slots);
+      now[0] = { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+      let done = 0;
       try {
-        for (let i = 0; i < prog.length; i++) {
-          const c = prog[i];
-          const inputs: Inputs = Array.isArray(c.inputs) ? [] : {};
-          for (const [k, v] of Object.entries(c.inputs)) (inputs as Record<string, Info | undefined>)[k] = v == null ? v : (now.get(v.dataId) ?? v);
-          const out = c.fn({ inputs, backend, attrs: c.attrs });
-          const o = Array.isArray(out) ? out : [out];
-          c.outputs.forEach((t, j) => now.set(t.dataId, o[j]));
-          outs.push(o);
-          const free = freeAfter[i];
-          for (let k = 0; k < free.length; k += 2) backend.disposeData(outs[free[k]][free[k + 1]].dataId);
+        for (; done < plans.length; done++) {
+          const p = plans[done];
+          const inputs: Record<string, Info | undefined> = p.array ? ([] as unknown as Record<string, Info | undefined>) : {};
+          for (const r of p.reads) inputs[r.name] = r.slot < 0 ? r.value : now[r.slot];
+          const out = p.fn({ inputs: inputs as Inputs, backend, attrs: p.attrs });
+          if (Array.isArray(out)) for (let j = 0; j < out.length; j++) now[p.outs[j]] = out[j];
+          else now[p.outs[0]] = out;
+          for (const f of p.free) { backend.disposeData(now[f]!.dataId); now[f] = undefined; }
         }
       } catch (e) {
-        // free what this run made and has not freed yet (outputs of calls whose free point was not reached)
-        for (let i = 0; i < outs.length; i++) for (let j = 0; j < outs[i].length; j++) {
-          const at = i === last && j === lastOut ? Infinity : Math.max(i, lastRead.get(prog[i].outputs[j].dataId) ?? i);
-          if (at >= outs.length) backend.disposeData(outs[i][j].dataId);
-        }
+        // what the calls before the failing one made and had not freed yet
+        for (let i = 0; i < done; i++) for (const o of plans[i].outs) if (now[o]) backend.disposeData(now[o]!.dataId);
         throw e;
       }
-      return tf.engine().makeTensorFromTensorInfo(outs[last][lastOut]);
+      return tf.engine().makeTensorFromTensorInfo(now[resultSlot]!);
     },
     dispose(): void {
       if (disposed) return;
