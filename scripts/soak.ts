@@ -48,7 +48,7 @@ async function waitHttp(url: string, server: ChildProcess): Promise<void> {
   throw new Error(`vite preview did not answer at ${url}`);
 }
 
-interface Sample { minute: number; heapUsed: number; heapTotal: number; tensors: number; tensorBytes: number; backend: string; keyframes: number; frames: number; presenting: boolean; restarts: number }
+interface Sample { minute: number; heapUsed: number; heapTotal: number; tensors: number; tensorBytes: number; dataIds: number; backend: string; keyframes: number; frames: number; presenting: boolean; restarts: number }
 
 const mb = (b: number) => (b / 2 ** 20).toFixed(1);
 const signed = (x: number, f: (v: number) => string) => (x >= 0 ? '+' : '-') + f(Math.abs(x));
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     await page.waitForFunction(() => (window as any).__soak.depth > 0, undefined, { timeout: 600_000 });
     const cdp = await page.context().newCDPSession(page);
     console.log(`soak: ${o.minutes} min, a sample every ${o.intervalS} s, ${new URL(o.query, base).href}, in VR (emulated Quest 3)`);
-    console.log('minute  heap MB (Δ)        worker tensors (Δ)  tensor MB (Δ)     keyframes  fps   backend');
+    console.log('minute  heap MB (Δ)        worker tensors (Δ)  tensor MB (Δ)     heap data (Δ)  keyframes  fps   backend');
 
     const samples: Sample[] = [];
     const t0 = Date.now();
@@ -104,11 +104,11 @@ async function main(): Promise<void> {
         const mem = await Promise.race([h.client.memory({ settled: true }), new Promise((r) => setTimeout(() => r(null), 60_000))]);
         return { mem, soak: (window as any).__soak, state: h.state() };
       });
-      const m = page1.mem as { numTensors: number; numBytes: number; backend: string } | null;
+      const m = page1.mem as { numTensors: number; numBytes: number; dataIds: number; backend: string } | null;
       const now = Date.now();
       const s: Sample = {
         minute: +((now - t0) / 60_000).toFixed(2), heapUsed: heap.usedSize, heapTotal: heap.totalSize,
-        tensors: m?.numTensors ?? NaN, tensorBytes: m?.numBytes ?? NaN, backend: m?.backend ?? 'no answer',
+        tensors: m?.numTensors ?? NaN, tensorBytes: m?.numBytes ?? NaN, dataIds: m?.dataIds ?? NaN, backend: m?.backend ?? 'no answer',
         keyframes: page1.soak.keyframes, frames: page1.state.frameCount, presenting: page1.state.presenting, restarts: page1.soak.restarts,
       };
       const fps = (s.frames - lastFrames) / ((now - lastT) / 1000);
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       console.log(
         `${s.minute.toFixed(1).padStart(6)}  ${mb(s.heapUsed).padStart(6)} (${signed(s.heapUsed - f.heapUsed, mb).padStart(6)})  ` +
         `${String(s.tensors).padStart(6)} (${signed(s.tensors - f.tensors, String).padStart(4)})        ` +
-        `${mb(s.tensorBytes).padStart(6)} (${signed(s.tensorBytes - f.tensorBytes, mb).padStart(5)})   ${String(s.keyframes).padStart(6)}  ${fps.toFixed(1).padStart(4)}  ${s.backend}` +
+        `${mb(s.tensorBytes).padStart(6)} (${signed(s.tensorBytes - f.tensorBytes, mb).padStart(5)})   ${String(s.dataIds).padStart(5)} (${signed(s.dataIds - f.dataIds, String).padStart(4)})  ${String(s.keyframes).padStart(6)}  ${fps.toFixed(1).padStart(4)}  ${s.backend}` +
         `${s.presenting ? '' : ' (not presenting)'}${s.restarts ? ` (${s.restarts} worker restarts)` : ''}${page1.soak.degraded ? ` (${page1.soak.degraded})` : ''}`,
       );
     }
@@ -130,11 +130,12 @@ async function main(): Promise<void> {
     const heapGrowth = l.heapUsed - f.heapUsed;
     const problems: string[] = [];
     if (l.tensors !== f.tensors || l.tensorBytes !== f.tensorBytes) problems.push(`worker tensors ${f.tensors} → ${l.tensors}, bytes ${f.tensorBytes} → ${l.tensorBytes}`);
+    if (l.dataIds !== f.dataIds) problems.push(`worker backend data ${f.dataIds} → ${l.dataIds}`);
     if (heapGrowth > HEAP_NOISE_BYTES) problems.push(`JS heap grew ${mb(heapGrowth)} MB (noise allowance ${mb(HEAP_NOISE_BYTES)} MB)`);
     if (l.keyframes <= f.keyframes) problems.push('no keyframes after the first sample: the dream stopped');
     if (errors.length) problems.push(`page errors: ${errors.join('; ')}`);
     console.log(`growth over ${(l.minute - f.minute).toFixed(1)} min: heap ${signed(heapGrowth, mb)} MB (${signed(perHour(heapGrowth), mb)} MB/h), ` +
-      `worker tensors ${signed(l.tensors - f.tensors, String)}, tensor bytes ${signed(l.tensorBytes - f.tensorBytes, mb)} MB, ${l.keyframes - f.keyframes} keyframes`);
+      `worker tensors ${signed(l.tensors - f.tensors, String)}, tensor bytes ${signed(l.tensorBytes - f.tensorBytes, mb)} MB, backend data ${signed(l.dataIds - f.dataIds, String)}, ${l.keyframes - f.keyframes} keyframes`);
     console.log(problems.length ? `GROWTH / PROBLEMS: ${problems.join(' · ')}` : 'no growth beyond noise');
     if (o.json) writeFileSync(o.json, JSON.stringify({ options: o, samples, problems }, null, 2));
     process.exitCode = problems.length ? 1 : 0;

@@ -101,7 +101,9 @@ export type DreamEvent =
   | { type: 'restarting'; attempt: number; delayMs: number; reason: string; fallback?: BackendName }
   /** From DreamClient itself: the new worker of restart `attempt` exists (it has been sent init, seed and start). */
   | { type: 'restarted'; attempt: number; backend: BackendName | null }
-  | { type: 'memory'; numTensors: number; numBytes: number; backend: string }
+  /** `dataIds`: the backend's own count of data buffers, which also sees kernels run outside TF.js's tracking
+   *  (the replayed gradient, src/dream/replay.ts). */
+  | { type: 'memory'; numTensors: number; numBytes: number; dataIds: number; backend: string }
   /**
    * Fault injection (e2e): the worker applies the injected fault now. `atEpochMs` is
    * performance.timeOrigin + performance.now() in the worker, comparable with the page's: a busy worker

@@ -264,7 +264,7 @@ let memoryAsked = false;
 function postMemory(): void {
   memoryAsked = false;
   const m = tf.memory();
-  post({ type: 'memory', numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() });
+  post({ type: 'memory', numTensors: m.numTensors, numBytes: m.numBytes, dataIds: tf.engine().backend.numDataIds(), backend: tf.getBackend() });
 }
 
 /** An error, or — when the WebGL context is gone (its ops fail before the event arrives) — the fatal that restarts us. */

@@ -15,7 +15,6 @@ export const KERNEL_REPLAY_BACKENDS: readonly string[] = ['wasm'];
 let enabled = true;
 /** Replay where it applies (default) or never (the bench's stock runs, comparisons). */
 export function setKernelReplay(on: boolean): void { enabled = on; }
-export const kernelReplayEnabled = (): boolean => enabled;
 
 type Info = tf.TensorInfo;
 type Inputs = Record<string, Info | undefined> | (Info | undefined)[];
@@ -52,7 +51,7 @@ export function recordKernels<T extends tf.Tensor>(x: tf.Tensor, fn: () => T): {
   const backendName = tf.getBackend();
   const backend = tf.backend();
   const calls: Call[] = [];
-  const held = new Set<object>(); // data the program reads but no call made: weights, constants, x
+  const held = new Set<object>(); // data the program reads but no call made (weights, constants), x aside
   const made = new Set<object>();
   const configs = tf.getKernelsForBackend(backendName);
   for (const config of configs) {

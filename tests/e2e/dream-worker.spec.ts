@@ -111,13 +111,13 @@ test('dream worker: commands are answered between ascent steps, not after the wh
   await page.goto('harness/dream-worker.html?backend=wasm&size=192&recipe=faces', { waitUntil: 'commit' });
   await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
   const behind = await page.evaluate(async () => {
-    const w = window as unknown as { __client: { on(t: string, h: () => void): () => void; memory(): Promise<{ numTensors: number }> }; __dream: Rec };
+    const w = window as unknown as { __client: { on(t: string, h: () => void): () => void; memory(): Promise<{ numTensors: number; dataIds: number }> }; __dream: Rec };
     const out: number[] = [];
     for (let i = 0; i < 3; i++) {
       await new Promise<void>((res) => { const off = w.__client.on('keyframe', () => { off(); res(); }); });
       const k = w.__dream.keyframes;
       const m = await w.__client.memory();
-      if (!(m.numTensors > 0)) throw new Error('no memory report');
+      if (!(m.numTensors > 0 && m.dataIds > 0)) throw new Error(`no memory report: ${JSON.stringify(m)}`);
       out.push(w.__dream.keyframes - k);
     }
     return out;
