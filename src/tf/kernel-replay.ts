@@ -23,7 +23,7 @@ interface Call { fn: KernelFn; inputs: Inputs; attrs: unknown; outputs: Info[] }
 
 /** A recorded computation of one input, replayable on new data of the same shape and dtype. */
 export interface KernelProgram {
-  /** Kernel calls per run. */
+  /** Kernel calls per run (aliases of a call's input data are not calls). */
   readonly calls: number;
   /**
    * The computation on `x` (a tensor the engine tracks, like fn's result). It calls the kernel functions it
@@ -97,30 +97,36 @@ function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tens
   // when each output may go: after the last call that reads its data (outputs sharing data go together)
   const lastRead = new Map<object, number>();
   prog.forEach((c, i) => { for (const v of Object.values(c.inputs)) if (v) lastRead.set(v.dataId, i); });
-  const freeAfter: number[][] = prog.map(() => []); // per call: [call, output] pairs, flattened
-  prog.forEach((c, i) => c.outputs.forEach((o, j) => {
-    if (i === last && j === lastOut) return; // the result
-    freeAfter[Math.max(i, lastRead.get(o.dataId) ?? i)].push(i, j);
-  }));
   const shape = [...x0.shape], dtype = x0.dtype, inputId = x0.dataId;
   // Compiled once: every output gets a slot (slot 0 is x); each input reads the slot that last made its data, or
   // a held constant; each call knows which slots it frees. A run is then array reads and writes, no lookups.
-  const slotOf = new Map<object, number>([[inputId, 0]]);
+  // A call whose one output is one of its inputs' data (Identity, Reshape: the kernel only counted a reference;
+  // 283 of a textures gradient's 604 calls, most of them the tape's saves) becomes an alias of that slot: no
+  // call, no reference, nothing to free (the data's last reader is counted over the alias's readers too).
+  // a slot per (data, shape): a Reshape shares its input's data, and a later reader may want either view
+  const slotOf = new Map<object, Map<string, number>>([[inputId, new Map([[x0.shape.join(), 0]])]]);
+  const slotFor = (v: Info) => slotOf.get(v.dataId)?.get(v.shape.join()) ?? -1;
   const outSlots: number[][] = [];
   let slots = 1;
   const plans = prog.map((c, i) => {
-    const reads = Object.entries(c.inputs).map(([name, v]) => ({ name, slot: v == null ? -1 : slotOf.get(v.dataId) ?? -1, value: v }));
-    outSlots.push(c.outputs.map((o) => { slotOf.set(o.dataId, slots); return slots++; }));
-    return { fn: c.fn, attrs: c.attrs, array: Array.isArray(c.inputs), reads, outs: outSlots[i], free: [] as number[] };
+    const reads = Object.entries(c.inputs).map(([name, v]) => ({ name, slot: v == null ? -1 : slotFor(v), value: v }));
+    const shared = c.outputs.length === 1 && i !== last ? reads.find((r) => r.value?.dataId === c.outputs[0].dataId) : undefined;
+    outSlots.push(c.outputs.map((o) => {
+      if (!slotOf.has(o.dataId)) slotOf.set(o.dataId, new Map());
+      slotOf.get(o.dataId)!.set(o.shape.join(), slots);
+      return slots++;
+    }));
+    const alias = shared ? { from: shared.slot, value: shared.value!, shape: c.outputs[0].shape, dtype: c.outputs[0].dtype } : null;
+    return { fn: c.fn, attrs: c.attrs, array: Array.isArray(c.inputs), reads, outs: outSlots[i], free: [] as number[], alias };
   });
   prog.forEach((c, i) => c.outputs.forEach((o, j) => {
-    if (i === last && j === lastOut) return; // the result
+    if ((i === last && j === lastOut) || plans[i].alias) return; // the result; an alias holds no reference
     plans[Math.max(i, lastRead.get(o.dataId) ?? i)].free.push(outSlots[i][j]);
   }));
   const resultSlot = outSlots[last][lastOut];
   let disposed = false;
   return {
-    calls: prog.length,
+    calls: plans.filter((p) => !p.alias).length,
     run(x: tf.Tensor): tf.Tensor {
       if (disposed) throw new Error('kernel replay: the program was disposed');
       if (tf.getBackend() !== backendName || tf.backend() !== backend) throw new Error(`kernel replay: recorded on ${backendName}, the backend is now ${tf.getBackend()}`);
@@ -131,16 +137,22 @@ function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tens
       try {
         for (; done < plans.length; done++) {
           const p = plans[done];
-          const inputs: Record<string, Info | undefined> = p.array ? ([] as unknown as Record<string, Info | undefined>) : {};
-          for (const r of p.reads) inputs[r.name] = r.slot < 0 ? r.value : now[r.slot];
-          const out = p.fn({ inputs: inputs as Inputs, backend, attrs: p.attrs });
-          if (Array.isArray(out)) for (let j = 0; j < out.length; j++) now[p.outs[j]] = out[j];
-          else now[p.outs[0]] = out;
+          if (p.alias) {
+            const a = p.alias;
+            now[p.outs[0]] = { dataId: a.from < 0 ? a.value.dataId : now[a.from]!.dataId, shape: a.shape, dtype: a.dtype };
+          } else {
+            const inputs: Record<string, Info | undefined> = p.array ? ([] as unknown as Record<string, Info | undefined>) : {};
+            for (const r of p.reads) inputs[r.name] = r.slot < 0 ? r.value : now[r.slot];
+            const out = p.fn({ inputs: inputs as Inputs, backend, attrs: p.attrs });
+            if (Array.isArray(out)) for (let j = 0; j < out.length; j++) now[p.outs[j]] = out[j];
+            else now[p.outs[0]] = out;
+          }
+          // an alias may be the last reader of data a call made: it frees like any reader
           for (const f of p.free) { backend.disposeData(now[f]!.dataId); now[f] = undefined; }
         }
       } catch (e) {
         // what the calls before the failing one made and had not freed yet
-        for (let i = 0; i < done; i++) for (const o of plans[i].outs) if (now[o]) backend.disposeData(now[o]!.dataId);
+        for (let i = 0; i < done; i++) if (!plans[i].alias) for (const o of plans[i].outs) if (now[o]) backend.disposeData(now[o]!.dataId);
         throw e;
       }
       return tf.engine().makeTensorFromTensorInfo(now[resultSlot]!);
