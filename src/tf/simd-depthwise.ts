@@ -200,20 +200,34 @@ type Args = { inputs: Record<string, tf.TensorInfo | undefined>; backend: unknow
 interface DepthwiseAttrs { strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: string; activation?: string }
 
 /**
+ * The geometry of a depthwise conv of an input `[b, H, W, C]` the generated kernels are written for (float32 filter
+ * [kh, kw, C, 1], C % 4 == 0, dilation 1), or null.
+ */
+function geometry(x: [number, number, number, number], filter: tf.TensorInfo, a: DepthwiseAttrs, bias: boolean, act: DepthwiseAct): ConvShape | null {
+  const [, H, W, C] = x;
+  if (filter.dtype !== 'float32' || C % 4 !== 0 || filter.shape.length !== 4 || filter.shape[2] !== C || filter.shape[3] !== 1) return null;
+  const info = tf.backend_util.computeConv2DInfo(x, filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || info.outHeight <= 0 || info.outWidth <= 0) return null;
+  return {
+    oh: info.outHeight, ow: info.outWidth, h: H, w: W, kh: info.filterHeight, kw: info.filterWidth,
+    sh: info.strideHeight, sw: info.strideWidth, top: info.padInfo.top, left: info.padInfo.left, c: C, bias, act,
+  };
+}
+
+/**
  * act(depthwise(x, filter) + bias) on the heap, or null where the generated kernel does not apply (then the
  * backend's own runs): float32 NHWC, channel multiplier 1, C % 4 == 0, dilation 1, linear / relu / relu6.
  */
 export function depthwiseOnHeap(backend: WasmBackend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | undefined, a: DepthwiseAttrs): tf.TensorInfo | null {
   const act = (a.activation ?? 'linear') as DepthwiseAct;
   if (act !== 'linear' && act !== 'relu' && act !== 'relu6') return null;
-  if ((a.dataFormat ?? 'NHWC') !== 'NHWC' || x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return null;
+  if ((a.dataFormat ?? 'NHWC') !== 'NHWC' || x.dtype !== 'float32' || x.shape.length !== 4) return null;
   const [b, H, W, C] = x.shape as [number, number, number, number];
-  if (C % 4 !== 0 || filter.shape.length !== 4 || filter.shape[2] !== C || filter.shape[3] !== 1) return null;
   if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== C)) return null;
-  const info = tf.backend_util.computeConv2DInfo([b, H, W, C], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
-  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || oh <= 0 || ow <= 0) return null;
-  const fn = depthwiseFn(backend.wasm.asm?.memory, { oh, ow, h: H, w: W, kh, kw, sh, sw, top: info.padInfo.top, left: info.padInfo.left, c: C, bias: bias != null, act });
+  const g = geometry([b, H, W, C], filter, a, bias != null, act);
+  if (g == null) return null;
+  const { oh, ow } = g;
+  const fn = depthwiseFn(backend.wasm.asm?.memory, g);
   if (fn == null) return null;
   const zero = backend.makeOutput([W * C], 'float32'); // the rows above and below the image
   const out = backend.makeOutput([b, oh, ow, C], 'float32');
@@ -233,12 +247,10 @@ export function depthwiseOnHeap(backend: WasmBackend, x: tf.TensorInfo, filter: 
  */
 export function depthwiseGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, inputShape: [number, number, number, number], a: DepthwiseAttrs): tf.TensorInfo | null {
   const [b, H, W, C] = inputShape;
-  if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || C % 4 !== 0 || filter.shape.length !== 4 || filter.shape[2] !== C || filter.shape[3] !== 1) return null;
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
-  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || (sh === 1 && sw === 1)) return null;
-  if (dy.shape.join() !== [b, oh, ow, C].join()) return null;
-  const fn = depthwiseGradFn(backend.wasm.asm?.memory, { oh, ow, h: H, w: W, kh, kw, sh, sw, top: info.padInfo.top, left: info.padInfo.left, c: C, bias: false, act: 'linear' });
+  const s = dy.dtype === 'float32' ? geometry(inputShape, filter, a, false, 'linear') : null;
+  if (s == null || (s.sh === 1 && s.sw === 1) || dy.shape.join() !== [b, s.oh, s.ow, C].join()) return null;
+  const { oh, ow } = s;
+  const fn = depthwiseGradFn(backend.wasm.asm?.memory, s);
   if (fn == null) return null;
   const trash = backend.makeOutput([W * C], 'float32'); // where the rows outside dx go
   const dx = backend.makeOutput([b, H, W, C], 'float32');
