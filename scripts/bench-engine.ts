@@ -13,7 +13,7 @@ import { noiseSeed } from '../src/dream/seed';
 import { ascentStep } from '../src/dream/step';
 import { seededRng } from '../src/dream/transforms';
 import { zoom } from '../src/dream/zoom';
-import { createDepthCadence, createDepthEstimator, createDepthStabilizer } from '../src/depth';
+import { budgetedDepth, createDepthCadence, createDepthEstimator, createDepthStabilizer } from '../src/depth';
 import { fileFetch } from '../src/tf/file-fetch';
 import { MODEL_DIR, ROOT } from './dream-node';
 
@@ -207,11 +207,8 @@ export async function depthJob(size: number, dreamMs: () => number): Promise<Key
   return {
     ran,
     keyframe: async () => {
-      const t0 = performance.now();
-      const predicted = cadence.runNet() ? null : stab.predict(step);
-      const d = predicted ?? tf.tidy(() => stab.fuse(est.estimate(img), step));
-      cadence.record(dreamMs(), predicted ? null : performance.now() - t0);
-      ran.push(!predicted);
+      const { depth: d, ran: r } = budgetedDepth(est, stab, cadence, img, step, dreamMs());
+      ran.push(r);
       await d.data();
       d.dispose();
     },

@@ -6,6 +6,10 @@
 // one: a new dream has no map to warp); the net runs when the credit is not negative, on the first keyframe,
 // and at least every `maxSkip + 1` keyframes.
 
+import * as tf from '@tensorflow/tfjs';
+import type { DepthEstimator } from './estimator.ts';
+import type { DepthStabilizer, ZoomStep } from './stabilizer.ts';
+
 export interface DepthCadenceConfig {
   /** Depth's time as a share of the dream's, in (0, 1]; 1 with a fast net runs it on every keyframe. */
   share: number;
@@ -52,4 +56,18 @@ export function createDepthCadence(config: Partial<DepthCadenceConfig> = {}): De
     get runs() { return runs; },
     get skips() { return skips; },
   };
+}
+
+/**
+ * One keyframe's stabilised depth within the budget (the worker's, and the bench's copy of it): where `cadence`
+ * allows, the net's prediction fused with the previous map warped by `zoom`, else that warp alone. Records the
+ * keyframe with `dreamMs` and the net's time; `ran` says whether the net ran. Caller owns `depth`.
+ */
+export function budgetedDepth(estimator: DepthEstimator, stabilizer: DepthStabilizer, cadence: DepthCadence, image: tf.Tensor3D, zoom: ZoomStep, dreamMs: number): { depth: tf.Tensor2D; ran: boolean } {
+  const t0 = performance.now();
+  const predicted = cadence.runNet() ? null : stabilizer.predict(zoom);
+  const depth = predicted ?? tf.tidy(() => stabilizer.fuse(estimator.estimate(image), zoom));
+  // wasm runs the kernels before estimate() returns; on webgl this is the dispatch only (the net then runs more often)
+  cadence.record(dreamMs, predicted ? null : performance.now() - t0);
+  return { depth, ran: !predicted };
 }

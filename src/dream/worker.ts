@@ -17,7 +17,7 @@ import { noiseSeed } from './seed';
 import { trackedFetch } from './progress';
 import { ascentStep } from './step';
 import type { Focus } from './zoom';
-import { createDepthCadence, createDepthEstimator, createDepthStabilizer, type DepthCadence, type DepthEstimator, type DepthStabilizer } from '../depth';
+import { budgetedDepth, createDepthCadence, createDepthEstimator, createDepthStabilizer, type DepthCadence, type DepthEstimator, type DepthStabilizer } from '../depth';
 
 declare const self: DedicatedWorkerGlobalScope;
 const post = (e: DreamEvent, transfer: Transferable[] = []) => self.postMessage(e, transfer);
@@ -86,11 +86,7 @@ async function keyframeDepth(img: tf.Tensor3D, index: number, zoom: number, f: F
   const { estimator, stabilizer, cadence } = depth;
   if (index <= 1) { stabilizer.reset(); cadence.reset(); }
   const step = { scale: Math.max(index <= 1 ? 1 : zoom / lastZoom, 1e-6), focus: [f[0], f[1]] as [number, number] };
-  const t0 = performance.now();
-  const predicted = cadence.runNet() ? null : stabilizer.predict(step);
-  const d = predicted ?? tf.tidy(() => stabilizer.fuse(estimator.estimate(img), step));
-  // wasm runs the kernels before estimate() returns; on webgl this is the dispatch only (the net then runs more often)
-  cadence.record(dreamMs, predicted ? null : performance.now() - t0);
+  const d = budgetedDepth(estimator, stabilizer, cadence, img, step, dreamMs).depth;
   const [h, w] = d.shape;
   const data = (await d.data()) as Float32Array;
   d.dispose();

@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { createDepthCadence, validateDepthCadenceConfig } from '../../../src/depth/index.ts';
+import { budgetedDepth, createDepthCadence, createDepthStabilizer, validateDepthCadenceConfig, warpByZoom, type DepthEstimator } from '../../../src/depth/index.ts';
+import { depthTestBackend } from './helpers.ts';
 
 /** `n` keyframes of `dreamMs` each with a net of `netMs`: which ran it, and depth's share of the dream time. */
 function simulate(dreamMs: number, netMs: number, n: number, config = {}) {
@@ -50,5 +52,26 @@ describe('depth cadence (src/depth/cadence.ts)', () => {
     c.reset();
     expect(c.runNet()).toBe(true); // a new dream has no map to warp
     expect(simulate(10, 100, 10, { maxSkip: 0 }).ran.every(Boolean)).toBe(true);
+  });
+
+  it('budgetedDepth: the net fused with the warped previous map while the budget pays, the warp alone when not', async () => {
+    await depthTestBackend();
+    let calls = 0;
+    const estimator = { estimate: () => { calls++; return tf.fill([6, 8], 0.25 * calls) as tf.Tensor2D; } } as unknown as DepthEstimator;
+    const stabilizer = createDepthStabilizer();
+    const cadence = createDepthCadence({ maxSkip: 2 });
+    const img = tf.zeros([6, 8, 3]) as tf.Tensor3D;
+    const zoom = { scale: 1.1, focus: [0.5, 0.5] as [number, number] };
+    const first = budgetedDepth(estimator, stabilizer, cadence, img, zoom, 0); // the first map: always, and free
+    expect(first.ran).toBe(true);
+    const second = budgetedDepth(estimator, stabilizer, cadence, img, zoom, 0); // credit 0: runs, and is charged
+    expect(second.ran).toBe(true);
+    const before = tf.tidy(() => warpByZoom(second.depth, zoom));
+    const third = budgetedDepth(estimator, stabilizer, cadence, img, zoom, 0); // no dream time: nothing to pay with
+    expect(third.ran).toBe(false);
+    expect(calls).toBe(2);
+    expect(Array.from(third.depth.dataSync())).toEqual(Array.from(before.dataSync()));
+    tf.dispose([first.depth, second.depth, third.depth, before, img]);
+    stabilizer.dispose();
   });
 });
