@@ -6,7 +6,7 @@
 // backend wrapped to note its inputs, attributes and outputs; the program it returns calls the same kernel
 // functions with the same attributes on a new `x`, freeing each intermediate after its last reader. Only `x`
 // may change between calls: everything else `fn` reads (weights, constants its ops make) is held by the program
-// as it was. The caller checks a replay against TF.js once before trusting it (src/dream/step.ts).
+// as it was. The caller checks a replay against TF.js once before trusting it (src/dream/replay.ts).
 import * as tf from '@tensorflow/tfjs';
 
 /** Backends whose kernels are plain functions of their inputs and the backend (used by the dream step). */
@@ -98,18 +98,20 @@ function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tens
   const lastRead = new Map<object, number>();
   prog.forEach((c, i) => { for (const v of Object.values(c.inputs)) if (v) lastRead.set(v.dataId, i); });
   const shape = [...x0.shape], dtype = x0.dtype, inputId = x0.dataId;
-  // Compiled once: every output gets a slot (slot 0 is x); each input reads the slot that last made its data, or
-  // a held constant; each call knows which slots it frees. A run is then array reads and writes, no lookups.
+  // Compiled once: every output gets a slot (slot 0 is x), one per (data, shape) since a Reshape shares its input's
+  // data and a later reader may want either view; each input reads the slot that made its view, or a held
+  // constant; each call knows which slots it frees. A run is then array reads and writes, no lookups.
   // A call whose one output is one of its inputs' data (Identity, Reshape: the kernel only counted a reference;
   // 283 of a textures gradient's 604 calls, most of them the tape's saves) becomes an alias of that slot: no
   // call, no reference, nothing to free (the data's last reader is counted over the alias's readers too).
-  // a slot per (data, shape): a Reshape shares its input's data, and a later reader may want either view
   const slotOf = new Map<object, Map<string, number>>([[inputId, new Map([[x0.shape.join(), 0]])]]);
   const slotFor = (v: Info) => slotOf.get(v.dataId)?.get(v.shape.join()) ?? -1;
   const outSlots: number[][] = [];
-  let slots = 1;
+  let slots = 1, unresolved = false;
   const plans = prog.map((c, i) => {
     const reads = Object.entries(c.inputs).map(([name, v]) => ({ name, slot: v == null ? -1 : slotFor(v), value: v }));
+    // a view no slot holds, of data an earlier call made, would be read as recorded (freed since): no program then
+    if (reads.some((r) => r.slot < 0 && r.value != null && slotOf.has(r.value.dataId))) unresolved = true;
     const shared = c.outputs.length === 1 && i !== last ? reads.find((r) => r.value?.dataId === c.outputs[0].dataId) : undefined;
     outSlots.push(c.outputs.map((o) => {
       if (!slotOf.has(o.dataId)) slotOf.set(o.dataId, new Map());
@@ -123,6 +125,7 @@ function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tens
     if ((i === last && j === lastOut) || plans[i].alias) return; // the result; an alias holds no reference
     plans[Math.max(i, lastRead.get(o.dataId) ?? i)].free.push(outSlots[i][j]);
   }));
+  if (unresolved) return null;
   const resultSlot = outSlots[last][lastOut];
   let disposed = false;
   return {
