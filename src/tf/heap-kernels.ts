@@ -9,10 +9,13 @@
 //    roll. Here: the longest contiguous runs, copied inside the heap with copyWithin.
 //  - MaxPoolGrad: wasm's own took 5.6 ms for NanoDet's one stem pool (13 % of an objects step; 1.3 ms here),
 //    and it loses gradient with SAME padding or a batch > 1. Here: TF.js's rule (first maximal tap), as on cpu.
+//  - Sum / Mean over H,W (squeeze-excite's pooling and its gradient): wasm's own transposes first.
+//  - Transform (the jitter's warp): the affine RGB case's inside pixels in wasm (src/tf/wasm-warp.ts).
 // Views are made after the output is allocated (an allocation may grow the heap and detach older views).
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFn } from './kernel-compose';
 import { simdKernels } from './simd-kernels';
+import { affineWarp3 } from './wasm-warp';
 
 /** Backends these kernels are written for (used by `useBackend`). */
 export const HEAP_KERNEL_BACKENDS: readonly string[] = ['wasm'];
@@ -412,6 +415,30 @@ export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.
   return res;
 }
 
+/**
+ * Sum or Mean of float32 x over axes that form one block short of the last axis (squeeze-excite's pooling over H,W
+ * of NHWC, and its gradient's Sum): x is [a, r, c] with the r rows reduced, each output the rows added in order.
+ * wasm's own first transposes the reduced axes innermost (~0.07 ms of a 0.08 ms Mean of [1,16,16,96]); this
+ * reads x once, 4 lanes at a time. Returns null for what it leaves to the backend: other dtypes, innermost or
+ * scattered axes, c % 4 ≠ 0, empty tensors, or no SIMD.
+ */
+export function sumMidOnHeap(backend: WasmBackend, x: tf.TensorInfo, axis: number | number[], keepDims: boolean, mean: boolean): tf.TensorInfo | null {
+  if (x.dtype !== 'float32') return null;
+  const shape = x.shape, rank = shape.length;
+  const axes = [...new Set(tf.util.parseAxisParam(axis, shape))].sort((p, q) => p - q);
+  if (axes.length === 0 || axes[axes.length - 1] >= rank - 1 || axes.some((ax, i) => ax !== axes[0] + i)) return null;
+  const a = tf.util.sizeFromShape(shape.slice(0, axes[0])), r = tf.util.sizeFromShape(axes.map((ax) => shape[ax]));
+  const c = tf.util.sizeFromShape(shape.slice(axes[axes.length - 1] + 1));
+  if (a === 0 || r === 0 || c === 0 || c % 4 !== 0) return null;
+  const simd = simdKernels(backend.wasm.asm?.memory);
+  if (!simd) return null;
+  const outShape = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+  const out = backend.makeOutput(outShape, 'float32');
+  const o = byteOffset(backend, out), xi = byteOffset(backend, x), d = bits(mean ? r : 1);
+  for (let k = 0; k < a; k++) simd.sumRows(o + k * c * 4, xi + k * r * c * 4, r, c, d);
+  return out;
+}
+
 /** INTERLEAVE_2X2's heap function: each phase's rows go to every other output pixel (a SIMD strided copy). */
 function interleave2x2OnHeap(backend: WasmBackend, p: tf.TensorInfo[]): tf.TensorInfo {
   const [n, h, w, c] = p[0].shape;
@@ -507,50 +534,57 @@ export function transformOnHeap(backend: WasmBackend, image: tf.TensorInfo, tran
   const out = backend.makeOutput([batch, oh, ow, C], 'float32'); // before the views: it may grow the heap
   const o = f32(backend, out, batch * oh * ow * C), src = f32(backend, image, batch * H * W * C);
   const tv = f32(backend, transforms, transforms.shape[0] * 8);
-  let k = 0;
+  const memory = backend.wasm.asm?.memory, outAt = byteOffset(backend, out), srcAt = byteOffset(backend, image);
   for (let b = 0; b < batch; b++) {
-    const t = transforms.shape[0] === 1 ? 0 : b * 8, base = b * H * W * C;
+    const t = transforms.shape[0] === 1 ? 0 : b * 8, base = b * H * W * C, first = b * oh * ow * C;
     const [a0, a1, a2, b0, b1, b2, c0, c1] = [tv[t], tv[t + 1], tv[t + 2], tv[t + 3], tv[t + 4], tv[t + 5], tv[t + 6], tv[t + 7]];
     const projective = c0 !== 0 || c1 !== 0; // else the projection is exactly 1 (and dividing by it a no-op)
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++, k += C) {
-        let sx = a0 * ox + a1 * oy + a2, sy = b0 * ox + b1 * oy + b2;
-        if (projective) {
-          const projection = c0 * ox + c1 * oy + 1;
-          if (projection === 0) { o.fill(fill, k, k + C); continue; }
-          sx /= projection;
-          sy /= projection;
-        }
-        // inside the image every fill mode leaves a coordinate as it is
-        const x = sx >= 0 && sx <= W - 1 ? sx : mapCoord(sx, W, mode), y = sy >= 0 && sy <= H - 1 ? sy : mapCoord(sy, H, mode);
-        if (!bilinear) {
-          const ry = Math.round(y), rx = Math.round(x), p = base + (ry * W + rx) * C;
-          const ok = ry >= 0 && ry < H && rx >= 0 && rx < W;
-          for (let ch = 0; ch < C; ch++) o[k + ch] = ok ? src[p + ch] : fill;
-          continue;
-        }
-        // the four taps' offsets, and which lie inside (outside ones read fillValue, as cpu's readWithFillValue)
-        const y0 = Math.floor(y), x0 = Math.floor(x), y1 = y0 + 1, x1 = x0 + 1;
-        const inY0 = y0 >= 0 && y0 < H, inY1 = y1 >= 0 && y1 < H, inX0 = x0 >= 0 && x0 < W, inX1 = x1 >= 0 && x1 < W;
-        const p00 = base + (y0 * W + x0) * C, p01 = p00 + C, p10 = p00 + W * C, p11 = p10 + C;
-        const ok00 = inY0 && inX0, ok01 = inY0 && inX1, ok10 = inY1 && inX0, ok11 = inY1 && inX1;
-        const wx0 = x1 - x, wx1 = x - x0, wy0 = y1 - y, wy1 = y - y0;
-        if (C === 3 && ok00 && ok11) { // inside: RGB unrolled
-          o[k] = wy0 * (wx0 * src[p00] + wx1 * src[p01]) + wy1 * (wx0 * src[p10] + wx1 * src[p11]);
-          o[k + 1] = wy0 * (wx0 * src[p00 + 1] + wx1 * src[p01 + 1]) + wy1 * (wx0 * src[p10 + 1] + wx1 * src[p11 + 1]);
-          o[k + 2] = wy0 * (wx0 * src[p00 + 2] + wx1 * src[p01 + 2]) + wy1 * (wx0 * src[p10 + 2] + wx1 * src[p11 + 2]);
-          continue;
-        }
-        for (let ch = 0; ch < C; ch++) {
-          const v00 = ok00 ? src[p00 + ch] : fill, v01 = ok01 ? src[p01 + ch] : fill;
-          const v10 = ok10 ? src[p10 + ch] : fill, v11 = ok11 ? src[p11 + ch] : fill;
-          o[k + ch] = wy0 * (wx0 * v00 + wx1 * v01) + wy1 * (wx0 * v10 + wx1 * v11);
-        }
+    const pixel = (ox: number, oy: number) => {
+      const k = first + (oy * ow + ox) * C;
+      let sx = a0 * ox + a1 * oy + a2, sy = b0 * ox + b1 * oy + b2;
+      if (projective) {
+        const projection = c0 * ox + c1 * oy + 1;
+        if (projection === 0) { o.fill(fill, k, k + C); return; }
+        sx /= projection;
+        sy /= projection;
       }
-    }
+      // inside the image every fill mode leaves a coordinate as it is
+      const x = sx >= 0 && sx <= W - 1 ? sx : mapCoord(sx, W, mode), y = sy >= 0 && sy <= H - 1 ? sy : mapCoord(sy, H, mode);
+      if (!bilinear) {
+        const ry = Math.round(y), rx = Math.round(x), p = base + (ry * W + rx) * C;
+        const ok = ry >= 0 && ry < H && rx >= 0 && rx < W;
+        for (let ch = 0; ch < C; ch++) o[k + ch] = ok ? src[p + ch] : fill;
+        return;
+      }
+      // the four taps' offsets, and which lie inside (outside ones read fillValue, as cpu's readWithFillValue)
+      const y0 = Math.floor(y), x0 = Math.floor(x), y1 = y0 + 1, x1 = x0 + 1;
+      const inY0 = y0 >= 0 && y0 < H, inY1 = y1 >= 0 && y1 < H, inX0 = x0 >= 0 && x0 < W, inX1 = x1 >= 0 && x1 < W;
+      const p00 = base + (y0 * W + x0) * C, p01 = p00 + C, p10 = p00 + W * C, p11 = p10 + C;
+      const ok00 = inY0 && inX0, ok01 = inY0 && inX1, ok10 = inY1 && inX0, ok11 = inY1 && inX1;
+      const wx0 = x1 - x, wx1 = x - x0, wy0 = y1 - y, wy1 = y - y0;
+      if (C === 3 && ok00 && ok11) { // inside: RGB unrolled (wasm-warp.ts does these pixels the same way)
+        o[k] = wy0 * (wx0 * src[p00] + wx1 * src[p01]) + wy1 * (wx0 * src[p10] + wx1 * src[p11]);
+        o[k + 1] = wy0 * (wx0 * src[p00 + 1] + wx1 * src[p01 + 1]) + wy1 * (wx0 * src[p10 + 1] + wx1 * src[p11 + 1]);
+        o[k + 2] = wy0 * (wx0 * src[p00 + 2] + wx1 * src[p01 + 2]) + wy1 * (wx0 * src[p10 + 2] + wx1 * src[p11 + 2]);
+        return;
+      }
+      for (let ch = 0; ch < C; ch++) {
+        const v00 = ok00 ? src[p00 + ch] : fill, v01 = ok01 ? src[p01 + ch] : fill;
+        const v10 = ok10 ? src[p10 + ch] : fill, v11 = ok11 ? src[p11 + ch] : fill;
+        o[k + ch] = wy0 * (wx0 * v00 + wx1 * v01) + wy1 * (wx0 * v10 + wx1 * v11);
+      }
+    };
+    // an affine bilinear RGB warp (the jitter's): the inside pixels in wasm, the rest back here
+    if (bilinear && !projective && C === 3 && wasmWarp &&
+      affineWarp3(memory, outAt + first * 4, srcAt + base * 4, H, W, oh, ow, [a0, a1, a2, b0, b1, b2], pixel)) continue;
+    for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) pixel(ox, oy);
   }
   return out;
 }
+
+let wasmWarp = true;
+/** Whether transformOnHeap may run its affine RGB pixels in wasm (tests compare both paths). */
+export function setWasmWarp(on: boolean): void { wasmWarp = on; }
 
 type Inputs = Record<string, tf.TensorInfo>;
 /** The kernels this module adds (no backend has its own): each one heap function of the inputs and attributes. */
@@ -598,6 +632,8 @@ const REPLACED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unk
     return maxPoolGradOnHeap(b, dy, input, output, info);
   },
   PadV2: (b, { x }, a) => (x.dtype !== 'float32' ? null : padOnHeap(b, x, a.paddings as [number, number][], a.constantValue as number)),
+  Sum: (b, { x }, a) => sumMidOnHeap(b, x, a.axis as number | number[], a.keepDims as boolean, false),
+  Mean: (b, { x }, a) => sumMidOnHeap(b, x, a.axis as number | number[], a.keepDims as boolean, true),
   Transform: (b, { image, transforms }, a) =>
     (image.dtype !== 'float32' || transforms.dtype !== 'float32' ? null : transformOnHeap(b, image, transforms, a as unknown as TransformAttrs)),
   ...Object.fromEntries(BINARY.map((op) => [op, (b: WasmBackend, i: Inputs) => broadcastBinaryOnHeap(b, op, i.a, i.b)])),
@@ -608,7 +644,7 @@ const originals = new Map<string, Map<string, tf.KernelConfig | undefined>>();
 export const heapKernelsActive = (backendName: string): boolean => originals.has(backendName);
 
 /**
- * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad, Transform, PadV2 and the
+ * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad, Transform, PadV2, Sum and Mean over H,W, and the
  * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH(_GRAD), BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD,
  * FILL_LIKE, INTERLEAVE_2X2 and ROLL added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.

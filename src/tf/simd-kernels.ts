@@ -14,6 +14,8 @@
 //   hardSwish(out, x, n, sBits, tBits)        out = (x·s) · relu6(x + t)    MobileNetV3's h-swish (s = 1/6, t = 3), n % 4 == 0
 //   hardSwishGrad(out, dy, x, n, sBits, tBits)  out = (dy·relu6(x + t))·s + (dy·(x·s))·(0 ≤ x + t ≤ 6), the
 //                                     sum TF.js's tape makes of the two paths, each product rounded as there
+//   sumRows(out, x, rows, c, dBits)   out[j] = (x[0,j] + x[1,j] + … + x[rows−1,j]) / d for a [rows, c] block, the
+//                                     rows added in order (c % 4 == 0, rows ≥ 1): Sum / Mean over H,W of NHWC
 // The bias ones need c % 4 == 0.
 // The masks are multiplied in as 1.0 / 0.0 (not selected), the same arithmetic as TF.js's dy · cast(mask).
 
@@ -24,7 +26,7 @@ const f32c = (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffe
 export const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 export const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)); // v128.const
 const mem0 = [0, 0]; // memarg: align hint 2^0 (any alignment), offset 0
-export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9) };
+export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9), div: simd(0xe7) };
 const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], mul: [0x94], select: [0x1b], fromBits: [0xbe] };
 export const I = { add: [0x6a], sub: [0x6b], mul: [0x6c], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
 
@@ -160,6 +162,24 @@ const hardSwishGrad = [
   ]),
 ];
 
+// sumRows(out 0, x 1, rows 2, c 3, dBits 4); locals i 5, r 6, cb 7, p 8 (i32), D 9 (v128). The first row is
+// copied, each later one added into out (which stays in L1 while x streams through once), then out /= D.
+const sumRows = [
+  ...get(4), ...F.fromBits, ...V.splat, ...set(9),
+  ...get(3), ...i32(2), ...I.shl, ...set(7),
+  ...i32(0), ...set(5),
+  ...loopWhile(5, 7, 16, [...at(0, 5), ...at(1, 5), ...V.load, ...V.store]),
+  ...i32(1), ...set(6),
+  ...get(1), ...get(7), ...I.add, ...set(8),
+  ...loopWhile(6, 2, 1, [
+    ...i32(0), ...set(5),
+    ...loopWhile(5, 7, 16, [...at(0, 5), ...at(0, 5), ...V.load, ...at(8, 5), ...V.load, ...V.add, ...V.store]),
+    ...get(8), ...get(7), ...I.add, ...set(8),
+  ]),
+  ...i32(0), ...set(5),
+  ...loopWhile(5, 7, 16, [...at(0, 5), ...at(0, 5), ...V.load, ...get(9), ...V.div, ...V.store]),
+];
+
 const FUNCS = [
   { name: 'relu6grad', params: 5, locals: [3], body: relu6grad },
   { name: 'biasRelu6', params: 5, locals: [4], body: biasRelu6 },
@@ -171,6 +191,7 @@ const FUNCS = [
   { name: 'stridedCopy', params: 5, locals: [2], body: stridedCopy },
   { name: 'hardSwish', params: 5, locals: [2, 3], body: hardSwish },
   { name: 'hardSwishGrad', params: 6, locals: [2, 5], body: hardSwishGrad },
+  { name: 'sumRows', params: 5, locals: [4, 1], body: sumRows },
 ] as const;
 
 /** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
@@ -203,6 +224,7 @@ export interface SimdKernels {
   stridedCopy(dst: number, src: number, count: number, bytes: number, dstStride: number): void;
   hardSwish(out: number, x: number, n: number, sBits: number, tBits: number): void;
   hardSwishGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;
+  sumRows(out: number, x: number, rows: number, c: number, dBits: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastBinaryOnHeap, col2imOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, ROLL, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { broadcastBinaryOnHeap, col2imOnHeap, setWasmWarp, sumMidOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, ROLL, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
 import { simdKernels, simdModuleBytes } from '../../../src/tf/simd-kernels';
+import { affineWarp3, warpModuleBytes } from '../../../src/tf/wasm-warp';
 import { roll, seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
 import { heapBackends } from './helpers';
@@ -172,6 +173,45 @@ describe('wasm heap kernels', () => {
     }
   });
 
+  it('Sum and Mean over a block of middle axes (squeeze-excite\'s pooling) add the rows in order, as float32; other cases go to the backend\'s own', async () => {
+    // [shape, axes, keepDims]: H,W of NHWC, a batch of 2, one middle axis, negative axes, a single row
+    const cases: [number[], number[], boolean][] = [[[1, 16, 16, 96], [1, 2], true], [[2, 3, 5, 8], [1, 2], false], [[3, 7, 12], [1], true], [[2, 4, 6, 4], [-3, -2], true], [[1, 1, 1, 20], [1, 2], true]];
+    for (const [shape, axes, keepDims] of cases) {
+      const n = shape.reduce((a, b) => a * b), x = rand(n, n, -2, 2);
+      const { cpu, wasm: got } = await bothBackends(() => tf.tidy(() => {
+        const t = tf.tensor(x, shape);
+        return [tf.sum(t, axes, keepDims), tf.mean(t, axes, keepDims)].map((y) => ({ shape: y.shape, values: Array.from(y.dataSync()) }));
+      }));
+      // the exact float32 sums in row order, the reference for the SIMD pass
+      const ax = axes.map((a) => (a + shape.length) % shape.length), lo = ax[0], hi = ax[ax.length - 1];
+      const A = shape.slice(0, lo).reduce((p, q) => p * q, 1), R = ax.reduce((p, a) => p * shape[a], 1), C = shape.slice(hi + 1).reduce((p, q) => p * q, 1);
+      const sums: number[] = [], means: number[] = [];
+      for (let a = 0; a < A; a++) for (let c = 0; c < C; c++) {
+        let acc = x[a * R * C + c];
+        for (let r = 1; r < R; r++) acc = Math.fround(acc + x[(a * R + r) * C + c]);
+        sums.push(acc); means.push(Math.fround(acc / R));
+      }
+      expect(got[0].values, `${shape} ${axes}`).toEqual(sums);
+      expect(got[1].values, `${shape} ${axes}`).toEqual(means);
+      expect(got.map((g) => g.shape)).toEqual(cpu.map((g) => g.shape));
+      for (let k = 0; k < 2; k++) expect(maxErr(got[k].values, cpu[k].values), `${shape} ${axes}`).toBeLessThan(1e-4); // cpu sums in another order
+    }
+    await tf.setBackend('wasm');
+    const b = tf.backend() as unknown as Parameters<typeof sumMidOnHeap>[0];
+    tf.tidy(() => {
+      const t = tf.zeros([1, 4, 4, 8]);
+      const info = sumMidOnHeap(b, t, [1, 2], true, true)!;
+      expect(info.shape).toEqual([1, 1, 1, 8]);
+      b.disposeData(info.dataId);
+      expect(sumMidOnHeap(b, t, [3], true, false)).toBeNull(); // innermost: the backend's own needs no transpose
+      expect(sumMidOnHeap(b, t, [0, 1, 2, 3], false, false)).toBeNull();
+      expect(sumMidOnHeap(b, t, [0, 2], false, false)).toBeNull(); // not one block
+      expect(sumMidOnHeap(b, tf.zeros([1, 4, 4, 6]), [1, 2], true, false)).toBeNull(); // c % 4
+      expect(sumMidOnHeap(b, tf.zeros([1, 4, 4, 8], 'int32'), [1, 2], true, false)).toBeNull();
+      expect(sumMidOnHeap(b, tf.zeros([1, 0, 4, 8]), [1, 2], true, false)).toBeNull();
+    });
+  });
+
   it('FILL_LIKE repeats a single value, or a pattern whose size divides the shape\'s', async () => {
     await tf.setBackend('wasm');
     const x = tf.scalar(0.375);
@@ -250,14 +290,40 @@ describe('wasm heap kernels', () => {
           await tf.setBackend('cpu');
           const want = Array.from({ length: shape[0] }, (_, b) => run(b)).flat();
           await tf.setBackend('wasm');
-          const before = tf.memory();
-          const got = run(null);
-          expect(tf.memory().numTensors).toBe(before.numTensors);
-          expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
-          expect(got, `${shape} ${interpolation} ${fillMode}`).toEqual(want);
+          for (const inWasm of [true, false]) { // the affine RGB pixels in wasm-warp.ts, or all in JS
+            setWasmWarp(inWasm);
+            const before = tf.memory();
+            const got = run(null);
+            expect(tf.memory().numTensors).toBe(before.numTensors);
+            expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+            expect(got, `${shape} ${interpolation} ${fillMode} wasm ${inWasm}`).toEqual(want);
+          }
+          setWasmWarp(true);
         }
       }
     }
+  });
+
+  it('the wasm warp samples the pixels whose four taps lie inside, and hands every other one to JS', async () => {
+    expect(WebAssembly.validate(warpModuleBytes())).toBe(true);
+    await tf.setBackend('wasm');
+    const b = tf.backend() as unknown as Parameters<typeof broadcastBinaryOnHeap>[0];
+    const [h, w] = [5, 6];
+    const x = tf.tensor4d(rand(h * w * 3, 77), [1, h, w, 3]), out = tf.zeros([1, h, w, 3]);
+    const mem = b.wasm.asm?.memory;
+    const at = (t: tf.Tensor) => (b as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(t.dataId).memoryOffset;
+    const edges: string[] = [];
+    // a shift by (+0.25, +0.5) px: the last column and row have taps outside
+    expect(affineWarp3(mem, at(out), at(x), h, w, h, w, [1, 0, 0.25, 0, 1, 0.5], (ox, oy) => edges.push(`${ox},${oy}`))).toBe(true);
+    expect(edges.sort()).toEqual([...Array.from({ length: h }, (_, y) => `${w - 1},${y}`), ...Array.from({ length: w - 1 }, (_, ox) => `${ox},${h - 1}`)].sort());
+    const o = out.dataSync(), v = x.dataSync();
+    for (let y = 0; y < h - 1; y++) for (let ox = 0; ox < w - 1; ox++) for (let c = 0; c < 3; c++) {
+      const p = (yy: number, xx: number) => v[(yy * w + xx) * 3 + c];
+      const want = 0.5 * (0.75 * p(y, ox) + 0.25 * p(y, ox + 1)) + 0.5 * (0.75 * p(y + 1, ox) + 0.25 * p(y + 1, ox + 1));
+      expect(o[(y * w + ox) * 3 + c]).toBe(Math.fround(want));
+    }
+    expect(affineWarp3(undefined, 0, 0, h, w, h, w, [1, 0, 0, 0, 1, 0], () => {})).toBe(false);
+    tf.dispose([x, out]);
   });
 
   it('INTERLEAVE_2X2 refuses phases of different shapes', async () => {
