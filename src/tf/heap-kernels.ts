@@ -232,6 +232,7 @@ export function col2imOnHeap(backend: WasmBackend, cols: tf.TensorInfo, g: Col2I
   const o = f32(backend, out, b * H * W * C);
   o.fill(0);
   const c = f32(backend, cols, P * K);
+  const simd = simdKernels(backend.wasm.asm?.memory), oAt = simd ? byteOffset(backend, out) : 0, cAt = simd ? byteOffset(backend, cols) : 0;
   // Tap by tap: the output pixels whose tap lands inside the image form one box, so the inner loop has no bounds
   // checks (3× faster than checking each pixel's taps for a 128² RGB stem).
   for (let n = 0; n < b; n++) {
@@ -240,6 +241,11 @@ export function col2imOnHeap(backend: WasmBackend, cols: tf.TensorInfo, g: Col2I
       for (let kx = 0; kx < kw; kx++) {
         const ox0 = Math.max(0, Math.ceil((padLeft - kx * dw) / sw)), ox1 = Math.min(ow, Math.floor((W - 1 + padLeft - kx * dw) / sw) + 1);
         const tap = (ky * kw + kx) * C, step = sw * C;
+        if (simd && oy1 > oy0 && ox1 > ox0) { // the same adds in wasm (~4× faster than this JS)
+          const src = ((n * oh + oy0) * ow + ox0) * K + tap, dst = ((n * H + oy0 * sh - padTop + ky * dh) * W + ox0 * sw - padLeft + kx * dw) * C;
+          simd.addTap(oAt + dst * 4, cAt + src * 4, oy1 - oy0, ox1 - ox0, C * 4, sh * W * C * 4, ow * K * 4, step * 4, K * 4);
+          continue;
+        }
         for (let oy = oy0; oy < oy1; oy++) {
           let src = ((n * oh + oy) * ow + ox0) * K + tap;
           let dst = ((n * H + oy * sh - padTop + ky * dh) * W + ox0 * sw - padLeft + kx * dw) * C;

@@ -16,6 +16,10 @@
 //                                     sum TF.js's tape makes of the two paths, each product rounded as there
 //   sumRows(out, x, rows, c, dBits)   out[j] = (x[0,j] + x[1,j] + … + x[rows−1,j]) / d for a [rows, c] block, the
 //                                     rows added in order (c % 4 == 0, rows ≥ 1): Sum / Mean over H,W of NHWC
+//   addTap(dst, src, rows, pixels, cb, dstRow, srcRow, dstStep, srcStep)   for each of `rows` rows and `pixels`
+//                                     pixels, dst[0..cb) += src[0..cb) (cb bytes of floats, scalar), the pointers
+//                                     moving by the steps per pixel and by the row strides per row: one tap of
+//                                     col2im (heap-kernels.ts), a few channels wide
 // The bias ones need c % 4 == 0.
 // The masks are multiplied in as 1.0 / 0.0 (not selected), the same arithmetic as TF.js's dy · cast(mask).
 
@@ -27,7 +31,7 @@ export const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm
 export const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)); // v128.const
 const mem0 = [0, 0]; // memarg: align hint 2^0 (any alignment), offset 0
 export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9), div: simd(0xe7) };
-const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], mul: [0x94], select: [0x1b], fromBits: [0xbe] };
+const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], add: [0x92], mul: [0x94], select: [0x1b], fromBits: [0xbe] };
 export const I = { add: [0x6a], sub: [0x6b], mul: [0x6c], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
 
 export function uleb(v: number): number[] {
@@ -180,6 +184,24 @@ const sumRows = [
   ...loopWhile(5, 7, 16, [...at(0, 5), ...at(0, 5), ...V.load, ...get(9), ...V.div, ...V.store]),
 ];
 
+// addTap(dst 0, src 1, rows 2, pixels 3, cb 4, dstRow 5, srcRow 6, dstStep 7, srcStep 8); locals r 9, k 10,
+// c 11, dp 12, sp 13.
+const addTap = [
+  ...i32(0), ...set(9),
+  ...loopWhile(9, 2, 1, [
+    ...get(0), ...set(12), ...get(1), ...set(13),
+    ...i32(0), ...set(10),
+    ...loopWhile(10, 3, 1, [
+      ...i32(0), ...set(11),
+      ...loopWhile(11, 4, 4, [...at(12, 11), ...at(12, 11), ...F.load, ...at(13, 11), ...F.load, ...F.add, ...F.store]),
+      ...get(12), ...get(7), ...I.add, ...set(12),
+      ...get(13), ...get(8), ...I.add, ...set(13),
+    ]),
+    ...get(0), ...get(5), ...I.add, ...set(0),
+    ...get(1), ...get(6), ...I.add, ...set(1),
+  ]),
+];
+
 const FUNCS = [
   { name: 'relu6grad', params: 5, locals: [3], body: relu6grad },
   { name: 'biasRelu6', params: 5, locals: [4], body: biasRelu6 },
@@ -192,6 +214,7 @@ const FUNCS = [
   { name: 'hardSwish', params: 5, locals: [2, 3], body: hardSwish },
   { name: 'hardSwishGrad', params: 6, locals: [2, 5], body: hardSwishGrad },
   { name: 'sumRows', params: 5, locals: [4, 1], body: sumRows },
+  { name: 'addTap', params: 9, locals: [5], body: addTap },
 ] as const;
 
 /** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
@@ -225,6 +248,7 @@ export interface SimdKernels {
   hardSwish(out: number, x: number, n: number, sBits: number, tBits: number): void;
   hardSwishGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;
   sumRows(out: number, x: number, rows: number, c: number, dBits: number): void;
+  addTap(dst: number, src: number, rows: number, pixels: number, cb: number, dstRow: number, srcRow: number, dstStep: number, srcStep: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();

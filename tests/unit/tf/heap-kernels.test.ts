@@ -344,6 +344,25 @@ describe('wasm heap kernels', () => {
     expect(Array.from(out.dataSync())).toEqual(want.flatMap((r) => want.map((c) => r * c)));
     tf.dispose([cols, out]);
   });
+  it('col2im in wasm adds the same values in the same order as its JS loop: channels 1–4, strides, pads, dilation, batch 2', async () => {
+    await tf.setBackend('wasm');
+    const { simd, noSimd } = heapBackends();
+    const gs = [
+      { b: 1, H: 16, W: 16, C: 3, oh: 8, ow: 8, sh: 2, sw: 2, kh: 3, kw: 3, dh: 1, dw: 1, padTop: 0, padLeft: 0 }, // an RGB stem, SAME
+      { b: 2, H: 7, W: 9, C: 4, oh: 4, ow: 5, sh: 2, sw: 2, kh: 3, kw: 3, dh: 1, dw: 1, padTop: 1, padLeft: 1 },
+      { b: 1, H: 6, W: 5, C: 1, oh: 6, ow: 5, sh: 1, sw: 1, kh: 3, kw: 2, dh: 1, dw: 1, padTop: 1, padLeft: 0 },
+      { b: 1, H: 9, W: 9, C: 2, oh: 5, ow: 5, sh: 1, sw: 1, kh: 3, kw: 3, dh: 2, dw: 2, padTop: 0, padLeft: 0 },
+    ];
+    for (const g of gs) {
+      const P = g.b * g.oh * g.ow, K = g.kh * g.kw * g.C;
+      const cols = tf.tensor2d(rand(P * K, P + K), [P, K]);
+      const [a, j] = [col2imOnHeap(simd, cols, g), col2imOnHeap(noSimd, cols, g)].map((i) => tf.engine().makeTensorFromTensorInfo(i));
+      const got = Array.from(a.dataSync());
+      expect(got, JSON.stringify(g)).toEqual(Array.from(j.dataSync()));
+      expect(got.filter((v) => v !== 0).length).toBeGreaterThan(got.length / 2);
+      tf.dispose([cols, a, j]);
+    }
+  });
   // [x shape, window, stride, pad]: NanoDet's stem pool (3×3/2 VALID), overlapping stride-1 windows, SAME padding, batch 2.
   const pools: [number[], number, number, 'valid' | 'same'][] = [
     [[1, 13, 13, 8], 3, 2, 'valid'], [[1, 7, 9, 5], 3, 1, 'same'], [[2, 8, 8, 3], 2, 2, 'valid'], [[1, 10, 10, 4], 3, 2, 'same'],
