@@ -8,7 +8,7 @@
 // C % 4 == 0; dilation 1; channel multiplier 1. Anything else goes to the backend's own kernels.
 import * as tf from '@tensorflow/tfjs';
 import { type WasmBackend } from './heap-kernels';
-import { I, V, get, i32, loopWhile, section, set, simd, splat4, str, uleb } from './simd-kernels';
+import { I, RELU, RELU6, V, get, i32, loopWhile, section, set, simd, splat4, str, uleb } from './simd-kernels';
 
 export type DepthwiseAct = 'linear' | 'relu' | 'relu6';
 
@@ -86,8 +86,7 @@ export function depthwiseModuleBytes(s: ConvShape): Uint8Array<ArrayBuffer> {
   const ks = (n: number) => Array.from({ length: n }, (_, j) => j);
   const act = (j: number) => [
     ...get(acc(j)),
-    ...(s.act === 'linear' ? [] : [...splat4(0), ...V.max]),
-    ...(s.act === 'relu6' ? [...splat4(6), ...V.min] : []),
+    ...(s.act === 'relu' ? RELU : s.act === 'relu6' ? RELU6 : []),
   ];
   const pixels = (n: number, cols: number[]) => [
     ...i32(0), ...set(7),
@@ -214,6 +213,27 @@ function geometry(x: [number, number, number, number], filter: tf.TensorInfo, a:
   };
 }
 
+/** A geometry and its compiled function, kept per attrs object: a replayed step passes the same one every call,
+ *  and computeConv2DInfo plus the module's key cost ~10 µs a call (26 depthwise calls in a textures step). */
+interface Plan<F> { x: number[]; f: number[]; bias: boolean; act: DepthwiseAct; attrs: unknown[]; g: ConvShape | null; memory?: WebAssembly.Memory; fn?: F | null }
+const forwardPlans = new WeakMap<object, Plan<DwFn>>(), gradPlans = new WeakMap<object, Plan<DwtFn>>();
+const sameShape = (p: readonly number[], q: readonly number[]) => p.length === q.length && p.every((v, i) => v === q[i]);
+function plan<F>(plans: WeakMap<object, Plan<F>>, x: [number, number, number, number], filter: tf.TensorInfo, a: DepthwiseAttrs, bias: boolean, act: DepthwiseAct,
+  memory: WebAssembly.Memory | undefined, compile: (m: WebAssembly.Memory | undefined, g: ConvShape) => F | null, usable = (_g: ConvShape) => true): { g: ConvShape; fn: F } | null {
+  if (filter.dtype !== 'float32') return null;
+  // the attributes as they are now (a field assigned anew is a miss; TF.js never changes them)
+  const attrs = [a.strides, a.pad, a.dilations, a.dimRoundingMode];
+  let p = plans.get(a);
+  if (!p || !sameShape(p.x, x) || !sameShape(p.f, filter.shape) || p.bias !== bias || p.act !== act || p.attrs.some((v, i) => v !== attrs[i])) {
+    const g = geometry(x, filter, a, bias, act);
+    p = { x: [...x], f: [...filter.shape], bias, act, attrs, g: g && usable(g) ? g : null };
+    plans.set(a, p);
+  }
+  if (p.g == null) return null;
+  if (p.fn === undefined || p.memory !== memory) { p.fn = compile(memory, p.g); p.memory = memory; }
+  return p.fn == null ? null : { g: p.g, fn: p.fn };
+}
+
 /**
  * act(depthwise(x, filter) + bias) on the heap, or null where the generated kernel does not apply (then the
  * backend's own runs): float32 NHWC, channel multiplier 1, C % 4 == 0, dilation 1, linear / relu / relu6.
@@ -224,11 +244,9 @@ export function depthwiseOnHeap(backend: WasmBackend, x: tf.TensorInfo, filter: 
   if ((a.dataFormat ?? 'NHWC') !== 'NHWC' || x.dtype !== 'float32' || x.shape.length !== 4) return null;
   const [b, H, W, C] = x.shape as [number, number, number, number];
   if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== C)) return null;
-  const g = geometry([b, H, W, C], filter, a, bias != null, act);
-  if (g == null) return null;
-  const { oh, ow } = g;
-  const fn = depthwiseFn(backend.wasm.asm?.memory, g);
-  if (fn == null) return null;
+  const made = plan(forwardPlans, [b, H, W, C], filter, a, bias != null, act, backend.wasm.asm?.memory, depthwiseFn);
+  if (made == null) return null;
+  const { g: { oh, ow }, fn } = made;
   const zero = backend.makeOutput([W * C], 'float32'); // the rows above and below the image
   const out = backend.makeOutput([b, oh, ow, C], 'float32');
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
@@ -247,11 +265,11 @@ export function depthwiseOnHeap(backend: WasmBackend, x: tf.TensorInfo, filter: 
  */
 export function depthwiseGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, inputShape: [number, number, number, number], a: DepthwiseAttrs): tf.TensorInfo | null {
   const [b, H, W, C] = inputShape;
-  const s = dy.dtype === 'float32' ? geometry(inputShape, filter, a, false, 'linear') : null;
-  if (s == null || (s.sh === 1 && s.sw === 1) || dy.shape.join() !== [b, s.oh, s.ow, C].join()) return null;
+  const made = dy.dtype === 'float32' ? plan(gradPlans, inputShape, filter, a, false, 'linear', backend.wasm.asm?.memory, depthwiseGradFn, (g) => g.sh > 1 || g.sw > 1) : null;
+  if (made == null) return null;
+  const { g: s, fn } = made;
+  if (dy.shape.length !== 4 || dy.shape[0] !== b || dy.shape[1] !== s.oh || dy.shape[2] !== s.ow || dy.shape[3] !== C) return null;
   const { oh, ow } = s;
-  const fn = depthwiseGradFn(backend.wasm.asm?.memory, s);
-  if (fn == null) return null;
   const trash = backend.makeOutput([W * C], 'float32'); // where the rows outside dx go
   const dx = backend.makeOutput([b, H, W, C], 'float32');
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastBinaryOnHeap, col2imOnHeap, setWasmWarp, sumMidOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, ROLL, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { broadcastBinaryOnHeap, BIAS_RELU6, col2imOnHeap, HARD_SWISH, setWasmWarp, sumMidOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, ROLL, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
 import { simdKernels, simdModuleBytes } from '../../../src/tf/simd-kernels';
 import { affineWarp3, warpModuleBytes } from '../../../src/tf/wasm-warp';
 import { roll, seededRng } from '../../../src/dream/transforms';
@@ -209,6 +209,21 @@ describe('wasm heap kernels', () => {
       expect(sumMidOnHeap(b, tf.zeros([1, 4, 4, 6]), [1, 2], true, false)).toBeNull(); // c % 4
       expect(sumMidOnHeap(b, tf.zeros([1, 4, 4, 8], 'int32'), [1, 2], true, false)).toBeNull();
       expect(sumMidOnHeap(b, tf.zeros([1, 0, 4, 8]), [1, 2], true, false)).toBeNull();
+    });
+  });
+
+  it('the SIMD clamps (pmax/pmin, + 0) give Math.max/min\'s values for −0, NaN and ±∞ as well', async () => {
+    await tf.setBackend('wasm');
+    const x = [-0, 0, NaN, Infinity, -Infinity, -3, 3, 2.5, 7, -1e-30, 5.999, 6.5];
+    const fr = Math.fround, relu6 = (p: number) => Math.min(Math.max(p, 0), 6);
+    tf.tidy(() => {
+      // h-swish with s = 1, t = −0: x = −0 makes x + t = −0, whose relu6 must be +0 (so (x·s)·relu6 = −0·+0 = −0)
+      const hs = tf.engine().runKernel(HARD_SWISH, { x: tf.tensor1d(x), s: tf.scalar(1), t: tf.scalar(-0) }) as tf.Tensor;
+      expect(Array.from(hs.dataSync())).toEqual(x.map((v) => fr(fr(v * 1) * relu6(fr(v + -0)))));
+      const b = [-0, -0, 1, -1];
+      const br = tf.engine().runKernel(BIAS_RELU6, { x: tf.tensor2d(x, [3, 4]), bias: tf.tensor1d(b) }) as tf.Tensor;
+      expect(Array.from(br.dataSync())).toEqual(x.map((v, i) => relu6(fr(v + b[i % 4]))));
+      expect(Object.is(br.dataSync()[0], 0)).toBe(true); // −0 + −0 → +0 out, not −0
     });
   });
 

@@ -114,6 +114,29 @@ describe('generated SIMD depthwise convs on the wasm heap (src/tf/simd-depthwise
     });
   });
 
+  it('one attrs object (as a replay passes) on other shapes, or changed in place, still gets its own geometry', () => {
+    const { simd } = heapBackends();
+    tf.tidy(() => {
+      const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+      const a: { strides: number; pad: 'same' | 'valid'; activation: DepthwiseAct } = { strides: 1, pad: 'same', activation: 'linear' };
+      const check = (cs: Case) => {
+        const { x, w } = inputs(cs, 3);
+        const y = depthwiseOnHeap(simd, info(x), info(w), undefined, a);
+        expect(y).not.toBeNull();
+        const want = tf.depthwiseConv2d(x, w, cs.stride, cs.pad);
+        expect(y!.shape).toEqual(want.shape);
+        expect(maxErr(tf.engine().makeTensorFromTensorInfo(y!).dataSync() as Float32Array, want.dataSync() as Float32Array)).toBeLessThan(1e-4);
+      };
+      check({ x: [1, 8, 8, 4], k: 3, stride: 1, pad: 'same', act: 'linear', bias: false });
+      check({ x: [1, 12, 10, 8], k: 3, stride: 1, pad: 'same', act: 'linear', bias: false }); // another input
+      check({ x: [1, 12, 10, 8], k: 5, stride: 1, pad: 'same', act: 'linear', bias: false }); // another filter
+      a.strides = 2;
+      check({ x: [1, 12, 10, 8], k: 5, stride: 2, pad: 'same', act: 'linear', bias: false });
+      a.pad = 'valid';
+      check({ x: [1, 12, 10, 8], k: 5, stride: 2, pad: 'valid', act: 'linear', bias: false });
+    });
+  });
+
   it('leaves what it was not written for to XNNPACK', () => {
     const { simd } = heapBackends();
     tf.tidy(() => {
