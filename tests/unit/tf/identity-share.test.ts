@@ -20,6 +20,21 @@ describe('wasm Identity shares its input (no copy)', () => {
     expect(tf.memory().numDataBuffers).toBe(buffers - 1);
   });
 
+  it('a Cast to the same dtype shares too; a real conversion still converts', () => {
+    const x = tf.tensor1d([1.5, -2, 3]);
+    const buffers = tf.memory().numDataBuffers;
+    const y = tf.cast(x, 'float32');
+    expect(tf.memory().numDataBuffers).toBe(buffers);
+    const i = tf.cast(x, 'int32');
+    expect(tf.memory().numDataBuffers).toBe(buffers + 1);
+    expect(i.dtype).toBe('int32');
+    expect(Array.from(i.dataSync())).toEqual([1, -2, 3]);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2, 3]);
+    tf.dispose([y, i]);
+    expect(tf.memory().numDataBuffers).toBe(buffers - 1);
+  });
+
   it('the stock kernel copies (what the bench compares against), and on again', () => {
     expect(setIdentityShare('wasm', false)).toBe(true);
     try {
@@ -27,7 +42,9 @@ describe('wasm Identity shares its input (no copy)', () => {
       const buffers = tf.memory().numDataBuffers;
       const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
       expect(tf.memory().numDataBuffers).toBe(buffers + 1);
-      tf.dispose([x, y]);
+      const z = tf.cast(x, 'float32');
+      expect(tf.memory().numDataBuffers).toBe(buffers + 2);
+      tf.dispose([x, y, z]);
     } finally {
       expect(setIdentityShare('wasm', true)).toBe(true);
     }
