@@ -9,7 +9,8 @@
 //    roll. Here: the longest contiguous runs, copied inside the heap with copyWithin.
 //  - MaxPoolGrad: wasm's own took 5.6 ms for NanoDet's one stem pool (13 % of an objects step; 1.3 ms here),
 //    and it loses gradient with SAME padding or a batch > 1. Here: TF.js's rule (first maximal tap), as on cpu.
-//  - Sum / Mean over H,W (squeeze-excite's pooling and its gradient): wasm's own transposes first.
+//  - Sum / Mean over H,W (squeeze-excite's pooling and its gradient; wasm's own transposes first) and over
+//    trailing axes (wasm's own is one sequential sum).
 //  - Transform (the jitter's warp): the affine RGB case's inside pixels in wasm (src/tf/wasm-warp.ts).
 // Views are made after the output is allocated (an allocation may grow the heap and detach older views).
 import * as tf from '@tensorflow/tfjs';
@@ -422,26 +423,30 @@ export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.
 }
 
 /**
- * Sum or Mean of float32 x over axes that form one block short of the last axis (squeeze-excite's pooling over H,W
- * of NHWC, and its gradient's Sum): x is [a, r, c] with the r rows reduced, each output the rows added in order.
- * wasm's own first transposes the reduced axes innermost (~0.07 ms of a 0.08 ms Mean of [1,16,16,96]); this
- * reads x once, 4 lanes at a time. Returns null for what it leaves to the backend: other dtypes, innermost or
- * scattered axes, c % 4 ≠ 0, empty tensors, or no SIMD.
+ * Sum or Mean of float32 x over axes that form one block: x is [a, r, c] with the r rows reduced.
+ *  - c > 1 (squeeze-excite's pooling over H,W of NHWC, and its gradient's Sum): the rows added in order, 4 lanes
+ *    at a time. wasm's own first transposes the reduced axes innermost (~0.07 ms of a 0.08 ms Mean of
+ *    [1,16,16,96]). Needs c % 4 == 0.
+ *  - c = 1 (trailing axes: the objective's mean, the step's mean |g|): 16 running sums (wasm's own is one
+ *    sequential sum, bound by the add's latency: 72 µs for a 128² RGB image).
+ * Returns null for what it leaves to the backend: other dtypes, scattered axes, c % 4 ∉ {0} with c > 1, empty
+ * tensors, or no SIMD.
  */
-export function sumMidOnHeap(backend: WasmBackend, x: tf.TensorInfo, axis: number | number[], keepDims: boolean, mean: boolean): tf.TensorInfo | null {
+export function reduceOnHeap(backend: WasmBackend, x: tf.TensorInfo, axis: number | number[], keepDims: boolean, mean: boolean): tf.TensorInfo | null {
   if (x.dtype !== 'float32') return null;
   const shape = x.shape, rank = shape.length;
   const axes = [...new Set(tf.util.parseAxisParam(axis, shape))].sort((p, q) => p - q);
-  if (axes.length === 0 || axes[axes.length - 1] >= rank - 1 || axes.some((ax, i) => ax !== axes[0] + i)) return null;
+  if (axes.length === 0 || axes.some((ax, i) => ax !== axes[0] + i)) return null;
   const a = tf.util.sizeFromShape(shape.slice(0, axes[0])), r = tf.util.sizeFromShape(axes.map((ax) => shape[ax]));
   const c = tf.util.sizeFromShape(shape.slice(axes[axes.length - 1] + 1));
-  if (a === 0 || r === 0 || c === 0 || c % 4 !== 0) return null;
+  if (a === 0 || r === 0 || c === 0 || (c > 1 && c % 4 !== 0)) return null;
   const simd = simdKernels(backend.wasm.asm?.memory);
   if (!simd) return null;
   const outShape = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
   const out = backend.makeOutput(outShape, 'float32');
   const o = byteOffset(backend, out), xi = byteOffset(backend, x), d = bits(mean ? r : 1);
-  for (let k = 0; k < a; k++) simd.sumRows(o + k * c * 4, xi + k * r * c * 4, r, c, d);
+  if (c === 1) simd.sumInner(o, xi, a, r, d);
+  else for (let k = 0; k < a; k++) simd.sumRows(o + k * c * 4, xi + k * r * c * 4, r, c, d);
   return out;
 }
 
@@ -638,8 +643,8 @@ const REPLACED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unk
     return maxPoolGradOnHeap(b, dy, input, output, info);
   },
   PadV2: (b, { x }, a) => (x.dtype !== 'float32' ? null : padOnHeap(b, x, a.paddings as [number, number][], a.constantValue as number)),
-  Sum: (b, { x }, a) => sumMidOnHeap(b, x, a.axis as number | number[], a.keepDims as boolean, false),
-  Mean: (b, { x }, a) => sumMidOnHeap(b, x, a.axis as number | number[], a.keepDims as boolean, true),
+  Sum: (b, { x }, a) => reduceOnHeap(b, x, a.axis as number | number[], a.keepDims as boolean, false),
+  Mean: (b, { x }, a) => reduceOnHeap(b, x, a.axis as number | number[], a.keepDims as boolean, true),
   Transform: (b, { image, transforms }, a) =>
     (image.dtype !== 'float32' || transforms.dtype !== 'float32' ? null : transformOnHeap(b, image, transforms, a as unknown as TransformAttrs)),
   ...Object.fromEntries(BINARY.map((op) => [op, (b: WasmBackend, i: Inputs) => broadcastBinaryOnHeap(b, op, i.a, i.b)])),

@@ -16,6 +16,9 @@
 //                                     sum TF.js's tape makes of the two paths, each product rounded as there
 //   sumRows(out, x, rows, c, dBits)   out[j] = (x[0,j] + x[1,j] + … + x[rows−1,j]) / d for a [rows, c] block, the
 //                                     rows added in order (c % 4 == 0, rows ≥ 1): Sum / Mean over H,W of NHWC
+//   sumInner(out, x, rows, n, dBits) out[k] = (Σ_i x[k, i]) / d for a [rows, n] block, the sum taken as 16 running
+//                                     lanes (4 vectors) added pairwise, then the n mod 16 rest in order: Sum / Mean
+//                                     over trailing axes (the objective's mean, the step's mean |g|)
 //   addTap(dst, src, rows, pixels, cb, dstRow, srcRow, dstStep, srcStep)   for each of `rows` rows and `pixels`
 //                                     pixels, dst[0..cb) += src[0..cb) (cb bytes of floats, scalar), the pointers
 //                                     moving by the steps per pixel and by the row strides per row: one tap of
@@ -38,7 +41,7 @@ export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: s
  */
 export const RELU = [...splat4(0), ...V.pmax, ...splat4(0), ...V.add];
 export const RELU6 = [...RELU, ...splat4(6), ...V.pmin];
-const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], add: [0x92], mul: [0x94], select: [0x1b], fromBits: [0xbe] };
+const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], add: [0x92], mul: [0x94], div: [0x95], select: [0x1b], fromBits: [0xbe] };
 export const I = { add: [0x6a], sub: [0x6b], mul: [0x6c], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
 
 export function uleb(v: number): number[] {
@@ -191,6 +194,26 @@ const sumRows = [
   ...loopWhile(5, 7, 16, [...at(0, 5), ...at(0, 5), ...V.load, ...get(9), ...V.div, ...V.store]),
 ];
 
+// sumInner(out 0, x 1, rows 2, n 3, dBits 4); locals k 5, i 6, n16 7, nb 8 (i32), A0..A3 9–12 (v128), s 13 (f32).
+const loadAt = (base: number, i: number, off: number) => [...get(base), ...get(i), ...I.add, ...simd(0x00, 0, ...uleb(off))];
+const lane = (l: number) => simd(0x1f, l); // f32x4.extract_lane
+const sumInner = [
+  ...get(3), ...i32(2), ...I.shl, ...set(8),
+  ...get(3), ...i32(-16), ...I.and, ...i32(2), ...I.shl, ...set(7),
+  ...i32(0), ...set(5),
+  ...loopWhile(5, 2, 1, [
+    ...[9, 10, 11, 12].flatMap((a) => [...splat4(0), ...set(a)]),
+    ...i32(0), ...set(6),
+    ...loopWhile(6, 7, 64, [9, 10, 11, 12].flatMap((a, j) => [...get(a), ...loadAt(1, 6, 16 * j), ...V.add, ...set(a)])),
+    ...get(9), ...get(10), ...V.add, ...get(11), ...get(12), ...V.add, ...V.add, ...set(9),
+    ...get(9), ...lane(0), ...get(9), ...lane(1), ...F.add, ...get(9), ...lane(2), ...get(9), ...lane(3), ...F.add, ...F.add, ...set(13),
+    ...loopWhile(6, 8, 4, [...get(13), ...at(1, 6), ...F.load, ...F.add, ...set(13)]),
+    ...get(0), ...get(13), ...get(4), ...F.fromBits, ...F.div, ...F.store,
+    ...get(0), ...i32(4), ...I.add, ...set(0),
+    ...get(1), ...get(8), ...I.add, ...set(1),
+  ]),
+];
+
 // addTap(dst 0, src 1, rows 2, pixels 3, cb 4, dstRow 5, srcRow 6, dstStep 7, srcStep 8); locals r 9, k 10,
 // c 11, dp 12, sp 13.
 const addTap = [
@@ -222,14 +245,16 @@ const FUNCS = [
   { name: 'hardSwishGrad', params: 6, locals: [2, 5], body: hardSwishGrad },
   { name: 'sumRows', params: 5, locals: [4, 1], body: sumRows },
   { name: 'addTap', params: 9, locals: [5], body: addTap },
+  { name: 'sumInner', params: 5, locals: [4, 4, 1], body: sumInner },
 ] as const;
 
 /** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
 export function simdModuleBytes(): Uint8Array<ArrayBuffer> {
   const types = FUNCS.flatMap((f) => [0x60, f.params, ...new Array<number>(f.params).fill(0x7f), 0]);
-  // locals: [n i32] or [n i32, m v128]
+  // locals: [n i32], [n i32, m v128] or [n i32, m v128, k f32]
   const codes = FUNCS.map((f) => {
-    const locals = f.locals.length === 1 ? [1, f.locals[0], 0x7f] : [2, f.locals[0], 0x7f, f.locals[1], 0x7b];
+    const types = [0x7f, 0x7b, 0x7d];
+    const locals = [f.locals.length, ...(f.locals as readonly number[]).flatMap((n, i) => [n, types[i]])];
     const b = [...locals, ...f.body, 0x0b];
     return [...uleb(b.length), ...b];
   });
@@ -256,6 +281,7 @@ export interface SimdKernels {
   hardSwishGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;
   sumRows(out: number, x: number, rows: number, c: number, dBits: number): void;
   addTap(dst: number, src: number, rows: number, pixels: number, cb: number, dstRow: number, srcRow: number, dstStep: number, srcStep: number): void;
+  sumInner(out: number, x: number, rows: number, n: number, dBits: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
