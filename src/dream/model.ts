@@ -2,6 +2,7 @@
 // interface the optimiser sees: images in, named activations out.
 import * as tf from '@tensorflow/tfjs';
 import { releaseGradientPrograms } from './replay';
+import { sweepDerivedFilters } from '../tf/kernel-compose';
 import { nhwcTwinName, nhwcTwins } from './graph-layout';
 import { applyGraphFixes, GRAPH_FIXES, type GraphArtifacts, type GraphFix, type GraphNode, type WeightSpec } from './graph';
 
@@ -159,7 +160,8 @@ export function createDreamModel(entry: ModelEntry, model: tf.GraphModel, names:
       const outs = Array.isArray(out) ? out : [out];
       return entry.activationLayout === 'NCHW' ? outs.map((t, i) => (t.rank === 4 && !twins.has(nodes[i]) ? tf.transpose(t, [0, 2, 3, 1]) : t)) : outs;
     }),
-    dispose: () => { releaseGradientPrograms(dreamModel); model.dispose(); }, // programs hold its weights
+    // programs hold its weights; the input-gradient kernels' flipped copies of them go too
+    dispose: () => { releaseGradientPrograms(dreamModel); model.dispose(); sweepDerivedFilters(tf.backend()); },
   };
   return dreamModel;
 }

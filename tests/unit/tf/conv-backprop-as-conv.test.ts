@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backpropPath, COL2IM_MAX_IN_CHANNELS, convBackpropAsConvActive, setConvBackpropAsConv } from '../../../src/tf/conv-backprop-as-conv';
 import { seededRng } from '../../../src/dream/transforms';
-import { clearDerivedFilters, derivedFilterCount } from '../../../src/tf/kernel-compose';
+import { clearDerivedFilters, derivedFilterCount, SWEEP_EVERY, sweepDerivedFilters } from '../../../src/tf/kernel-compose';
 import { wasm } from '../dream/helpers';
 
 interface Case { h: number; w: number; cin: number; cout: number; kh: number; kw: number; stride: number | [number, number]; pad: 'same' | 'valid' }
@@ -69,6 +69,35 @@ describe('wasm Conv2DBackpropInput as a forward conv', () => {
     await tf.setBackend('cpu');
     expect(backpropPath(3, tf.backend())).toBe('conv'); // no wasm heap to scatter into
     await tf.setBackend('wasm');
+  });
+
+  it('frees a freed weight\'s derived filters within SWEEP_EVERY lookups, or at sweepDerivedFilters (a model\'s dispose)', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    clearDerivedFilters(backend);
+    const base = tf.memory().numDataBuffers;
+    const x = tf.ones([1, 10, 8, 6]) as tf.Tensor4D, keep = tf.randomNormal([3, 3, 6, 5]) as tf.Tensor4D;
+    const grad = (w: tf.Tensor4D) => tf.dispose(tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.conv2d(v as tf.Tensor4D, w, 2, 'same')))(x)));
+    grad(keep);
+    const per = derivedFilterCount(backend); // one filter per stride phase
+    expect(per).toBeGreaterThan(0);
+    for (const sweep of [false, true]) {
+      const gone = tf.randomNormal([3, 3, 6, 5]) as tf.Tensor4D;
+      grad(gone);
+      expect(derivedFilterCount(backend)).toBe(2 * per);
+      gone.dispose();
+      if (sweep) sweepDerivedFilters(backend);
+      else {
+        grad(keep); // known filters: no sweep on this call
+        expect(derivedFilterCount(backend)).toBe(2 * per);
+        for (let i = 0; i < SWEEP_EVERY / per && derivedFilterCount(backend) > per; i++) grad(keep);
+      }
+      expect(derivedFilterCount(backend)).toBe(per);
+    }
+    tf.dispose([x, keep]);
+    sweepDerivedFilters(backend);
+    expect(derivedFilterCount(backend)).toBe(0);
+    expect(tf.memory().numDataBuffers).toBe(base);
   });
 
   it('flips a weight once: later backward passes reuse it, and it is freed after the weight', async () => {
