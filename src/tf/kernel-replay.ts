@@ -119,7 +119,11 @@ function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tens
       return slots++;
     }));
     const alias = shared ? { from: shared.slot, value: shared.value!, shape: c.outputs[0].shape, dtype: c.outputs[0].dtype } : null;
-    return { fn: c.fn, attrs: c.attrs, array: Array.isArray(c.inputs), reads, outs: outSlots[i], free: [] as number[], alias };
+    // the call's argument object, made once: a run only points its inputs at this run's data
+    const inputs: Record<string, Info | undefined> = Array.isArray(c.inputs) ? ([] as unknown as Record<string, Info | undefined>) : {};
+    for (const r of reads) inputs[r.name] = r.value;
+    const args = { inputs: inputs as Inputs, backend, attrs: c.attrs };
+    return { fn: c.fn, args, inputs, reads, outs: outSlots[i], free: [] as number[], alias };
   });
   prog.forEach((c, i) => c.outputs.forEach((o, j) => {
     if ((i === last && j === lastOut) || plans[i].alias) return; // the result; an alias holds no reference
@@ -144,9 +148,8 @@ function makeProgram(backendName: string, backend: tf.KernelBackend, x0: tf.Tens
             const a = p.alias;
             now[p.outs[0]] = { dataId: a.from < 0 ? a.value.dataId : now[a.from]!.dataId, shape: a.shape, dtype: a.dtype };
           } else {
-            const inputs: Record<string, Info | undefined> = p.array ? ([] as unknown as Record<string, Info | undefined>) : {};
-            for (const r of p.reads) inputs[r.name] = r.slot < 0 ? r.value : now[r.slot];
-            const out = p.fn({ inputs: inputs as Inputs, backend, attrs: p.attrs });
+            for (const r of p.reads) if (r.slot >= 0) p.inputs[r.name] = now[r.slot];
+            const out = p.fn(p.args);
             if (Array.isArray(out)) for (let j = 0; j < out.length; j++) now[p.outs[j]] = out[j];
             else now[p.outs[0]] = out;
           }
