@@ -40,6 +40,9 @@ export const HARD_SWISH_GRAD = 'DreamHardSwishGrad';
 export const INTERLEAVE_2X2 = 'DreamInterleave2x2';
 /** np.roll of an [n,h,w,c] image by attrs dy, dx pixels along H and W (the jitter; src/dream/transforms.ts): input x. */
 export const ROLL = 'DreamRoll';
+/** The ascent step's update clip(x + g · stepSize / (mean|g| + 1e-8), 0, 1) as one kernel: inputs x, g; attr
+ *  stepSize (src/dream/step.ts; the same float32 values as its seven ops on wasm). */
+export const ASCENT_UPDATE = 'DreamAscentUpdate';
 /** Relu6's gradient from its output alone, dy · (0 < y < 6): inputs dy, y (src/tf/fused-conv.ts). */
 export const RELU6_OUT_GRAD = 'DreamRelu6OutGrad';
 
@@ -450,6 +453,38 @@ export function reduceOnHeap(backend: WasmBackend, x: tf.TensorInfo, axis: numbe
   return out;
 }
 
+/**
+ * ASCENT_UPDATE: the step's normalise-and-step in two passes over the image (mean |g| as reduceOnHeap's 16
+ * running sums, then x + g·step clipped) instead of seven kernels, each a pass or a scalar round trip through
+ * TF.js (~0.2 ms of a 128² step). The arithmetic is the ops' own, each result rounded to float32.
+ */
+export function ascentUpdateOnHeap(backend: WasmBackend, x: tf.TensorInfo, g: tf.TensorInfo, stepSize: number): tf.TensorInfo {
+  const n = tf.util.sizeFromShape(x.shape);
+  if (x.dtype !== 'float32' || g.dtype !== 'float32' || tf.util.sizeFromShape(g.shape) !== n) throw new Error(`${ASCENT_UPDATE}: x and g must be float32 of one size, got ${x.dtype} [${x.shape}], ${g.dtype} [${g.shape}]`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const simd = simdKernels(backend.wasm.asm?.memory), fr = Math.fround;
+  let mean: number;
+  if (simd && n > 0) {
+    const m = backend.makeOutput([1], 'float32');
+    simd.sumAbsInner(byteOffset(backend, m), byteOffset(backend, g), 1, n, bits(n));
+    mean = f32(backend, m, 1)[0];
+    backend.disposeData(m.dataId);
+  } else {
+    const v = f32(backend, g, n), lanes = new Array<number>(16).fill(0), n16 = n & ~15;
+    for (let i = 0; i < n16; i++) lanes[i & 15] = fr(lanes[i & 15] + Math.abs(v[i]));
+    const q = [0, 1, 2, 3].map((l) => fr(fr(lanes[l] + lanes[4 + l]) + fr(lanes[8 + l] + lanes[12 + l])));
+    let sum = fr(fr(q[0] + q[1]) + fr(q[2] + q[3]));
+    for (let i = n16; i < n; i++) sum = fr(sum + Math.abs(v[i]));
+    mean = fr(sum / fr(n));
+  }
+  const step = fr(fr(stepSize) / fr(mean + fr(1e-8)));
+  const n4 = simd ? n & ~3 : 0;
+  if (n4) simd!.ascend(byteOffset(backend, out), byteOffset(backend, x), byteOffset(backend, g), n4, bits(step));
+  const o = f32(backend, out, n), a = f32(backend, x, n), d = f32(backend, g, n);
+  for (let i = n4; i < n; i++) { const v = fr(a[i] + fr(d[i] * step)); o[i] = v > 1 ? 1 : v < 0 ? 0 : v; }
+  return out;
+}
+
 /** INTERLEAVE_2X2's heap function: each phase's rows go to every other output pixel (a SIMD strided copy). */
 function interleave2x2OnHeap(backend: WasmBackend, p: tf.TensorInfo[]): tf.TensorInfo {
   const [n, h, w, c] = p[0].shape;
@@ -610,6 +645,7 @@ const ADDED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unknow
   [FILL_LIKE]: (b, i, a) => fillLikeOnHeap(b, i.x, a.shape as number[]),
   [INTERLEAVE_2X2]: (b, i) => interleave2x2OnHeap(b, [i.p00, i.p01, i.p10, i.p11]),
   [ROLL]: (b, i, a) => rollOnHeap(b, i.x, a.dy as number, a.dx as number),
+  [ASCENT_UPDATE]: (b, i, a) => ascentUpdateOnHeap(b, i.x, i.g, a.stepSize as number),
 };
 
 type MaxPoolGradAttrs = { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
@@ -657,7 +693,7 @@ export const heapKernelsActive = (backendName: string): boolean => originals.has
 /**
  * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad, Transform, PadV2, Sum and Mean over H,W, and the
  * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH(_GRAD), BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD,
- * FILL_LIKE, INTERLEAVE_2X2 and ROLL added) or put
+ * FILL_LIKE, INTERLEAVE_2X2, ROLL and ASCENT_UPDATE added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
  */
 export function setHeapKernels(backendName: string, on: boolean): boolean {

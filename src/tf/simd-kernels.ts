@@ -19,6 +19,9 @@
 //   sumInner(out, x, rows, n, dBits) out[k] = (Σ_i x[k, i]) / d for a [rows, n] block, the sum taken as 16 running
 //                                     lanes (4 vectors) added pairwise, then the n mod 16 rest in order: Sum / Mean
 //                                     over trailing axes (the objective's mean, the step's mean |g|)
+//   sumAbsInner(out, x, rows, n, dBits)   the same over |x|
+//   ascend(out, x, g, n, stepBits)    out = clip(x + g·step, 0, 1) as cpu's ClipByValue (v < 0 ? 0 : v > 1 ? 1 : v),
+//                                     n % 4 == 0: the ascent step's update (src/dream/step.ts)
 //   addTap(dst, src, rows, pixels, cb, dstRow, srcRow, dstStep, srcStep)   for each of `rows` rows and `pixels`
 //                                     pixels, dst[0..cb) += src[0..cb) (cb bytes of floats, scalar), the pointers
 //                                     moving by the steps per pixel and by the row strides per row: one tap of
@@ -33,7 +36,7 @@ const f32c = (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffe
 export const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 export const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)); // v128.const
 const mem0 = [0, 0]; // memarg: align hint 2^0 (any alignment), offset 0
-export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9), div: simd(0xe7), pmin: simd(0xea), pmax: simd(0xeb) };
+export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9), div: simd(0xe7), pmin: simd(0xea), pmax: simd(0xeb), abs: simd(0xe0) };
 /**
  * max(v, 0) and min(max(v, 0), 6) on the vector on the stack. f32x4.max and .min must order −0 below +0 and
  * return NaN for NaN, which V8 on x64 builds from ~7 instructions each; pmax / pmin are one maxps / minps. Their
@@ -41,7 +44,7 @@ export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: s
  */
 export const RELU = [...splat4(0), ...V.pmax, ...splat4(0), ...V.add];
 export const RELU6 = [...RELU, ...splat4(6), ...V.pmin];
-const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], add: [0x92], mul: [0x94], div: [0x95], select: [0x1b], fromBits: [0xbe] };
+const F = { load: [0x2a, ...mem0], store: [0x38, ...mem0], eq: [0x5b], gt: [0x5e], add: [0x92], mul: [0x94], div: [0x95], abs: [0x8b], select: [0x1b], fromBits: [0xbe] };
 export const I = { add: [0x6a], sub: [0x6b], mul: [0x6c], and: [0x71], shl: [0x74], geU: [0x4f], ltU: [0x49] };
 
 export function uleb(v: number): number[] {
@@ -197,20 +200,32 @@ const sumRows = [
 // sumInner(out 0, x 1, rows 2, n 3, dBits 4); locals k 5, i 6, n16 7, nb 8 (i32), A0..A3 9–12 (v128), s 13 (f32).
 const loadAt = (base: number, i: number, off: number) => [...get(base), ...get(i), ...I.add, ...simd(0x00, 0, ...uleb(off))];
 const lane = (l: number) => simd(0x1f, l); // f32x4.extract_lane
-const sumInner = [
+const sumInnerOf = (abs: boolean) => [
   ...get(3), ...i32(2), ...I.shl, ...set(8),
   ...get(3), ...i32(-16), ...I.and, ...i32(2), ...I.shl, ...set(7),
   ...i32(0), ...set(5),
   ...loopWhile(5, 2, 1, [
     ...[9, 10, 11, 12].flatMap((a) => [...splat4(0), ...set(a)]),
     ...i32(0), ...set(6),
-    ...loopWhile(6, 7, 64, [9, 10, 11, 12].flatMap((a, j) => [...get(a), ...loadAt(1, 6, 16 * j), ...V.add, ...set(a)])),
+    ...loopWhile(6, 7, 64, [9, 10, 11, 12].flatMap((a, j) => [...get(a), ...loadAt(1, 6, 16 * j), ...(abs ? V.abs : []), ...V.add, ...set(a)])),
     ...get(9), ...get(10), ...V.add, ...get(11), ...get(12), ...V.add, ...V.add, ...set(9),
     ...get(9), ...lane(0), ...get(9), ...lane(1), ...F.add, ...get(9), ...lane(2), ...get(9), ...lane(3), ...F.add, ...F.add, ...set(13),
-    ...loopWhile(6, 8, 4, [...get(13), ...at(1, 6), ...F.load, ...F.add, ...set(13)]),
+    ...loopWhile(6, 8, 4, [...get(13), ...at(1, 6), ...F.load, ...(abs ? F.abs : []), ...F.add, ...set(13)]),
     ...get(0), ...get(13), ...get(4), ...F.fromBits, ...F.div, ...F.store,
     ...get(0), ...i32(4), ...I.add, ...set(0),
     ...get(1), ...get(8), ...I.add, ...set(1),
+  ]),
+];
+const sumInner = sumInnerOf(false), sumAbsInner = sumInnerOf(true);
+
+// ascend(out 0, x 1, g 2, n 3, stepBits 4); locals i 5, nb 6 (i32), S 7 (v128). pmax(v, 0) keeps −0 and NaN as
+// cpu's clip does; pmin(v, 1) then keeps NaN too.
+const ascend = [
+  ...get(4), ...F.fromBits, ...V.splat, ...set(7),
+  ...get(3), ...i32(2), ...I.shl, ...set(6),
+  ...loopWhile(5, 6, 16, [
+    ...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 5), ...V.load, ...get(7), ...V.mul, ...V.add,
+    ...splat4(0), ...V.pmax, ...splat4(1), ...V.pmin, ...V.store,
   ]),
 ];
 
@@ -246,6 +261,8 @@ const FUNCS = [
   { name: 'sumRows', params: 5, locals: [4, 1], body: sumRows },
   { name: 'addTap', params: 9, locals: [5], body: addTap },
   { name: 'sumInner', params: 5, locals: [4, 4, 1], body: sumInner },
+  { name: 'sumAbsInner', params: 5, locals: [4, 4, 1], body: sumAbsInner },
+  { name: 'ascend', params: 5, locals: [2, 1], body: ascend },
 ] as const;
 
 /** The module's bytes (for tests: it must validate wherever WebAssembly SIMD exists). */
@@ -282,6 +299,8 @@ export interface SimdKernels {
   sumRows(out: number, x: number, rows: number, c: number, dBits: number): void;
   addTap(dst: number, src: number, rows: number, pixels: number, cb: number, dstRow: number, srcRow: number, dstStep: number, srcStep: number): void;
   sumInner(out: number, x: number, rows: number, n: number, dBits: number): void;
+  sumAbsInner(out: number, x: number, rows: number, n: number, dBits: number): void;
+  ascend(out: number, x: number, g: number, n: number, stepBits: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();

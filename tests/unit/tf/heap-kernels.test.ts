@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastBinaryOnHeap, BIAS_RELU6, col2imOnHeap, HARD_SWISH, setWasmWarp, reduceOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, ROLL, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { ascentUpdateOnHeap, ASCENT_UPDATE, broadcastBinaryOnHeap, BIAS_RELU6, col2imOnHeap, HARD_SWISH, setWasmWarp, reduceOnHeap, FILL_LIKE, heapKernelsActive, INTERLEAVE_2X2, ROLL, relu6GradOnHeap, RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
 import { simdKernels, simdModuleBytes } from '../../../src/tf/simd-kernels';
 import { affineWarp3, warpModuleBytes } from '../../../src/tf/wasm-warp';
 import { roll, seededRng } from '../../../src/dream/transforms';
@@ -237,6 +237,33 @@ describe('wasm heap kernels', () => {
       expect(Array.from(br.dataSync())).toEqual(x.map((v, i) => relu6(fr(v + b[i % 4]))));
       expect(Object.is(br.dataSync()[0], 0)).toBe(true); // −0 + −0 → +0 out, not −0
     });
+  });
+
+  it('ASCENT_UPDATE gives the seven ops\' values (wasm exactly, with or without SIMD; cpu within 1e-6), clipped to [0, 1]', async () => {
+    for (const shape of [[1, 16, 16, 3], [1, 5, 7, 3]]) { // 768 floats (SIMD all through), 105 (a tail of 1, and of 9 after the 16 lanes)
+      const n = shape.reduce((a, b) => a * b), xs = rand(n, n, 0, 1), gs = rand(n, n + 1, -3, 3);
+      const composite = () => tf.tidy(() => {
+        const x = tf.tensor(xs, shape), g = tf.tensor(gs, shape);
+        const step = tf.div(0.25, tf.add(tf.mean(tf.abs(g)), 1e-8));
+        return Array.from(tf.clipByValue(tf.add(x, tf.mul(g, step)), 0, 1).dataSync());
+      });
+      await tf.setBackend('cpu');
+      const cpu = composite();
+      await tf.setBackend('wasm');
+      const ops = composite();
+      const { simd, noSimd } = heapBackends();
+      const before = tf.memory().numDataBuffers;
+      const fused = tf.tidy(() => Array.from((tf.engine().runKernel(ASCENT_UPDATE, { x: tf.tensor(xs, shape), g: tf.tensor(gs, shape) }, { stepSize: 0.25 }) as tf.Tensor).dataSync()));
+      expect(tf.memory().numDataBuffers).toBe(before);
+      expect(fused, `${shape}`).toEqual(ops);
+      expect(fused.some((v) => v === 0) && fused.some((v) => v === 1) && fused.some((v) => v > 0 && v < 1)).toBe(true);
+      expect(maxErr(fused, cpu)).toBeLessThan(1e-6);
+      tf.tidy(() => {
+        const x = tf.tensor(xs, shape), g = tf.tensor(gs, shape);
+        const [a, b] = [simd, noSimd].map((k) => tf.engine().makeTensorFromTensorInfo(ascentUpdateOnHeap(k, x, g, 0.25)));
+        expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+      });
+    }
   });
 
   it('FILL_LIKE repeats a single value, or a pattern whose size divides the shape\'s', async () => {
