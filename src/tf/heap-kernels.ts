@@ -361,16 +361,35 @@ export type BinaryOp = 'Multiply' | 'Add' | 'Sub' | 'RealDiv';
 const BINARY: readonly BinaryOp[] = ['Multiply', 'RealDiv', 'Add', 'Sub'];
 
 /**
+ * a ∘ b for two float32 tensors of one shape (a step's gradient sums, squeeze-excite's products): SIMD over the
+ * first n − n mod 4 elements, JS for the rest, each result rounded to float32 as XNNPACK's. XNNPACK's own
+ * costs ~6 µs of set-up a call; a textures gradient has ~40 of them. Null for RealDiv, other shapes, no SIMD.
+ */
+function sameShapeOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | null {
+  if (op === 'RealDiv' || a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return null;
+  const simd = simdKernels(backend.wasm.asm?.memory);
+  if (!simd) return null;
+  const n = tf.util.sizeFromShape(a.shape), n4 = n & ~3;
+  const out = backend.makeOutput([...a.shape], 'float32');
+  if (n4) (op === 'Multiply' ? simd.mul : op === 'Add' ? simd.add : simd.sub)(byteOffset(backend, out), byteOffset(backend, a), byteOffset(backend, b), n4);
+  if (n4 < n) {
+    const o = f32(backend, out, n), x = f32(backend, a, n), y = f32(backend, b, n);
+    for (let i = n4; i < n; i++) o[i] = op === 'Multiply' ? x[i] * y[i] : op === 'Add' ? x[i] + y[i] : x[i] - y[i];
+  }
+  return out;
+}
+
+/**
  * a ∘ b where one side is a vector along the other's last axis (the image normalisation's [1,1,1,3] in a step's
  * forward and backward pass), or a scalar when `scalars`: wasm's own broadcasting Multiply/RealDiv compute an index
  * per element (1.5 ms per 128² image). JS computes each result in double and rounds it to float32, which for
- * +, −, ×, ÷ is exactly float32 arithmetic. Returns null for every other case (same shapes and scalars go to the
- * backend's own: XNNPACK is faster there).
+ * +, −, ×, ÷ is exactly float32 arithmetic. Same shapes go to sameShapeOnHeap; returns null for every other
+ * case (scalars unless `scalars`: XNNPACK is as fast there).
  */
 export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.TensorInfo, b: tf.TensorInfo, scalars = false): tf.TensorInfo | null {
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const na = tf.util.sizeFromShape(a.shape), nb = tf.util.sizeFromShape(b.shape);
-  if (na === nb) return null;
+  if (na === nb) return sameShapeOnHeap(backend, op, a, b);
   const swapped = nb > na;
   const big = swapped ? b : a, small = swapped ? a : b;
   const n = Math.max(na, nb), m = Math.min(na, nb), rank = big.shape.length;

@@ -150,7 +150,8 @@ describe('wasm heap kernels', () => {
       got.dispose();
     }
     expect(broadcastBinaryOnHeap(b, 'Multiply', a, s)).toBeNull(); // scalars: XNNPACK unless asked
-    expect(broadcastBinaryOnHeap(b, 'Multiply', a, a)).toBeNull();
+    expect(broadcastBinaryOnHeap(b, 'RealDiv', a, a)).toBeNull(); // same shapes: ×, +, − only
+    tf.tidy(() => { expect(broadcastBinaryOnHeap(b, 'Add', tf.zeros([2, 1]), tf.zeros([1, 2]))).toBeNull(); }); // one size, two shapes
     tf.tidy(() => { expect(broadcastBinaryOnHeap(b, 'Multiply', tf.tensor2d([[1], [2]]), tf.tensor2d([[1, 2], [3, 4]]))).toBeNull(); });
     // Add/Sub only with an RGB vector (XNNPACK's broadcasting add is faster for wider ones)
     tf.tidy(() => {
@@ -159,6 +160,24 @@ describe('wasm heap kernels', () => {
       expect(broadcastBinaryOnHeap(b, 'Multiply', w, u)).not.toBeNull();
     });
     tf.dispose([a, v, s]);
+  });
+
+  it('same-shape ×, + and − (SIMD, then a JS tail) give cpu\'s exact values, no leaked buffers', async () => {
+    for (const shape of [[1, 8, 8, 64], [1, 3, 5, 7], [2]]) {
+      const n = shape.reduce((p, q) => p * q), xa = rand(n, n, -3, 3), xb = rand(n, n + 7, -3, 3);
+      const { cpu, wasm: got } = await bothBackends(() => tf.tidy(() => {
+        const a = tf.tensor(xa, shape), v = tf.tensor(xb, shape);
+        return [tf.mul(a, v), tf.add(a, v), tf.sub(a, v), tf.sub(v, a)].map((t) => Array.from(t.dataSync()));
+      }));
+      expect(got, `${shape}`).toEqual(cpu);
+    }
+    await tf.setBackend('wasm');
+    const b = tf.backend() as unknown as Parameters<typeof broadcastBinaryOnHeap>[0];
+    tf.tidy(() => {
+      const info = broadcastBinaryOnHeap(b, 'Add', tf.ones([1, 4, 4, 8]), tf.ones([1, 4, 4, 8]))!;
+      expect(info).not.toBeNull(); // this path, not XNNPACK's
+      b.disposeData(info.dataId);
+    });
   });
 
   it('an RGB image ×, + or − its per-channel vector: the SIMD pass (pixels a multiple of 4) and the JS loop give cpu\'s values, no leaked buffers', async () => {
