@@ -3,7 +3,7 @@
 // sees it, so the same code runs in the browser and in Node, on every backend.
 import { BIAS_RELU6, registerBiasRelu6 } from '../tf/bias-relu6';
 import { FUSED_CONV, FUSED_DEPTHWISE, registerFusedConvOps } from '../tf/fused-conv';
-import { HARD_SWISH, registerHardSwish } from '../tf/hard-swish';
+import { HARD_SIGMOID, HARD_SWISH, registerHardSwish } from '../tf/hard-swish';
 import { nhwcIslands } from './graph-layout';
 import { consumerCounts, int32Consts, plainInput, producer, replaceNodes } from './graph-nodes';
 
@@ -97,7 +97,8 @@ export function unfuse(g: GraphArtifacts): GraphArtifacts {
 let fusion = true, convFusion = true;
 /**
  * Whether the engine's rewrites follow `unfuse` (default): BiasAdd → Relu6 (`fuseBiasRelu6`), then, if `convAct`,
- * conv → bias → activation (`fuseConvAct`) and h-swish (`fuseHardSwish`), and the `nhwc-islands` fix before them.
+ * conv → bias → activation (`fuseConvAct`), h-swish (`fuseHardSwish`) and h-sigmoid (`fuseHardSigmoid`), and the
+ * `nhwc-islands` fix before them.
  * The bench loads its naive reference without any (`false`); tests compare with and without the later ones.
  */
 export function setGraphFusion(on: boolean, convAct = on): void { fusion = on; convFusion = convAct; }
@@ -238,6 +239,38 @@ export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
 }
 
 /**
+ * Fold each h-sigmoid spelled Mul(s, Relu6(Add(x, t))) (s, t scalar constants; either operand order of the Mul;
+ * the inner two used only there) into one HARD_SIGMOID node (x, s, t) under the Mul's name (src/tf/hard-swish.ts):
+ * squeeze-excite's gate. Run after fuseHardSwish (whose outer Mul reads a Mul, not a constant).
+ */
+export function fuseHardSigmoid(g: GraphArtifacts): GraphArtifacts {
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const consumers = consumerCounts(g.nodes);
+  const scalars = new Set(g.weightSpecs.filter((w) => w.shape.length === 0 && w.dtype === 'float32').map((w) => w.name));
+  const scalarConst = (name: string) => byName.get(name)?.op === 'Const' && scalars.has(name);
+  const plain = (n: GraphNode | undefined, op: string, inputs: number): n is GraphNode =>
+    n != null && n.op === op && (n.input ?? []).length === inputs && n.input!.every(plainInput) && consumers.get(n.name) === 1;
+  const folded = new Set<string>();
+  const replaced = new Map<string, GraphNode>();
+  for (const out of g.nodes) {
+    if (out.op !== 'Mul' || (out.input ?? []).length !== 2 || !out.input!.every(plainInput)) continue;
+    const [p, q] = out.input!;
+    const [s, r] = scalarConst(p) ? [p, q] : [q, p];
+    const relu6 = byName.get(r);
+    if (!scalarConst(s) || !plain(relu6, 'Relu6', 1)) continue;
+    const add = byName.get(relu6.input![0]);
+    if (!plain(add, 'Add', 2) && !plain(add, 'AddV2', 2)) continue;
+    const [x, t] = add!.input!;
+    if (!scalarConst(t)) continue;
+    for (const n of [relu6, add!]) folded.add(n.name);
+    replaced.set(out.name, { name: out.name, op: HARD_SIGMOID, input: [x, s, t], attr: {} });
+  }
+  if (replaced.size === 0) return g;
+  registerHardSwish(); // before tf.loadGraphModel maps the op
+  return replaceNodes(g, replaced, folded);
+}
+
+/**
  * Rewrite AvgPool whose window equals its stride (a Keras global pool baked for the native size, e.g. selfie's
  * 64×64 at 256 px) into Mean over H,W with keep_dims: identical at the native size, valid at any other.
  */
@@ -278,7 +311,7 @@ export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], l
   if (fixes.includes('unfuse')) {
     out = unfuse(out);
     if (fusion) out = fuseBiasRelu6(out);
-    if (fusion && convFusion) out = foldPads(fuseHardSwish(fuseConvAct(out)));
+    if (fusion && convFusion) out = foldPads(fuseHardSigmoid(fuseHardSwish(fuseConvAct(out))));
   }
   if (fixes.includes('global-avgpool-to-mean')) out = globalAvgPoolToMean(out);
   return out;

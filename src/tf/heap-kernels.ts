@@ -35,6 +35,10 @@ export const BIAS_RELU6 = 'DreamBiasRelu6';
 export const HARD_SWISH = 'DreamHardSwish';
 /** Its gradient with respect to x: inputs dy, x, s, t. */
 export const HARD_SWISH_GRAD = 'DreamHardSwishGrad';
+/** h-sigmoid s·relu6(x + t), s and t scalars (squeeze-excite's gate): inputs x, s, t (src/tf/hard-swish.ts). */
+export const HARD_SIGMOID = 'DreamHardSigmoid';
+/** Its gradient with respect to x: inputs dy, x, s, t. */
+export const HARD_SIGMOID_GRAD = 'DreamHardSigmoidGrad';
 /** Four maps [n,h,w,c] as the output phases of a ×2 upsampling, out[n,2i+a,2j+b] = p_ab[n,i,j] → [n,2h,2w,c]:
  *  inputs p00, p01, p10, p11 (the depth decoder's phase convs, src/depth/unet.ts). */
 export const INTERLEAVE_2X2 = 'DreamInterleave2x2';
@@ -116,6 +120,28 @@ export function hardSwishGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: 
   for (let i = n4; i < n; i++) {
     const p = fr(a[i] + t), r = Math.min(Math.max(p, 0), 6);
     o[i] = fr(fr(g[i] * r) * s) + fr(fr(g[i] * fr(a[i] * s)) * +(p >= 0 && p <= 6));
+  }
+  return out;
+}
+
+/** h-sigmoid s·relu6(x + t) (the graph's Add, Relu6, Mul) and, with `dy`, its gradient (dy·s)·(0 ≤ x + t ≤ 6) as
+ *  TF.js's tape makes it (Mul's, then relu6-grad.ts's mask), each result rounded to float32; SIMD, then a JS tail. */
+export function hardSigmoidOnHeap(backend: WasmBackend, x: tf.TensorInfo, sT: tf.TensorInfo, tT: tf.TensorInfo, dy?: tf.TensorInfo): tf.TensorInfo {
+  const what = dy ? HARD_SIGMOID_GRAD : HARD_SIGMOID;
+  const n = tf.util.sizeFromShape(x.shape);
+  if (dy && tf.util.sizeFromShape(dy.shape) !== n) throw new Error(`${what}: dy and x must have one shape, got [${dy.shape}], [${x.shape}]`);
+  const s = scalarOf(backend, sT, `${what}: s`), t = scalarOf(backend, tT, `${what}: t`);
+  const out = backend.makeOutput([...x.shape], 'float32');
+  const simd = simdKernels(backend.wasm.asm?.memory);
+  const n4 = simd ? n & ~3 : 0;
+  if (simd && n4) {
+    if (dy) simd.hardSigmoidGrad(byteOffset(backend, out), byteOffset(backend, dy), byteOffset(backend, x), n4, bits(s), bits(t));
+    else simd.hardSigmoid(byteOffset(backend, out), byteOffset(backend, x), n4, bits(s), bits(t));
+  }
+  const o = f32(backend, out, n), a = f32(backend, x, n), g = dy ? f32(backend, dy, n) : null, fr = Math.fround;
+  for (let i = n4; i < n; i++) {
+    const p = fr(a[i] + t);
+    o[i] = g ? fr(g[i] * s) * +(p >= 0 && p <= 6) : s * Math.min(Math.max(p, 0), 6);
   }
   return out;
 }
@@ -658,6 +684,8 @@ const ADDED: Record<string, (b: WasmBackend, i: Inputs, a: Record<string, unknow
   [RELU6_OUT_GRAD]: (b, i) => relu6OutGradOnHeap(b, i.dy, i.y),
   [HARD_SWISH]: (b, i) => hardSwishOnHeap(b, i.x, i.s, i.t),
   [HARD_SWISH_GRAD]: (b, i) => hardSwishGradOnHeap(b, i.dy, i.x, i.s, i.t),
+  [HARD_SIGMOID]: (b, i) => hardSigmoidOnHeap(b, i.x, i.s, i.t),
+  [HARD_SIGMOID_GRAD]: (b, i) => hardSigmoidOnHeap(b, i.x, i.s, i.t, i.dy),
   [BIAS_RELU6]: (b, i) => biasRelu6OnHeap(b, i.x, i.bias),
   [BIAS_RELU6_GRAD]: (b, i) => biasRelu6GradOnHeap(b, i.dy, i.x, i.bias),
   [LEAKY_RELU_GRAD]: (b, i, a) => leakyReluGradOnHeap(b, i.dy, i.x, a.alpha as number),
@@ -711,7 +739,7 @@ export const heapKernelsActive = (backendName: string): boolean => originals.has
 
 /**
  * Register the heap kernels for `backendName` (on = true: Slice, SplitV, MaxPoolGrad, Transform, PadV2, Sum and Mean over H,W, and the
- * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH(_GRAD), BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD,
+ * vector-broadcasting cases of Multiply/RealDiv replaced, RELU6_GRAD, RELU6_OUT_GRAD, HARD_SWISH(_GRAD), HARD_SIGMOID(_GRAD), BIAS_RELU6, BIAS_RELU6_GRAD, LEAKY_RELU_GRAD,
  * FILL_LIKE, INTERLEAVE_2X2, ROLL and ASCENT_UPDATE added) or put
  * the backend's own back (on = false; the bench's stock runs). Idempotent; returns whether anything changed.
  */

@@ -16,6 +16,8 @@
 //   hardSwish(out, x, n, sBits, tBits)        out = (x·s) · relu6(x + t)    MobileNetV3's h-swish (s = 1/6, t = 3), n % 4 == 0
 //   hardSwishGrad(out, dy, x, n, sBits, tBits)  out = (dy·relu6(x + t))·s + (dy·(x·s))·(0 ≤ x + t ≤ 6), the
 //                                     sum TF.js's tape makes of the two paths, each product rounded as there
+//   hardSigmoid(out, x, n, sBits, tBits)      out = s · relu6(x + t)     squeeze-excite's gate (s = 1/6, t = 3), n % 4 == 0
+//   hardSigmoidGrad(out, dy, x, n, sBits, tBits)  out = (dy·s)·(0 ≤ x + t ≤ 6), as TF.js's tape: Mul's, then Relu6's
 //   sumRows(out, x, rows, c, dBits)   out[j] = (x[0,j] + x[1,j] + … + x[rows−1,j]) / d for a [rows, c] block, the
 //                                     rows added in order (c % 4 == 0, rows ≥ 1): Sum / Mean over H,W of NHWC
 //   sumInner(out, x, rows, n, dBits) out[k] = (Σ_i x[k, i]) / d for a [rows, n] block, the sum taken as 16 running
@@ -254,6 +256,27 @@ const addTap = [
   ]),
 ];
 
+// hardSigmoid(out 0, x 1, n 2, sBits 3, tBits 4); locals i 5, nb 6 (i32), S 7, T 8 (v128). n % 4 == 0.
+const hardSigmoid = [
+  ...get(3), ...F.fromBits, ...V.splat, ...set(7),
+  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
+  ...get(2), ...i32(2), ...I.shl, ...set(6),
+  ...loopWhile(5, 6, 16, [...at(0, 5), ...get(7), ...at(1, 5), ...V.load, ...get(8), ...V.add, ...RELU6, ...V.mul, ...V.store]),
+];
+// hardSigmoidGrad(out 0, dy 1, x 2, n 3, sBits 4, tBits 5); locals i 6, nb 7 (i32), S 8, T 9, P 10 (v128).
+const hardSigmoidGrad = [
+  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
+  ...get(5), ...F.fromBits, ...V.splat, ...set(9),
+  ...get(3), ...i32(2), ...I.shl, ...set(7),
+  ...loopWhile(6, 7, 16, [
+    ...at(2, 6), ...V.load, ...get(9), ...V.add, ...set(10),
+    ...at(0, 6),
+    ...at(1, 6), ...V.load, ...get(8), ...V.mul,
+    ...get(10), ...splat4(0), ...V.ge, ...splat4(6), ...get(10), ...V.ge, ...V.and, ...splat4(1), ...V.and, ...V.mul,
+    ...V.store,
+  ]),
+];
+
 const FUNCS = [
   { name: 'relu6grad', params: 5, locals: [3], body: relu6grad },
   { name: 'biasRelu6', params: 5, locals: [4], body: biasRelu6 },
@@ -269,6 +292,8 @@ const FUNCS = [
   { name: 'hardSwish', params: 5, locals: [2, 3], body: hardSwish },
   { name: 'hardSwishGrad', params: 6, locals: [2, 5], body: hardSwishGrad },
   { name: 'sumRows', params: 5, locals: [4, 1], body: sumRows },
+  { name: 'hardSigmoid', params: 5, locals: [2, 2], body: hardSigmoid },
+  { name: 'hardSigmoidGrad', params: 6, locals: [2, 3], body: hardSigmoidGrad },
   { name: 'addTap', params: 9, locals: [5], body: addTap },
   { name: 'sumInner', params: 5, locals: [4, 4, 1], body: sumInner },
   { name: 'sumAbsInner', params: 5, locals: [4, 4, 1], body: sumAbsInner },
@@ -310,6 +335,8 @@ export interface SimdKernels {
   hardSwish(out: number, x: number, n: number, sBits: number, tBits: number): void;
   hardSwishGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;
   sumRows(out: number, x: number, rows: number, c: number, dBits: number): void;
+  hardSigmoid(out: number, x: number, n: number, sBits: number, tBits: number): void;
+  hardSigmoidGrad(out: number, dy: number, x: number, n: number, sBits: number, tBits: number): void;
   addTap(dst: number, src: number, rows: number, pixels: number, cb: number, dstRow: number, srcRow: number, dstStep: number, srcStep: number): void;
   sumInner(out: number, x: number, rows: number, n: number, dBits: number): void;
   sumAbsInner(out: number, x: number, rows: number, n: number, dBits: number): void;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HARD_SWISH, hardSwish, registerHardSwish } from '../../../src/tf/hard-swish';
-import { HARD_SWISH_GRAD, hardSwishGradOnHeap, hardSwishOnHeap, RELU6_GRAD as DREAM_RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
-import { fuseHardSwish, type GraphNode } from '../../../src/dream/graph';
+import { HARD_SIGMOID, HARD_SWISH, hardSigmoid, hardSwish, registerHardSwish } from '../../../src/tf/hard-swish';
+import { HARD_SIGMOID_GRAD, HARD_SWISH_GRAD, hardSigmoidOnHeap, hardSwishGradOnHeap, hardSwishOnHeap, RELU6_GRAD as DREAM_RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
+import { fuseHardSigmoid, fuseHardSwish, type GraphNode } from '../../../src/dream/graph';
 import { seededRng } from '../../../src/dream/transforms';
 import { fixedNodes } from '../../../scripts/bench-engine';
 import { entry, expectFoldsKeepValues, wasm } from '../dream/helpers';
@@ -13,13 +13,15 @@ const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for 
 const SIXTH = Math.fround(1 / 6);
 
 /** h-swish's output and d sum(h-swish · dy)/dx: through the op, or (`graph`) through the graph's own four ops. */
-function run(shape: number[], seed: number, graph: boolean) {
+function run(shape: number[], seed: number, graph: boolean, sigmoid = false) {
   const n = shape.reduce((a, b) => a * b, 1);
   const xs = rand(n, seed, -5, 5);
   xs[0] = -3; xs[1] = 3; // x + 3 exactly at the mask's edges (0 and 6): both pass, as relu6-grad.ts's mask
   return tf.tidy(() => {
     const x = tf.tensor(xs, shape), s = tf.scalar(SIXTH), t = tf.scalar(3), dy = tf.tensor(rand(n, seed + 1, -2, 2), shape);
-    const f = (v: tf.Tensor) => (graph ? tf.mul(tf.mul(s, v), tf.relu6(tf.add(v, t))) : hardSwish(v, s, t));
+    const f = sigmoid
+      ? (v: tf.Tensor) => (graph ? tf.mul(s, tf.relu6(tf.add(v, t))) : hardSigmoid(v, s, t))
+      : (v: tf.Tensor) => (graph ? tf.mul(tf.mul(s, v), tf.relu6(tf.add(v, t))) : hardSwish(v, s, t));
     const y = f(x);
     const gx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), dy)))(x);
     return { y: Array.from(y.dataSync()), gx: Array.from(gx.dataSync()) };
@@ -75,6 +77,79 @@ describe('h-swish as one op (src/tf/hard-swish.ts)', () => {
     } finally {
       setHeapKernels('wasm', true);
     }
+  });
+});
+
+describe('h-sigmoid as one op (src/tf/hard-swish.ts)', () => {
+  beforeAll(async () => { await wasm(); registerHardSwish(); });
+
+  it.each([[1, 1, 1, 96], [1, 5, 7, 3], [13]])('wasm: bit for bit the three ops\' output and gradient (%s), one kernel each way, no leaks', async (...shape) => {
+    await tf.setBackend('wasm');
+    const want = run(shape, 4, true, true);
+    run(shape, 4, false, true); // warm
+    const before = tf.memory();
+    const got = run(shape, 4, false, true);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    expect(got.y).toEqual(want.y);
+    expect(got.gx).toEqual(want.gx);
+    expect(got.gx[0]).not.toBe(0); // x + 3 = 0 passes
+    expect(got.gx.some((v) => v === 0)).toBe(true); // and outside [−3, 3] nothing does
+    await tf.setBackend('cpu');
+    const cpu = run(shape, 4, false, true);
+    expect(maxErr(cpu.y, want.y)).toBeLessThan(1e-6);
+    expect(maxErr(cpu.gx, want.gx)).toBeLessThan(1e-6);
+    await tf.setBackend('wasm');
+    const info = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(hardSigmoid(v, tf.scalar(SIXTH), tf.scalar(3))))(tf.ones(shape)));
+    const names = info.kernels.map((k) => k.name);
+    expect(names.filter((k) => k === HARD_SIGMOID || k === HARD_SIGMOID_GRAD)).toEqual([HARD_SIGMOID, HARD_SIGMOID_GRAD]);
+    for (const k of ['Relu6', 'Add', DREAM_RELU6_GRAD]) expect(names).not.toContain(k);
+  });
+
+  it('the JS loops (no SIMD) give the SIMD kernels\' values', async () => {
+    await tf.setBackend('wasm');
+    const { simd: b, noSimd } = heapBackends();
+    const x = tf.tensor(rand(64, 18, -5, 5)), dy = tf.tensor(rand(64, 19, -2, 2)), s = tf.scalar(SIXTH), t = tf.scalar(3);
+    const pairs = [[hardSigmoidOnHeap(b, x, s, t), hardSigmoidOnHeap(noSimd, x, s, t)], [hardSigmoidOnHeap(b, x, s, t, dy), hardSigmoidOnHeap(noSimd, x, s, t, dy)]]
+      .map((p) => p.map((i) => tf.engine().makeTensorFromTensorInfo(i)));
+    for (const [simd, js] of pairs) expect(Array.from(js.dataSync())).toEqual(Array.from(simd.dataSync()));
+    expect(() => hardSigmoidOnHeap(b, x, s, t, tf.ones([3]))).toThrow(/dy and x must have one shape/);
+    tf.dispose([x, dy, s, t, ...pairs.flat()]);
+  });
+});
+
+describe('fuseHardSigmoid (graph JSON)', () => {
+  const specs = [{ name: 's', shape: [], dtype: 'float32' }, { name: 't', shape: [], dtype: 'float32' }, { name: 'v', shape: [8], dtype: 'float32' }];
+  const g = (nodes: GraphNode[]) => ({ nodes: [{ name: 's', op: 'Const' }, { name: 't', op: 'Const' }, { name: 'v', op: 'Const' }, ...nodes], weightSpecs: specs, weightData: new ArrayBuffer(0) });
+  const gate = (x: string, p: string, swap = false): GraphNode[] => [
+    { name: `${p}/add`, op: swap ? 'AddV2' : 'Add', input: [x, 't'] },
+    { name: `${p}/Relu6`, op: 'Relu6', input: [`${p}/add`] },
+    { name: `${p}/mul`, op: 'Mul', input: swap ? [`${p}/Relu6`, 's'] : ['s', `${p}/Relu6`] },
+  ];
+  const ops = (nodes: GraphNode[]) => nodes.filter((n) => n.op !== 'Const').map((n) => [n.name, n.op]);
+
+  it('folds the squeeze-excite gate (either operand order) under the Mul\'s name, and leaves h-swish to fuseHardSwish', () => {
+    const hswish: GraphNode[] = [
+      { name: 'h/mul', op: 'Mul', input: ['s', 'a/mul'] }, { name: 'h/add', op: 'Add', input: ['a/mul', 't'] },
+      { name: 'h/Relu6', op: 'Relu6', input: ['h/add'] }, { name: 'h/mul_1', op: 'Mul', input: ['h/mul', 'h/Relu6'] },
+    ];
+    const out = fuseHardSigmoid(g([{ name: 'c', op: 'Conv2D', input: ['x', 'w'] }, ...gate('c', 'a'), ...gate('c', 'b', true), ...hswish])).nodes;
+    expect(ops(out)).toEqual([['c', 'Conv2D'], ['a/mul', HARD_SIGMOID], ['b/mul', HARD_SIGMOID], ['h/mul', 'Mul'], ['h/add', 'Add'], ['h/Relu6', 'Relu6'], ['h/mul_1', 'Mul']]);
+    expect(out.find((n) => n.name === 'a/mul')!.input).toEqual(['c', 's', 't']);
+    expect(out.find((n) => n.name === 'b/mul')!.input).toEqual(['c', 's', 't']);
+  });
+
+  it('leaves it alone when an inner node is used elsewhere or a constant is not a scalar', () => {
+    const shared = [...gate('c', 'a'), { name: 'spy', op: 'Identity', input: ['a/add'] }];
+    expect(ops(fuseHardSigmoid(g(shared)).nodes).map((n) => n[1])).toEqual(['Add', 'Relu6', 'Mul', 'Identity']);
+    const vector = gate('c', 'a').map((n) => (n.name === 'a/add' ? { ...n, input: ['c', 'v'] } : n));
+    expect(ops(fuseHardSigmoid(g(vector)).nodes).map((n) => n[1])).toEqual(['Add', 'Relu6', 'Mul']);
+    const scale = gate('c', 'a').map((n) => (n.name === 'a/mul' ? { ...n, input: ['v', 'a/Relu6'] } : n));
+    expect(ops(fuseHardSigmoid(g(scale)).nodes).map((n) => n[1])).toEqual(['Add', 'Relu6', 'Mul']);
+  });
+
+  it('centernet: every squeeze-excite gate of the backbone is folded (the fold test below keeps its values)', () => {
+    expect(fixedNodes(entry('centernet')).filter((n) => n.op === HARD_SIGMOID).length).toBe(8);
   });
 });
 
