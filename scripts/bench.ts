@@ -35,7 +35,7 @@ const quick = flag('quick');
 const opt = {
   sizes: arg('sizes', quick ? '128' : '128,224').split(',').map(Number),
   recipes: arg('recipes', quick ? DEFAULT_RECIPE : Object.keys(RECIPES).join(',')).split(','),
-  stepRuns: Number(arg('step-runs', quick ? '3' : '7')),
+  stepRuns: Number(arg('step-runs', quick ? '3' : '15')),
   stepWarm: Number(arg('step-warm', quick ? '2' : '5')), // untimed calls first: wasm tier-up, XNNPACK set-up
   keyframes: Number(arg('keyframes', quick ? '1' : '9')), // timed keyframes per loop (after one warm-up); B3's median needs more than 3
   loopSize: Number(arg('loop-size', '128')),
