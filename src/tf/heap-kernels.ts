@@ -477,12 +477,12 @@ export function broadcastBinaryOnHeap(backend: WasmBackend, op: BinaryOp, a: tf.
  *    [1,16,16,96]). Needs c % 4 == 0.
  *  - c = 1 (trailing axes: the objective's mean, the step's mean |g|): 16 running sums (wasm's own is one
  *    sequential sum, bound by the add's latency: 72 µs for a 128² RGB image).
- * Returns null for what it leaves to the backend: other dtypes, scattered axes, c % 4 ∉ {0} with c > 1, empty
- * tensors, or no SIMD.
+ * Returns null for what it leaves to the backend: other dtypes, scattered axes, a c > 1 that is not a multiple
+ * of 4, empty tensors, or no SIMD.
  */
 export function reduceOnHeap(backend: WasmBackend, x: tf.TensorInfo, axis: number | number[], keepDims: boolean, mean: boolean): tf.TensorInfo | null {
   if (x.dtype !== 'float32') return null;
-  const shape = x.shape, rank = shape.length;
+  const shape = x.shape;
   const axes = [...new Set(tf.util.parseAxisParam(axis, shape))].sort((p, q) => p - q);
   if (axes.length === 0 || axes.some((ax, i) => ax !== axes[0] + i)) return null;
   const a = tf.util.sizeFromShape(shape.slice(0, axes[0])), r = tf.util.sizeFromShape(axes.map((ax) => shape[ax]));

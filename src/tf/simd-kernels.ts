@@ -1,7 +1,7 @@
-// Element-wise kernels as hand-assembled WebAssembly SIMD functions that work on tfjs-backend-wasm's own heap
-// (the module imports the backend's WebAssembly.Memory): 4 lanes per instruction, no copies. JS loops over the
-// same views (src/tf/heap-kernels.ts keeps them as the fallback where SIMD or the memory object is missing)
-// were ~6× slower. Pointers are byte offsets into the heap, counts are elements. Functions:
+// Element-wise kernels, reductions and col2im's (scalar) scatter as hand-assembled WebAssembly SIMD functions that
+// work on tfjs-backend-wasm's own heap (the module imports the backend's WebAssembly.Memory): 4 lanes per
+// instruction, no copies. JS loops over the same views (src/tf/heap-kernels.ts keeps them as the fallback where
+// SIMD or the memory object is missing) were ~6× slower. Pointers are byte offsets into the heap, counts are elements. Functions:
 //   relu6grad(out, dy, x, y, n)       out = dy · (x == y)                 Relu6's gradient from its input and output
 //   biasRelu6(out, x, bias, n, c)     out = min(max(x + b, 0), 6), b = bias[i mod c]   BiasAdd + Relu6 in one pass
 //   biasRelu6grad(out, dy, x, bias, n, c)   out = dy · (0 ≤ x + b ≤ 6)   its gradient (the same mask as relu6grad's)
@@ -40,7 +40,7 @@ const f32c = (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffe
 export const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 export const splat4 = (v: number) => simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)); // v128.const
 const mem0 = [0, 0]; // memarg: align hint 2^0 (any alignment), offset 0
-export const V = { sub: simd(0xe5), load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), add: simd(0xe4), mul: simd(0xe6), min: simd(0xe8), max: simd(0xe9), div: simd(0xe7), pmin: simd(0xea), pmax: simd(0xeb), abs: simd(0xe0) };
+export const V = { load: simd(0x00, ...mem0), store: simd(0x0b, ...mem0), and: simd(0x4e), eq: simd(0x41), gt: simd(0x44), le: simd(0x45), ge: simd(0x46), splat: simd(0x13), bitselect: simd(0x52), abs: simd(0xe0), add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7), pmin: simd(0xea), pmax: simd(0xeb) };
 /**
  * max(v, 0) and min(max(v, 0), 6) on the vector on the stack. f32x4.max and .min must order −0 below +0 and
  * return NaN for NaN, which V8 on x64 builds from ~7 instructions each; pmax / pmin are one maxps / minps. Their
