@@ -2,6 +2,7 @@
 // The net runs at a small square size (its model.json's inputSize unless the config names one) and the result
 // is upsampled to the caller's size.
 import * as tf from '@tensorflow/tfjs';
+import { releasePrograms, replayed } from '../tf/replay-cache';
 import { type DepthNet, type FetchLike, loadDepthNet } from './unet.ts';
 
 export interface DepthEstimator {
@@ -107,11 +108,13 @@ export async function createDepthEstimator(config: Partial<DepthEstimatorConfig>
     estimate(image) {
       check(image);
       const [h, w] = c.outputSize ?? [image.shape[0], image.shape[1]];
-      return tf.tidy(() => {
+      // the same kernels on every keyframe of a size: on wasm a replayed program after two calls
+      // (src/tf/replay-cache.ts), without TF.js's engine between the net's ~60 kernel calls
+      return replayed(net, `${image.dtype}|${image.shape}|${h}x${w}`, image, () => tf.tidy(() => {
         const depth = disparityToDepth(disparity(image), c.lowQuantile, c.highQuantile);
         return tf.image.resizeBilinear(depth.expandDims(2) as tf.Tensor3D, [h, w], false, true).squeeze([2]) as tf.Tensor2D;
-      });
+      }));
     },
-    dispose() { if (!disposed) { disposed = true; net.dispose(); } },
+    dispose() { if (!disposed) { disposed = true; releasePrograms(net); net.dispose(); } },
   };
 }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { createDepthEstimator, validateDepthEstimatorConfig, disparityToDepth, DEFAULT_DEPTH_ESTIMATOR_CONFIG } from '../../../src/depth/index.ts';
 import { fileFetch } from '../../../src/tf/file-fetch.ts';
+import { setKernelReplay } from '../../../src/tf/kernel-replay.ts';
 import { MODEL_URL, depthTestBackend, referenceInput } from './helpers.ts';
 import { Plane } from '../../../training/depth/gen/geometry.ts';
 import { makeCamera } from '../../../training/depth/gen/scene.ts';
@@ -144,6 +145,44 @@ describe('DepthEstimator', () => {
     const est = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: patched, inputSize: 64 });
     expect(est.config.inputSize).toBe(64);
     est.dispose();
+  });
+
+  it('on wasm, replays its kernels from the third call of a size: the engine\'s values, and dispose leaves the heap as found', async () => {
+    await tf.setBackend('wasm');
+    try {
+      const ids = () => tf.engine().backend.numDataIds();
+      const data = ids();
+      const est = await createDepthEstimator({ modelUrl: MODEL_URL, fetchFn: fileFetch, flipAverage: true });
+      const images = [1, 2, 3, 4, 5].map((k) => tf.tidy(() => tf.image.resizeBilinear(referenceInput(96), [64 + k % 2, 80]) as tf.Tensor3D));
+      for (let round = 0; round < 3; round++) {
+        for (const image of images) {
+          setKernelReplay(true);
+          const got = est.estimate(image);
+          setKernelReplay(false);
+          const want = est.estimate(image);
+          setKernelReplay(true);
+          expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()));
+          tf.dispose([got, want]);
+        }
+      }
+      // a replay (the 64×80 key has been called 9 times): one tensor made (the result), none of the engine's
+      const nextId = () => (tf.engine() as unknown as { nextTensorId(): number }).nextTensorId();
+      const replayedIds = ids(), id0 = nextId();
+      est.estimate(images[0]).dispose();
+      expect(nextId() - id0).toBe(2);
+      expect(ids()).toBe(replayedIds);
+      setKernelReplay(false);
+      const id1 = nextId();
+      est.estimate(images[0]).dispose();
+      expect(nextId() - id1).toBeGreaterThan(20);
+      setKernelReplay(true);
+      tf.dispose(images);
+      est.dispose();
+      expect(ids()).toBe(data); // its programs let go of the weights they held
+    } finally {
+      setKernelReplay(true);
+      await depthTestBackend();
+    }
   });
 
   it('leaves no tensors behind after create + dispose', async () => {
