@@ -166,6 +166,9 @@ if (opt.engine) {
       row('B2', `step GFLOP/s ÷ matmul: ${name} ${size}²`, be, gflops / ref.gflops, 'ratio', '>=', 0.5,
         { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, perRound: stepSpread, stockConvgrad: { stepMs: msBefore, ratio: before, speedup: msBefore / ms }, byOp: flops.byOp, unknownShapes: flops.unknown });
       spreadLine(stepSpread, 0.5);
+      // the reference is ~3 MB of operands against a step's ~1 MB: another tenant's memory traffic can slow it
+      // alone (one run here read 10.7 GFLOP/s for four rows in a row, the steps unchanged, ratios of 1.6–2.1)
+      if (side.matmulGflops < 0.5 * mm.gflops) console.log(`       ! the matmul reference read ${fmt(side.matmulGflops)} GFLOP/s here, ${fmt(mm.gflops)} at the start: the host was busy; rerun before quoting this row`);
       if (opt.before) console.log(`       before (stock TF.js kernels): ${fmt(before)} · step ${msBefore.toFixed(0)} → ${ms.toFixed(0)} ms (×${(msBefore / ms).toFixed(2)})`);
       if (opt.cpuSteps > 0) {
         // the profile that explains the row: how much of a step is kernels, and how much is JavaScript around them
