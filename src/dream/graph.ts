@@ -206,17 +206,26 @@ export function fuseBiasRelu6(g: GraphArtifacts): GraphArtifacts {
 }
 
 /**
- * Fold each h-swish spelled Mul(Mul(s, x), Relu6(Add(x, t))) (s, t scalar constants; either operand order of
- * each Mul; the inner three used only there) into one HARD_SWISH node (x, s, t) under the outer Mul's name
- * (src/tf/hard-swish.ts).
+ * What the h-swish and h-sigmoid folds ask of a graph: nodes by name, whether a name is a float32 scalar
+ * constant, and whether a node is `op` with `inputs` plain inputs and exactly one consumer (safe to fold away).
  */
-export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
+function scalarFoldContext(g: GraphArtifacts) {
   const byName = new Map(g.nodes.map((n) => [n.name, n]));
   const consumers = consumerCounts(g.nodes);
   const scalars = new Set(g.weightSpecs.filter((w) => w.shape.length === 0 && w.dtype === 'float32').map((w) => w.name));
   const scalarConst = (name: string) => byName.get(name)?.op === 'Const' && scalars.has(name);
   const plain = (n: GraphNode | undefined, op: string, inputs: number): n is GraphNode =>
     n != null && n.op === op && (n.input ?? []).length === inputs && n.input!.every(plainInput) && consumers.get(n.name) === 1;
+  return { byName, scalarConst, plain };
+}
+
+/**
+ * Fold each h-swish spelled Mul(Mul(s, x), Relu6(Add(x, t))) (s, t scalar constants; either operand order of
+ * each Mul; the inner three used only there) into one HARD_SWISH node (x, s, t) under the outer Mul's name
+ * (src/tf/hard-swish.ts).
+ */
+export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
+  const { byName, scalarConst, plain } = scalarFoldContext(g);
   const folded = new Set<string>();
   const replaced = new Map<string, GraphNode>();
   for (const out of g.nodes) {
@@ -244,12 +253,7 @@ export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
  * squeeze-excite's gate. Run after fuseHardSwish (whose outer Mul reads a Mul, not a constant).
  */
 export function fuseHardSigmoid(g: GraphArtifacts): GraphArtifacts {
-  const byName = new Map(g.nodes.map((n) => [n.name, n]));
-  const consumers = consumerCounts(g.nodes);
-  const scalars = new Set(g.weightSpecs.filter((w) => w.shape.length === 0 && w.dtype === 'float32').map((w) => w.name));
-  const scalarConst = (name: string) => byName.get(name)?.op === 'Const' && scalars.has(name);
-  const plain = (n: GraphNode | undefined, op: string, inputs: number): n is GraphNode =>
-    n != null && n.op === op && (n.input ?? []).length === inputs && n.input!.every(plainInput) && consumers.get(n.name) === 1;
+  const { byName, scalarConst, plain } = scalarFoldContext(g);
   const folded = new Set<string>();
   const replaced = new Map<string, GraphNode>();
   for (const out of g.nodes) {
