@@ -23,41 +23,36 @@ export function hardSigmoid(x: tf.Tensor, s: tf.Tensor, t: tf.Tensor): tf.Tensor
   return tf.tidy(() => tf.mul(s, tf.relu6(tf.add(x, t))));
 }
 
+/** The pre-activation's mask, as relu6-grad.ts's dy · (p == relu6(p)): 0 ≤ x + t ≤ 6. */
+const relu6Mask = (x: tf.Tensor, t: tf.Tensor) => { const p = tf.add(x, t); return tf.cast(tf.equal(p, tf.relu6(p)), 'float32'); };
+
+type Grads = { x: () => tf.Tensor; s: () => tf.Tensor; t: () => tf.Tensor };
+/** The gradient of an op of (x, s, t): x's through `gradKernel` where the backend has it, else `composite`'s. */
+function registerGrad(kernelName: string, gradKernel: string, composite: (g: tf.Tensor, x: tf.Tensor, s: tf.Tensor, t: tf.Tensor) => Grads): void {
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ['x', 's', 't'],
+    gradFunc: (dy, saved) => {
+      const [x, s, t] = saved;
+      const g = dy as tf.Tensor;
+      const c = composite(g, x, s, t);
+      return { x: () => (hasKernel(gradKernel) ? tf.engine().runKernel(gradKernel, { dy: g, x, s, t }) as tf.Tensor : c.x()), s: c.s, t: c.t };
+    },
+  });
+}
+
 /** Register the ops with the graph converter and their gradients (global, idempotent). Returns whether it did now. */
 export const registerHardSwish = registerOnce(() => {
-  tf.registerGradient({
-    kernelName: HARD_SWISH,
-    inputsToSave: ['x', 's', 't'],
-    gradFunc: (dy, saved) => {
-      const [x, s, t] = saved;
-      const g = dy as tf.Tensor;
-      // The pre-activation's mask, as relu6-grad.ts's dy · (p == relu6(p)): 0 ≤ x + t ≤ 6.
-      const mask = () => { const p = tf.add(x, t); return tf.cast(tf.equal(p, tf.relu6(p)), 'float32'); };
-      return {
-        x: () => (hasKernel(HARD_SWISH_GRAD)
-          ? tf.engine().runKernel(HARD_SWISH_GRAD, { dy: g, x, s, t }) as tf.Tensor
-          : tf.add(tf.mul(tf.mul(g, tf.relu6(tf.add(x, t))), s), tf.mul(tf.mul(g, tf.mul(s, x)), mask()))),
-        s: () => tf.sum(tf.mul(tf.mul(g, tf.relu6(tf.add(x, t))), x)),
-        t: () => tf.sum(tf.mul(tf.mul(g, tf.mul(s, x)), mask())),
-      };
-    },
-  });
+  registerGrad(HARD_SWISH, HARD_SWISH_GRAD, (g, x, s, t) => ({
+    x: () => tf.add(tf.mul(tf.mul(g, tf.relu6(tf.add(x, t))), s), tf.mul(tf.mul(g, tf.mul(s, x)), relu6Mask(x, t))),
+    s: () => tf.sum(tf.mul(tf.mul(g, tf.relu6(tf.add(x, t))), x)),
+    t: () => tf.sum(tf.mul(tf.mul(g, tf.mul(s, x)), relu6Mask(x, t))),
+  }));
   tf.registerOp(HARD_SWISH, (node) => hardSwish(node.inputs[0], node.inputs[1], node.inputs[2]));
-  tf.registerGradient({
-    kernelName: HARD_SIGMOID,
-    inputsToSave: ['x', 's', 't'],
-    gradFunc: (dy, saved) => {
-      const [x, s, t] = saved;
-      const g = dy as tf.Tensor;
-      const mask = () => { const p = tf.add(x, t); return tf.cast(tf.equal(p, tf.relu6(p)), 'float32'); };
-      return {
-        x: () => (hasKernel(HARD_SIGMOID_GRAD)
-          ? tf.engine().runKernel(HARD_SIGMOID_GRAD, { dy: g, x, s, t }) as tf.Tensor
-          : tf.mul(tf.mul(g, s), mask())),
-        s: () => tf.sum(tf.mul(g, tf.relu6(tf.add(x, t)))),
-        t: () => tf.sum(tf.mul(tf.mul(g, s), mask())),
-      };
-    },
-  });
+  registerGrad(HARD_SIGMOID, HARD_SIGMOID_GRAD, (g, x, s, t) => ({
+    x: () => tf.mul(tf.mul(g, s), relu6Mask(x, t)),
+    s: () => tf.sum(tf.mul(g, tf.relu6(tf.add(x, t)))),
+    t: () => tf.sum(tf.mul(tf.mul(g, s), relu6Mask(x, t))),
+  }));
   tf.registerOp(HARD_SIGMOID, (node) => hardSigmoid(node.inputs[0], node.inputs[1], node.inputs[2]));
 });
