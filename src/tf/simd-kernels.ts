@@ -74,9 +74,13 @@ export const loopWhile = (i: number, end: number, step: number, body: number[]) 
   ...get(i), ...i32(step), ...I.add, ...set(i),
   0x0c, 0, 0x0b, 0x0b,
 ];
-/** local[at] = (local[n] & ~3) << 2 and local[nb] = local[n] << 2: byte ends of the SIMD part and of the whole. */
-const ends = (n: number, n4: number, nb: number) => [...get(n), ...i32(2), ...I.shl, ...set(nb), ...get(n), ...i32(-4), ...I.and, ...i32(2), ...I.shl, ...set(n4)];
 const at = (base: number, i: number) => [...get(base), ...get(i), ...I.add];
+/** local[to] = the float32 whose bits are param `from`, in all four lanes. */
+const splatBits = (from: number, to: number) => [...get(from), ...F.fromBits, ...V.splat, ...set(to)];
+/** local[to] = local[n] · 4: an element count as bytes. */
+const bytes = (n: number, to: number) => [...get(n), ...i32(2), ...I.shl, ...set(to)];
+/** local[at] = (local[n] & ~3) << 2 and local[nb] = local[n] << 2: byte ends of the SIMD part and of the whole. */
+const ends = (n: number, n4: number, nb: number) => [...bytes(n, nb), ...get(n), ...i32(-4), ...I.and, ...i32(2), ...I.shl, ...set(n4)];
 
 // relu6grad(out 0, dy 1, x 2, y 3, n 4); locals i 5, n4 6, nb 7
 const relu6grad = [
@@ -86,8 +90,8 @@ const relu6grad = [
 ];
 // biasRelu6(out 0, x 1, bias 2, n 3, c 4); locals i 5, j 6, nb 7, cb 8. Needs c % 4 == 0 (so n % 4 == 0 too).
 const biasRelu6 = [
-  ...get(3), ...i32(2), ...I.shl, ...set(7),
-  ...get(4), ...i32(2), ...I.shl, ...set(8),
+  ...bytes(3, 7),
+  ...bytes(4, 8),
   ...loopWhile(5, 7, 16, [
     ...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 6), ...V.load, ...V.add, ...RELU6, ...V.store,
     ...get(6), ...i32(16), ...I.add, ...set(6),
@@ -98,8 +102,8 @@ const biasRelu6 = [
 // biasRelu6grad(out 0, dy 1, x 2, bias 3, n 4, c 5); locals i 6, j 7, nb 8, cb 9. Pre-activation p = x + b kept
 // on the stack once: (p ≥ 0) & (6 ≥ p), via local 10 (v128).
 const biasRelu6grad = [
-  ...get(4), ...i32(2), ...I.shl, ...set(8),
-  ...get(5), ...i32(2), ...I.shl, ...set(9),
+  ...bytes(4, 8),
+  ...bytes(5, 9),
   ...loopWhile(6, 8, 16, [
     ...at(2, 6), ...V.load, ...at(3, 7), ...V.load, ...V.add, ...set(10),
     ...at(0, 6), ...at(1, 6), ...V.load,
@@ -111,7 +115,7 @@ const biasRelu6grad = [
 
 // leakyReluGrad(out 0, dy 1, x 2, n 3, alphaBits 4); locals i 5, n4 6, nb 7 (i32), alpha×4 8 (v128)
 const leakyReluGrad = [
-  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
+  ...splatBits(4, 8),
   ...ends(3, 6, 7),
   ...loopWhile(5, 6, 16, [...at(0, 5), ...at(1, 5), ...V.load, ...splat4(1), ...get(8), ...at(2, 5), ...V.load, ...splat4(0), ...V.gt, ...V.bitselect, ...V.mul, ...V.store]),
   ...loopWhile(5, 7, 4, [...at(0, 5), ...at(1, 5), ...F.load, ...f32c(1), ...get(4), ...F.fromBits, ...at(2, 5), ...F.load, ...f32c(0), ...F.gt, ...F.select, ...F.mul, ...F.store]),
@@ -133,8 +137,8 @@ const relu6OutGrad = [
 
 // mulVec / addVec(out 0, x 1, v 2, n 3, c 4); locals i 5, j 6, nb 7, cb 8. Needs c % 4 == 0 (so n % 4 == 0 too).
 const vecOp = (op: number[]) => [
-  ...get(3), ...i32(2), ...I.shl, ...set(7),
-  ...get(4), ...i32(2), ...I.shl, ...set(8),
+  ...bytes(3, 7),
+  ...bytes(4, 8),
   ...loopWhile(5, 7, 16, [
     ...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 6), ...V.load, ...op, ...V.store,
     ...get(6), ...i32(16), ...I.add, ...set(6),
@@ -144,7 +148,7 @@ const vecOp = (op: number[]) => [
 const mulVec = vecOp(V.mul), addVec = vecOp(V.add);
 // mul / add / sub(out 0, a 1, b 2, n 3); locals i 4, nb 5. n % 4 == 0 (the caller does the rest).
 const sameOp = (op: number[]) => [
-  ...get(3), ...i32(2), ...I.shl, ...set(5),
+  ...bytes(3, 5),
   ...loopWhile(4, 5, 16, [...at(0, 4), ...at(1, 4), ...V.load, ...at(2, 4), ...V.load, ...op, ...V.store]),
 ];
 
@@ -160,9 +164,9 @@ const stridedCopy = [
 
 // hardSwish(out 0, x 1, n 2, sBits 3, tBits 4); locals i 5, nb 6 (i32), S 7, T 8, X 9 (v128). n % 4 == 0.
 const hardSwish = [
-  ...get(3), ...F.fromBits, ...V.splat, ...set(7),
-  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
-  ...get(2), ...i32(2), ...I.shl, ...set(6),
+  ...splatBits(3, 7),
+  ...splatBits(4, 8),
+  ...bytes(2, 6),
   ...loopWhile(5, 6, 16, [
     ...at(0, 5), ...at(1, 5), ...V.load, ...set(9),
     ...get(9), ...get(7), ...V.mul,
@@ -173,9 +177,9 @@ const hardSwish = [
 
 // hardSwishGrad(out 0, dy 1, x 2, n 3, sBits 4, tBits 5); locals i 6, nb 7 (i32), S 8, T 9, X 10, A 11, G 12 (v128).
 const hardSwishGrad = [
-  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
-  ...get(5), ...F.fromBits, ...V.splat, ...set(9),
-  ...get(3), ...i32(2), ...I.shl, ...set(7),
+  ...splatBits(4, 8),
+  ...splatBits(5, 9),
+  ...bytes(3, 7),
   ...loopWhile(6, 7, 16, [
     ...at(1, 6), ...V.load, ...set(12),
     ...at(2, 6), ...V.load, ...set(10),
@@ -191,8 +195,8 @@ const hardSwishGrad = [
 // sumRows(out 0, x 1, rows 2, c 3, dBits 4); locals i 5, r 6, cb 7, p 8 (i32), D 9 (v128). The first row is
 // copied, each later one added into out (which stays in L1 while x streams through once), then out /= D.
 const sumRows = [
-  ...get(4), ...F.fromBits, ...V.splat, ...set(9),
-  ...get(3), ...i32(2), ...I.shl, ...set(7),
+  ...splatBits(4, 9),
+  ...bytes(3, 7),
   ...i32(0), ...set(5),
   ...loopWhile(5, 7, 16, [...at(0, 5), ...at(1, 5), ...V.load, ...V.store]),
   ...i32(1), ...set(6),
@@ -210,7 +214,7 @@ const sumRows = [
 const loadAt = (base: number, i: number, off: number) => [...get(base), ...get(i), ...I.add, ...simd(0x00, 0, ...uleb(off))];
 const lane = (l: number) => simd(0x1f, l); // f32x4.extract_lane
 const sumInnerOf = (abs: boolean) => [
-  ...get(3), ...i32(2), ...I.shl, ...set(8),
+  ...bytes(3, 8),
   ...get(3), ...i32(-16), ...I.and, ...i32(2), ...I.shl, ...set(7),
   ...i32(0), ...set(5),
   ...loopWhile(5, 2, 1, [
@@ -230,8 +234,8 @@ const sumInner = sumInnerOf(false), sumAbsInner = sumInnerOf(true);
 // ascend(out 0, x 1, g 2, n 3, stepBits 4); locals i 5, nb 6 (i32), S 7 (v128). pmax(v, 0) keeps −0 and NaN as
 // cpu's clip does; pmin(v, 1) then keeps NaN too.
 const ascend = [
-  ...get(4), ...F.fromBits, ...V.splat, ...set(7),
-  ...get(3), ...i32(2), ...I.shl, ...set(6),
+  ...splatBits(4, 7),
+  ...bytes(3, 6),
   ...loopWhile(5, 6, 16, [
     ...at(0, 5), ...at(1, 5), ...V.load, ...at(2, 5), ...V.load, ...get(7), ...V.mul, ...V.add,
     ...splat4(0), ...V.pmax, ...splat4(1), ...V.pmin, ...V.store,
@@ -258,16 +262,16 @@ const addTap = [
 
 // hardSigmoid(out 0, x 1, n 2, sBits 3, tBits 4); locals i 5, nb 6 (i32), S 7, T 8 (v128). n % 4 == 0.
 const hardSigmoid = [
-  ...get(3), ...F.fromBits, ...V.splat, ...set(7),
-  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
-  ...get(2), ...i32(2), ...I.shl, ...set(6),
+  ...splatBits(3, 7),
+  ...splatBits(4, 8),
+  ...bytes(2, 6),
   ...loopWhile(5, 6, 16, [...at(0, 5), ...get(7), ...at(1, 5), ...V.load, ...get(8), ...V.add, ...RELU6, ...V.mul, ...V.store]),
 ];
 // hardSigmoidGrad(out 0, dy 1, x 2, n 3, sBits 4, tBits 5); locals i 6, nb 7 (i32), S 8, T 9, P 10 (v128).
 const hardSigmoidGrad = [
-  ...get(4), ...F.fromBits, ...V.splat, ...set(8),
-  ...get(5), ...F.fromBits, ...V.splat, ...set(9),
-  ...get(3), ...i32(2), ...I.shl, ...set(7),
+  ...splatBits(4, 8),
+  ...splatBits(5, 9),
+  ...bytes(3, 7),
   ...loopWhile(6, 7, 16, [
     ...at(2, 6), ...V.load, ...get(9), ...V.add, ...set(10),
     ...at(0, 6),
