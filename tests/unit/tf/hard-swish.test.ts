@@ -6,7 +6,7 @@ import { fuseHardSigmoid, fuseHardSwish, type GraphNode } from '../../../src/dre
 import { seededRng } from '../../../src/dream/transforms';
 import { fixedNodes } from '../../../scripts/bench-engine';
 import { entry, expectFoldsKeepValues, wasm } from '../dream/helpers';
-import { heapBackends } from './helpers';
+import { heapBackends, type HeapBackend } from './helpers';
 
 const rand = (n: number, seed: number, lo: number, hi: number) => { const r = seededRng(seed); return Float32Array.from({ length: n }, () => lo + (hi - lo) * r()); };
 const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => { let e = 0; for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i])); return e; };
@@ -26,6 +26,23 @@ function run(shape: number[], seed: number, graph: boolean, sigmoid = false) {
     const gx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), dy)))(x);
     return { y: Array.from(y.dataSync()), gx: Array.from(gx.dataSync()) };
   });
+}
+
+type HeapOp = (k: HeapBackend, x: tf.TensorInfo, s: tf.TensorInfo, t: tf.TensorInfo, dy?: tf.TensorInfo) => tf.TensorInfo;
+/** An op's heap function forward and (with dy) backward gives the same values with and without SIMD; no leaks. Returns the backend. */
+async function jsMatchesSimd(seed: number, op: HeapOp): Promise<HeapBackend> {
+  await tf.setBackend('wasm');
+  const { simd, noSimd } = heapBackends();
+  const before = tf.memory().numDataBuffers;
+  tf.tidy(() => {
+    const x = tf.tensor(rand(64, seed, -5, 5)), dy = tf.tensor(rand(64, seed + 1, -2, 2)), s = tf.scalar(SIXTH), t = tf.scalar(3);
+    for (const g of [undefined, dy]) {
+      const [a, j] = [simd, noSimd].map((k) => tf.engine().makeTensorFromTensorInfo(op(k, x, s, t, g)));
+      expect(Array.from(j.dataSync())).toEqual(Array.from(a.dataSync()));
+    }
+  });
+  expect(tf.memory().numDataBuffers).toBe(before);
+  return simd;
 }
 
 describe('h-swish as one op (src/tf/hard-swish.ts)', () => {
@@ -55,14 +72,8 @@ describe('h-swish as one op (src/tf/hard-swish.ts)', () => {
   });
 
   it('the JS loops (no SIMD) give the SIMD kernels\' values', async () => {
-    await tf.setBackend('wasm');
-    const { simd: b, noSimd } = heapBackends();
-    const x = tf.tensor(rand(64, 8, -5, 5)), dy = tf.tensor(rand(64, 9, -2, 2)), s = tf.scalar(SIXTH), t = tf.scalar(3);
-    const pairs = [[hardSwishOnHeap(b, x, s, t), hardSwishOnHeap(noSimd, x, s, t)], [hardSwishGradOnHeap(b, dy, x, s, t), hardSwishGradOnHeap(noSimd, dy, x, s, t)]]
-      .map((p) => p.map((i) => tf.engine().makeTensorFromTensorInfo(i)));
-    for (const [simd, js] of pairs) expect(Array.from(js.dataSync())).toEqual(Array.from(simd.dataSync()));
-    expect(() => hardSwishOnHeap(b, x, x, t)).toThrow(/s must be a scalar/);
-    tf.dispose([x, dy, s, t, ...pairs.flat()]);
+    const b = await jsMatchesSimd(8, (k, x, s, t, dy) => (dy ? hardSwishGradOnHeap(k, dy, x, s, t) : hardSwishOnHeap(k, x, s, t)));
+    tf.tidy(() => { expect(() => hardSwishOnHeap(b, tf.ones([4]), tf.ones([4]), tf.scalar(3))).toThrow(/s must be a scalar/); });
   });
 
   it('without the heap kernels it runs as the four ops on wasm', async () => {
@@ -107,14 +118,8 @@ describe('h-sigmoid as one op (src/tf/hard-swish.ts)', () => {
   });
 
   it('the JS loops (no SIMD) give the SIMD kernels\' values', async () => {
-    await tf.setBackend('wasm');
-    const { simd: b, noSimd } = heapBackends();
-    const x = tf.tensor(rand(64, 18, -5, 5)), dy = tf.tensor(rand(64, 19, -2, 2)), s = tf.scalar(SIXTH), t = tf.scalar(3);
-    const pairs = [[hardSigmoidOnHeap(b, x, s, t), hardSigmoidOnHeap(noSimd, x, s, t)], [hardSigmoidOnHeap(b, x, s, t, dy), hardSigmoidOnHeap(noSimd, x, s, t, dy)]]
-      .map((p) => p.map((i) => tf.engine().makeTensorFromTensorInfo(i)));
-    for (const [simd, js] of pairs) expect(Array.from(js.dataSync())).toEqual(Array.from(simd.dataSync()));
-    expect(() => hardSigmoidOnHeap(b, x, s, t, tf.ones([3]))).toThrow(/dy and x must have one shape/);
-    tf.dispose([x, dy, s, t, ...pairs.flat()]);
+    const b = await jsMatchesSimd(18, (k, x, s, t, dy) => hardSigmoidOnHeap(k, x, s, t, dy));
+    tf.tidy(() => { expect(() => hardSigmoidOnHeap(b, tf.ones([4]), tf.scalar(SIXTH), tf.scalar(3), tf.ones([3]))).toThrow(/dy and x must have one shape/); });
   });
 });
 
