@@ -5,9 +5,28 @@
 //         = VALID stride-1 depthwise conv of pad(dyz, (K−1)d − p) with the flipped filter.
 // A channel multiplier M is handled by convolving all C·M channels with multiplier 1 and summing M.
 import * as tf from '@tensorflow/tfjs';
-import { derivedFilter, dilateAndPad, kernelScope, kernelsOf, type Info } from './kernel-compose';
+import { derivedFilter, dilateAndPad, kernelScope, kernelsOf, type ConvPad, type Info } from './kernel-compose';
 import { phasedInputGrad, phasesApply } from './stride-phases';
 import { depthwiseGradOnHeap, simdDepthwiseActive } from './simd-depthwise';
+
+type Attrs = { strides: number | [number, number]; dilations: number | [number, number]; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
+// A replayed step calls this kernel with the same attrs object every time: its conv info, and the attrs object
+// of the stride-1 conv it runs (so that conv's own per-attrs cache in simd-depthwise.ts hits), are kept per attrs
+// object, checked against the filter shape and the attributes' values on each call.
+const infos = new WeakMap<object, { key: string; info: tf.backend_util.Conv2DInfo }>();
+const inners = new WeakMap<object, { key: string; attrs: Record<string, unknown> }>();
+function convInfo(a: Attrs, filterShape: [number, number, number, number]): tf.backend_util.Conv2DInfo {
+  const key = `${filterShape}|${a.inputShape}|${a.strides}|${a.dilations}|${a.pad}|${a.dimRoundingMode}`;
+  let e = infos.get(a);
+  if (e?.key !== key) infos.set(a, (e = { key, info: tf.backend_util.computeConv2DInfo(a.inputShape, filterShape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true) }));
+  return e.info;
+}
+function innerAttrs(a: Attrs, pad: ConvPad, dh: number, dw: number): Record<string, unknown> {
+  const key = `${pad}|${dh}|${dw}`;
+  let e = inners.get(a);
+  if (e?.key !== key) inners.set(a, (e = { key, attrs: { strides: 1, pad, dilations: [dh, dw], dataFormat: 'NHWC' } }));
+  return e.attrs;
+}
 
 export function registerDepthwiseBackpropInput(backendName: string): boolean {
   if (tf.getKernel('DepthwiseConv2dNativeBackpropInput', backendName) != null) return false;
@@ -18,12 +37,12 @@ export function registerDepthwiseBackpropInput(backendName: string): boolean {
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, filter } = inputs as { dy: Info; filter: Info };
-      const a = attrs as unknown as { strides: number | [number, number]; dilations: number | [number, number]; pad: 'same' | 'valid' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
+      const a = attrs as unknown as Attrs;
       if (simdDepthwiseActive(backendName)) { // strided, on wasm: one scatter pass (src/tf/simd-depthwise.ts)
         const mine = depthwiseGradOnHeap(backend as unknown as Parameters<typeof depthwiseGradOnHeap>[0], dy, filter, a.inputShape, a);
         if (mine) return mine;
       }
-      const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
+      const info = convInfo(a, filter.shape as [number, number, number, number]);
       const { batchSize: b, inHeight: H, inWidth: W, inChannels: C, outChannels: CM, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
       const { dilationHeight: dh, dilationWidth: dw, filterHeight: kh, filterWidth: kw } = info;
       const scope = kernelScope(backend as tf.KernelBackend);
@@ -49,7 +68,7 @@ export function registerDepthwiseBackpropInput(backendName: string): boolean {
           const flipped = own.run(reverse, { x: filter }, { dims: [0, 1] }); // always a new buffer (see derivedFilter)
           return own.finish(own.run(reshape, { x: flipped }, { shape: [kh, kw, CM, 1] }));
         });
-        dx = scope.run(depthwise, { x: z, filter: w }, { strides: 1, pad: zPad, dilations: [dh, dw], dataFormat: 'NHWC' });
+        dx = scope.run(depthwise, { x: z, filter: w }, innerAttrs(a, zPad, dh, dw));
       }
       if (CM !== C) {
         const r = scope.run(reshape, { x: dx }, { shape: [b, H, W, C, CM / C] });
