@@ -58,7 +58,8 @@ export interface WasmBackend {
   disposeData(dataId: object): boolean;
 }
 
-const byteOffset = (b: WasmBackend, t: tf.TensorInfo): number => {
+/** Where t's data starts on the wasm heap (bytes); throws for data that is not there. */
+export const byteOffset = (b: WasmBackend, t: tf.TensorInfo): number => {
   const d = b.dataIdMap.get(t.dataId);
   if (d == null) throw new Error('heap kernel: input is not on the wasm heap');
   return d.memoryOffset;

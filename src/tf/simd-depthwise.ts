@@ -7,7 +7,7 @@
 // share each weight load. Strided input gradients are one scatter pass. Four channels per instruction, so
 // C % 4 == 0; dilation 1; channel multiplier 1. Anything else goes to the backend's own kernels.
 import * as tf from '@tensorflow/tfjs';
-import { type WasmBackend } from './heap-kernels';
+import { byteOffset, type WasmBackend } from './heap-kernels';
 import { I, RELU, RELU6, V, get, i32, loopWhile, section, set, simd, splat4, str, uleb } from './simd-kernels';
 
 export type DepthwiseAct = 'linear' | 'relu' | 'relu6';
@@ -266,7 +266,7 @@ export function depthwiseOnHeap(backend: WasmBackend, x: tf.TensorInfo, filter: 
   const { g: { oh, ow }, fn } = made;
   const zero = backend.makeOutput([W * C], 'float32'); // the rows above and below the image
   const out = backend.makeOutput([b, oh, ow, C], 'float32');
-  const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  const at = (t: tf.TensorInfo) => byteOffset(backend, t);
   const z = at(zero);
   new Float32Array(backend.wasm.HEAPU8.buffer, z, W * C).fill(0);
   const o = at(out), i = at(x), w = at(filter), bb = bias ? at(bias) : 0;
@@ -289,7 +289,7 @@ export function depthwiseGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, fil
   const { oh, ow } = s;
   const trash = backend.makeOutput([W * C], 'float32'); // where the rows outside dx go
   const dx = backend.makeOutput([b, H, W, C], 'float32');
-  const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  const at = (t: tf.TensorInfo) => byteOffset(backend, t);
   const d = at(dx), g = at(dy), w = at(filter);
   new Float32Array(backend.wasm.HEAPU8.buffer, d, b * H * W * C).fill(0);
   for (let n = 0; n < b; n++) fn(d + n * H * W * C * 4, g + n * oh * ow * C * 4, w, at(trash));
