@@ -3,7 +3,7 @@
 // window.__kernels the largest differences of the output and the input gradient, and which kernels each way ran.
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/tf/backend';
-import { BACKEND_NAMES, type BackendName } from '../src/tf/backend-names';
+import { BACKEND_NAMES, type BackendName } from '../src/platform/backends';
 import { FUSED_CONV, FUSED_DEPTHWISE, fusedConv, registerFusedConvOps, setFusedConvKernels, type FusedActivation, type FusedConvAttrs } from '../src/tf/fused-conv';
 
 interface Case { name: string; x: [number, number, number, number]; k: number; cout: number; stride: number; pad: FusedConvAttrs['pad']; depthwise: boolean; activation: FusedActivation }

@@ -2,7 +2,7 @@
 // The net runs at a small square size (its model.json's inputSize unless the config names one) and the result
 // is upsampled to the caller's size.
 import * as tf from '@tensorflow/tfjs';
-import { releasePrograms, replayed } from '../tf/replay-cache';
+import { releasePrograms, replayed } from '../tf';
 import { type DepthNet, type FetchLike, loadDepthNet } from './unet.ts';
 
 export interface DepthEstimator {

@@ -3,8 +3,7 @@
 // already folded into the convs, so the graph is conv → relu, nearest ×2 upsampling and concat. Each decoder
 // level's first conv runs without the upsampling and the concat (see `phaseKernels`): same output, less work.
 import * as tf from '@tensorflow/tfjs';
-import { INTERLEAVE_2X2 } from '../tf/heap-kernels';
-import { hasKernel, type ConvPad } from '../tf/kernel-compose';
+import { interleave2x2, type ConvPad } from '../tf';
 
 /** The subset of `fetch` the loader needs, so Node (fs) and the browser share one loader. */
 export type FetchLike = (url: string) => Promise<{
@@ -95,13 +94,8 @@ export function phaseKernels(kernel: tf.Tensor4D): { kernels: tf.Tensor4D[]; pad
 export function convOfUpsampled(coarse: tf.Tensor4D, phases: ReturnType<typeof phaseKernels>): tf.Tensor4D {
   return tf.tidy(() => {
     const [p00, p01, p10, p11] = phases.kernels.map((k, p) => tf.conv2d(coarse, k, 1, phases.pads[p]));
-    // interleave the phases: on wasm one strided copy per phase row (heap-kernels.ts); elsewhere columns (2j + b)
-    // within each row phase, then rows (2i + a), by stacking whole blocks (wasm's DepthToSpace took 15 ms of a
-    // 64 ms depth call here, the stacks ~2 ms, the heap interleave ~0.5 ms)
-    if (hasKernel(INTERLEAVE_2X2)) return tf.engine().runKernel(INTERLEAVE_2X2, { p00, p01, p10, p11 }) as tf.Tensor4D;
-    const [n, h, w, ch] = p00.shape;
-    const row = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.reshape(tf.stack([a, b], 3), [n, h, 2 * w, ch]);
-    return tf.reshape(tf.stack([row(p00, p01), row(p10, p11)], 2), [n, 2 * h, 2 * w, ch]) as tf.Tensor4D;
+    // the four phases interleaved: on wasm one strided copy per phase row (src/tf/ops.ts)
+    return interleave2x2(p00, p01, p10, p11);
   });
 }
 

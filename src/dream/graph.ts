@@ -1,9 +1,7 @@
 // Load-time rewrites of a TF.js graph-model JSON, so shipped detection/pose networks can be dreamed on.
 // They work on the plain JSON (model.json's modelTopology + weight specs) before tf.loadGraphModel
 // sees it, so the same code runs in the browser and in Node, on every backend.
-import { BIAS_RELU6, registerBiasRelu6 } from '../tf/bias-relu6';
-import { FUSED_CONV, FUSED_DEPTHWISE, registerFusedConvOps } from '../tf/fused-conv';
-import { HARD_SIGMOID, HARD_SWISH, registerHardSwish } from '../tf/hard-swish';
+import { BIAS_RELU6, FUSED_CONV, FUSED_DEPTHWISE, HARD_SIGMOID, HARD_SWISH, registerBiasRelu6, registerFusedConvOps, registerHardSwish } from '../tf';
 import { nhwcIslands } from './graph-layout';
 import { consumerCounts, int32Consts, plainInput, producer, replaceNodes } from './graph-nodes';
 

@@ -2,7 +2,7 @@
 // interface the optimiser sees: images in, named activations out.
 import * as tf from '@tensorflow/tfjs';
 import { releaseGradientPrograms } from './replay';
-import { sweepDerivedFilters } from '../tf/kernel-compose';
+import { sweepDerivedFilters } from '../tf';
 import { nhwcTwinName, nhwcTwins } from './graph-layout';
 import { applyGraphFixes, GRAPH_FIXES, type GraphArtifacts, type GraphFix, type GraphNode, type WeightSpec } from './graph';
 

@@ -1,6 +1,6 @@
 // Messages between DreamClient (page) and the dream worker. Everything here is structured-clonable; bitmaps
 // are transferred, never copied.
-import type { BackendName } from '../tf/backend-names';
+import type { BackendName } from '../platform/backends';
 import type { Recipe } from './recipes';
 import type { Focus } from './zoom';
 

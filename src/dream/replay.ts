@@ -3,7 +3,7 @@
 // shape seen once, like the worker's warm-up, costs nothing). Each keyframe runs 18 steps at three sizes, so
 // from the first full keyframe on every gradient is a replay.
 import * as tf from '@tensorflow/tfjs';
-import { MAX_PROGRAMS, programCount, programKeys, releasePrograms, replayed } from '../tf/replay-cache';
+import { MAX_PROGRAMS, programCount, programKeys, releasePrograms, replayed } from '../tf';
 import type { DreamModel } from './model';
 import type { Objective } from './objectives';
 

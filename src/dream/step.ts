@@ -4,8 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DreamModel } from './model';
 import { activationsOf, validateObjective, type Objective } from './objectives';
 import { replayedGradient } from './replay';
-import { ASCENT_UPDATE } from '../tf/heap-kernels';
-import { hasKernel } from '../tf/kernel-compose';
+import { ascentUpdate } from '../tf';
 import { identity, type Rng, type Transform } from './transforms';
 
 export interface StepConfig {
@@ -55,10 +54,7 @@ export function ascentStep(model: DreamModel, image: tf.Tensor4D, obj: Objective
   const warp = (cfg.transform ?? identity)(cfg.rng ?? Math.random);
   return tf.tidy(() => {
     const g = warp.inverse(gradient(model, warp.forward(image), obj, cfg.tileSize));
-    // wasm: the seven ops below as one kernel, the same values (src/tf/heap-kernels.ts)
-    if (image.dtype === 'float32' && hasKernel(ASCENT_UPDATE)) return tf.engine().runKernel(ASCENT_UPDATE, { x: image, g }, { stepSize: cfg.stepSize }) as tf.Tensor4D;
-    const step = tf.div(cfg.stepSize, tf.add(tf.mean(tf.abs(g)), 1e-8));
-    return tf.clipByValue(tf.add(image, tf.mul(g, step)), 0, 1) as tf.Tensor4D;
+    return ascentUpdate(image, g, cfg.stepSize);
   });
 }
 

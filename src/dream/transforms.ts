@@ -2,9 +2,7 @@
 // Warp: `forward` is applied to the image before the forward pass, `inverse` maps the gradient back (the
 // notebook's roll / un-roll). Transforms compose with `compose`.
 import * as tf from '@tensorflow/tfjs';
-
-import { ROLL } from '../tf/heap-kernels';
-import { hasKernel } from '../tf/kernel-compose';
+import { roll } from '../tf';
 import type { Rng } from './rng';
 export { seededRng, type Rng } from './rng';
 export interface Warp {
@@ -20,20 +18,7 @@ export type Transform = (rng: Rng) => Warp;
 const identityWarp: Warp = { forward: (x) => x, inverse: (g) => g };
 export const identity: Transform = () => identityWarp;
 
-/** Cyclic shift by (dy, dx) pixels along H and W (np.roll): one row-copy pass on wasm, two splits and concats elsewhere. */
-export function roll(x: tf.Tensor4D, dy: number, dx: number): tf.Tensor4D {
-  if (x.dtype === 'float32' && hasKernel(ROLL)) return tf.engine().runKernel(ROLL, { x }, { dy, dx }) as tf.Tensor4D;
-  return tf.tidy(() => {
-    const [, h, w] = x.shape;
-    const cut = (t: tf.Tensor4D, axis: 1 | 2, n: number, k: number): tf.Tensor4D => {
-      const s = ((k % n) + n) % n;
-      if (s === 0) return t;
-      const parts = tf.split(t, [n - s, s], axis);
-      return tf.concat([parts[1], parts[0]], axis) as tf.Tensor4D;
-    };
-    return cut(cut(x, 1, h, dy), 2, w, dx);
-  });
-}
+export { roll };
 
 /** Random integer roll of up to ±`px` pixels (DeepDream's jitter); exact inverse. */
 export const jitter = (px: number): Transform => (rng) => {

@@ -4,8 +4,7 @@
 // order. A keyframe is dreamed in slices (one ascent step each) with a yield to the event loop between
 // them, so commands are answered within a step; those that change the Dreamer wait for the keyframe's end.
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend, useBackend, type BackendName } from '../tf/backend';
-import { clearChoice, loadChoice, saveChoice } from '../tf/backend-cache';
+import { chooseBackend, clearChoice, loadChoice, saveChoice, useBackend, type BackendName } from '../tf';
 import { DreamGovernor } from './degrade';
 import { WorkPacer } from './pace';
 import { Dreamer, recipeObjective } from './dreamer';

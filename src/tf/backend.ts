@@ -14,8 +14,8 @@ import { HEAP_KERNEL_BACKENDS, setHeapKernels } from './heap-kernels';
 import { FUSED_CONV_BACKENDS, setFusedConvKernels } from './fused-conv';
 import { SIMD_DEPTHWISE_BACKENDS, setSimdDepthwise } from './simd-depthwise';
 
-import { isSoftwareRenderer, webglRendererName, type BackendName } from './backend-names';
-export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from './backend-names';
+import { isSoftwareRenderer, webglRendererName, type BackendName } from '../platform/backends';
+export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from '../platform/backends';
 /** Tried in this order by `chooseBackend` when no override is given (cpu only as the last resort). */
 export const DEFAULT_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
 

@@ -1,4 +1,4 @@
-// Backend names and the `?backend=` parser: no TF.js import, so page code can use it without bundling TF.js.
+// Backend names, the `?backend=` parser and WebGL renderer facts: no TF.js import, so page code and the worker share them.
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
