@@ -28,7 +28,7 @@ for (const name of names) {
   const dreamer = new Dreamer(await nodeModel(recipe.model), recipe, seed, 7);
   seed.dispose();
   const keyframes: string[] = [];
-  let last = new Float32Array(0);
+  let last: Float32Array = new Float32Array(0);
   for (let i = 0; i < 12; i++) {
     const { image } = dreamer.keyframe([0.5 + 0.02 * Math.sin(i), 0.5]);
     last = (await image.data()) as Float32Array;

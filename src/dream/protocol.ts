@@ -27,7 +27,14 @@ export interface InitOptions {
    * fewer steps, and sends a 'degraded' event. Absent = 3000; ≤ 0 = never lower.
    */
   keyframeLimitMs?: number | null;
+  /** The wasm accelerator (src/tf): false switches it off (`?accel=off`); absent = on. */
+  accelerator?: boolean;
+  /** Test scaffolding: the worker accepts 'fault' commands only when this is true (e2e tests' `?testHooks=1`). */
+  testHooks?: boolean;
 }
+
+/** Whether the worker's backend runs the accelerated kernels, and why not (src/tf/accelerator-status.ts). */
+export interface AcceleratorReport { on: boolean; reason: string | null }
 
 export type DreamCommand =
   | { type: 'init'; options: InitOptions }
@@ -62,6 +69,10 @@ export interface KeyframeMessage {
   pixels: Uint8ClampedArray;
   index: number; // 1, 2, … since the last seed
   zoom: number; // cumulative magnification since the seed
+  /** Magnification from the previous keyframe to this one (1 when `reset`). */
+  stepZoom?: number;
+  /** This keyframe is not a zoom of the previous one (the first after a start, a new seed or a restart). */
+  reset?: boolean;
   focus: Focus; // the focus this keyframe was zoomed about
   width: number;
   height: number;
@@ -80,6 +91,8 @@ export type DreamEvent =
     backendRemembered?: boolean;
     /** From the worker's creation to its handling of 'init': fetching and evaluating its script. */
     scriptMs?: number;
+    /** The accelerated kernels: on, or off and why (a notice on the page when it is not by choice). */
+    accelerator?: AcceleratorReport;
   }
   | KeyframeMessage
   | { type: 'state'; running: boolean }

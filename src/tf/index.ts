@@ -12,3 +12,4 @@ export { FUSED_CONV, FUSED_DEPTHWISE, fusedConv, registerFusedConvOps, type Fuse
 export { HARD_SIGMOID, HARD_SWISH, hardSigmoid, hardSwish, registerHardSwish } from './hard-swish';
 export { MAX_PROGRAMS, programCount, programKeys, releasePrograms, replayed } from './replay-cache';
 export { sweepDerivedFilters } from './kernel-compose';
+export { acceleratorStatus, type AcceleratorStatus } from './accelerator-status';
