@@ -1,6 +1,6 @@
 // The endless zoom: each keyframe = zoom about the focus → dream → colour care. Owns its state tensors.
 import * as tf from '@tensorflow/tfjs';
-import type { DreamModel, ModelEntry } from './model';
+import type { DreamModel, ModelEntry } from '../model';
 import { channel, layer, sum, type Objective } from './objectives';
 import { validateRecipe, type Recipe } from './recipes';
 import { dreamOctaveSteps, drain } from './step';

@@ -8,7 +8,7 @@ import { chooseBackend, clearChoice, loadChoice, saveChoice, useBackend, type Ba
 import { DreamGovernor } from './degrade';
 import { WorkPacer } from './pace';
 import { Dreamer, recipeObjective } from './dreamer';
-import { fetchManifest, loadDreamModel, type DreamModel, type Manifest } from './model';
+import { fetchManifest, loadDreamModel, passProfile, type DreamModel, type Manifest } from '../model';
 import { fallbackNotice, firstWorkingRecipe } from './fallback';
 import type { DreamCommand, DreamEvent, InitOptions, RgbaPixels } from './protocol';
 import { RECIPES, validateRecipe, type Recipe } from './recipes';
@@ -104,7 +104,8 @@ function model(id: string): Promise<DreamModel> {
   if (!entry || !options) return Promise.reject(new Error(`model '${id}' is not in models/manifest.json`));
   let p = models.get(id);
   if (!p) {
-    p = loadDreamModel(entry, options.modelBaseUrl, trackedFetch(`dream network (${id})`, (pr) => post({ type: 'progress', ...pr })));
+    // compiled for the backend it loads onto (src/model/compile.ts)
+    p = loadDreamModel(entry, options.modelBaseUrl, trackedFetch(`dream network (${id})`, (pr) => post({ type: 'progress', ...pr })), passProfile(tf.getBackend()));
     p.catch(() => models.delete(id)); // let a later command retry
     models.set(id, p);
   }

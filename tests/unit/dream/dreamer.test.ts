@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelStats, colourCare, Dreamer } from '../../../src/dream/dreamer';
-import { loadDreamModel, type DreamModel } from '../../../src/dream/model';
+import { loadDreamModel, PASS_PROFILES, type DreamModel } from '../../../src/model';
 import { validateRecipe, type Recipe } from '../../../src/dream/recipes';
 import { noiseSeed } from '../../../src/dream/seed';
 import { fileFetch } from '../../../src/tf/file-fetch';
@@ -67,18 +67,18 @@ describe('Dreamer (zoom → dream → colour care)', () => {
 
 describe('model loading errors', () => {
   it('missing model file', async () => {
-    await expect(loadDreamModel({ ...entry('selfie'), file: 'nope.json' }, MODEL_DIR, fileFetch)).rejects.toThrow(`model: cannot fetch ${MODEL_DIR}nope.json (HTTP 404)`);
+    await expect(loadDreamModel({ ...entry('selfie'), file: 'nope.json' }, MODEL_DIR, fileFetch, PASS_PROFILES.wasm)).rejects.toThrow(`model: cannot fetch ${MODEL_DIR}nope.json (HTTP 404)`);
   });
   it('corrupt model JSON', async () => {
     const bad = async () => ({ ok: true, status: 200, json: async () => { throw new SyntaxError('Unexpected token'); }, arrayBuffer: async () => new ArrayBuffer(0) });
-    await expect(loadDreamModel(entry('selfie'), '/m', bad)).rejects.toThrow('model: /m/selfie.json is not valid JSON (Unexpected token)');
+    await expect(loadDreamModel(entry('selfie'), '/m', bad, PASS_PROFILES.wasm)).rejects.toThrow('model: /m/selfie.json is not valid JSON (Unexpected token)');
   });
   it('truncated weights', async () => {
     const truncated = async (url: string) => {
       const r = await fileFetch(url);
       return url.endsWith('.bin') ? { ...r, arrayBuffer: async () => (await r.arrayBuffer()).slice(0, 1000) } : r;
     };
-    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, truncated)).rejects.toThrow(/^model selfie: weight shards truncated: selfie\.bin \(1000 bytes\) hold 1000 bytes, selfie\.json needs 212886$/);
+    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, truncated, PASS_PROFILES.wasm)).rejects.toThrow(/^model selfie: weight shards truncated: selfie\.bin \(1000 bytes\) hold 1000 bytes, selfie\.json needs 212886$/);
   });
   it('feed node missing from the graph', async () => {
     await expect(load('selfie', { feed: 'nope' })).rejects.toThrow("model selfie: feed node 'nope' is not in the graph");

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dreamer } from '../../../src/dream/dreamer';
-import type { DreamModel } from '../../../src/dream/model';
+import type { DreamModel } from '../../../src/model';
 import { validateRecipe } from '../../../src/dream/recipes';
 import { noiseSeed } from '../../../src/dream/seed';
 import { load, wasm } from './helpers';
