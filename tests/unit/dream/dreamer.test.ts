@@ -13,16 +13,19 @@ beforeAll(async () => { await wasm(); model = await load('selfie'); });
 afterAll(() => model.dispose());
 
 describe('Dreamer (zoom → dream → colour care)', () => {
-  it('keyframes differ from the seed, count up and accumulate zoom', () => {
+  it('keyframes differ from the seed, count up and report each step\'s zoom (the recipe\'s, then a new recipe\'s); a new seed counts from 1', () => {
     const seed = noiseSeed(32, 32, 1);
     const d = new Dreamer(model, tiny, seed);
     const k1 = d.keyframe([0.5, 0.5]);
     const diff = tf.tidy(() => tf.mean(tf.abs(tf.sub(k1.image, seed))).dataSync()[0]);
     expect(diff).toBeGreaterThan(0.005);
-    expect([k1.index, k1.zoom, k1.focus]).toEqual([1, 1.1, [0.5, 0.5]]);
+    expect([k1.index, k1.stepZoom, k1.focus]).toEqual([1, 1.1, [0.5, 0.5]]);
     const k2 = d.keyframe([0.2, 0.7]);
-    expect(k2.index).toBe(2);
-    expect(k2.zoom).toBeCloseTo(1.21, 10);
+    expect([k2.index, k2.stepZoom, k2.focus]).toEqual([2, 1.1, [0.2, 0.7]]);
+    d.setRecipe({ ...tiny, zoom: 1.25 });
+    expect(d.keyframe([0.5, 0.5])).toMatchObject({ index: 3, stepZoom: 1.25 });
+    d.setSeed(seed);
+    expect(d.keyframe([0.5, 0.5])).toMatchObject({ index: 1, stepZoom: 1.25 });
     d.dispose(); seed.dispose();
   });
 
