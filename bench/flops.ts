@@ -16,7 +16,7 @@
 //   path from x, so no filter gradients). The input gradient of a conv/matmul is a transposed conv/matmul
 //   with the same MAC count, so backward = 1 × forward and a step = forward + backward = 2 × forward.
 //   `BACKWARD_FACTOR` holds that 1; change it in one place if the rule changes.
-import type { GraphNode } from '../src/dream/graph';
+import type { GraphNode } from '../src/model';
 import { FUSED_CONV, FUSED_DEPTHWISE } from '../src/tf/fused-conv';
 
 export const BACKWARD_FACTOR = 1;

@@ -25,6 +25,9 @@ const client = new DreamClient({
   recipe: q.get('recipe') ?? 'faces',
   // ?limit=ms: graceful degradation's keyframe time limit (the e2e test sets a tiny one)
   ...(q.has('limit') ? { keyframeLimitMs: Number(q.get('limit')) } : {}),
+  // ?accel=off: the worker without the wasm accelerator; fault injection only with ?testHooks=1
+  ...(q.get('accel') === 'off' ? { accelerator: false } : {}),
+  testHooks: q.get('testHooks') === '1',
 });
 (window as unknown as { __client: DreamClient }).__client = client;
 for (const type of ['ready', 'state', 'error', 'degraded', 'notice'] as const) {

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpuShares, type CpuBucket, type CpuProfile } from '../bench/cpu-shares';
 import { ancestors, countFlops, shapeNodes, type FlopCount } from '../bench/flops';
-import { applyGraphFixes, type GraphNode, type WeightSpec } from '../src/dream/graph';
-import type { DreamModel, ModelEntry } from '../src/dream/model';
+import { compileGraph, PASS_PROFILES, type DreamModel, type GraphNode, type ModelEntry, type PassProfile, type WeightSpec } from '../src/model';
 import { activationsOf, type Objective } from '../src/dream/objectives';
 import { Dreamer, recipeObjective, recipeTransform } from '../src/dream/dreamer';
 import type { Recipe } from '../src/dream/recipes';
@@ -43,15 +42,15 @@ export async function matmulGflops(n: number, runs: number): Promise<{ gflops: n
   return { gflops: matmulRate(n, ms), ms, n };
 }
 
-/** The graph's nodes after the entry's load-time fixes: the nodes the engine actually executes. */
-export function fixedNodes(entry: ModelEntry): GraphNode[] {
+/** The graph's nodes after the load-time fixes and `profile`'s passes: the nodes the engine executes (on wasm by default). */
+export function fixedNodes(entry: ModelEntry, profile: PassProfile = PASS_PROFILES.wasm): GraphNode[] {
   const json = JSON.parse(readFileSync(`${MODEL_DIR}${entry.file}`, 'utf8')) as { modelTopology: { node: GraphNode[] }; weightsManifest: { paths: string[]; weights: WeightSpec[] }[] };
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   // The weights too: nhwc-islands reads constants (transpose perms, pads) to rewrite the graph as the engine does.
   const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(`${MODEL_DIR}${p}`));
   const data = new Uint8Array(shards.reduce((n, b) => n + b.byteLength, 0));
   shards.reduce((off, b) => (data.set(b, off), off + b.byteLength), 0);
-  return applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data.buffer }, entry.graphFixes, entry.input.layout, entry.feed).nodes;
+  return compileGraph({ nodes: json.modelTopology.node, weightSpecs: specs, weightData: data.buffer }, { fixes: entry.graphFixes, layout: entry.input.layout, feed: entry.feed }, profile).nodes;
 }
 
 /**

@@ -9,9 +9,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { recipeObjective } from '../src/dream/dreamer';
 import { RECIPES, DEFAULT_RECIPE } from '../src/dream/recipes';
 import { MODEL_DIR, ROOT, nodeBackend, nodeModel } from './dream-node';
-import { loadDreamModel } from '../src/dream/model';
+import { loadDreamModel, NAIVE_PROFILE } from '../src/model';
 import { DEFAULT_CLIENT_OPTIONS } from '../src/dream/client';
-import { setGraphFusion } from '../src/dream/graph';
 import { fileFetch } from '../src/tf/file-fetch';
 import { onTheLine, pairedRatios, type Spread } from '../bench/spread';
 import { type KeyframeLoop, depthJob, timed, fixedNodes, interleavedSamples, matmulGflops, median, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
@@ -183,9 +182,7 @@ if (opt.engine) {
   // Real loop, naive loop and depth, one call of each in turn (B2's second ratio and B3 share the keyframe time).
   // The naive loop runs on stock TF.js (wasm's own Conv2DBackpropInput): what one would write without this engine.
   // The naive loop's graph as loaded before the engine's graph rewrites (only the unfusing wasm needs for gradients).
-  setGraphFusion(false);
-  const naiveModel = await loadDreamModel(lm.entry, MODEL_DIR, fileFetch);
-  setGraphFusion(true);
+  const naiveModel = await loadDreamModel(lm.entry, MODEL_DIR, fileFetch, NAIVE_PROFILE);
   const real = timed(realLoop(lm, loopRecipe, opt.loopSize));
   const depth = await depthJob(opt.loopSize, real.lastMs);
   const jobs: KeyframeLoop[] = [real, stockJob(naiveLoop(naiveModel, loopRecipe, opt.loopSize)), depth];

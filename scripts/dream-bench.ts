@@ -1,8 +1,8 @@
 // npm run dream:bench [-- --size=128 --backend=wasm --runs=5 --recipes=crowds,faces]: one ascent step (jitter, fwd, grad, normalise,
 // step) per recipe's objective, timed side by side in one process on one backend. Benchmarks measure; tests never do.
 //   --compare=folds    each recipe with and without the engine's later graph rewrites (conv + bias + activation,
-//                      h-swish, zero pads into convs, nhwc-islands and its feed/objective twins:
-//                      setGraphFusion(true, false)), steps alternating, medians
+//                      h-swish, zero pads into convs, nhwc-islands and its feed/objective twins: src/model's
+//                      UNFOLDED_PROFILE), steps alternating, medians
 //   --compare=phases   strided input gradients by stride phase or over zero-inserted dy (setStridePhases), with the
 //                      gradient's kernel replay off (src/tf/kernel-replay.ts: a replay calls the kernels it recorded)
 import * as tf from '@tensorflow/tfjs';
@@ -11,8 +11,7 @@ import { RECIPES } from '../src/dream/recipes';
 import { noiseSeed } from '../src/dream/seed';
 import { ascentStep } from '../src/dream/step';
 import { seededRng } from '../src/dream/transforms';
-import { setGraphFusion } from '../src/dream/graph';
-import { loadDreamModel, type DreamModel } from '../src/dream/model';
+import { loadDreamModel, UNFOLDED_PROFILE, type DreamModel } from '../src/model';
 import { fileFetch } from '../src/tf/file-fetch';
 import { setStridePhases } from '../src/tf/stride-phases';
 import { setKernelReplay } from '../src/tf/kernel-replay';
@@ -53,10 +52,7 @@ for (const recipe of names.map((n) => RECIPES[n])) {
   }
   // [without, with], called alternately so the machine's drift hits both
   let other = model;
-  if (compare === 'folds') {
-    setGraphFusion(true, false);
-    other = await loadDreamModel(model.entry, MODEL_DIR, fileFetch).finally(() => setGraphFusion(true));
-  }
+  if (compare === 'folds') other = await loadDreamModel(model.entry, MODEL_DIR, fileFetch, UNFOLDED_PROFILE);
   const jobs = [stepper(other, recipe), stepper(model, recipe)];
   const run = async (k: number) => { if (compare === 'phases') setStridePhases(k === 1); await jobs[k].step(); };
   for (let i = 0; i < 3; i++) for (const k of [0, 1]) await run(k);

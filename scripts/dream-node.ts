@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { loadDreamModel, validateManifest, type DreamModel } from '../src/dream/model';
+import { loadDreamModel, passProfile, validateManifest, type DreamModel } from '../src/model';
 import { useBackend, type BackendName } from '../src/tf/backend';
 import { fileFetch } from '../src/tf/file-fetch';
 
@@ -19,12 +19,13 @@ export async function nodeBackend(name: BackendName = 'wasm'): Promise<void> {
 export const manifest = () => validateManifest(JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8')));
 
 const cache = new Map<string, DreamModel>();
+/** Model `id` from node_modules, compiled for the active backend's pass profile; loaded once per process. */
 export async function nodeModel(id: string): Promise<DreamModel> {
   const hit = cache.get(id);
   if (hit) return hit;
   const entry = manifest().models.find((m) => m.id === id);
   if (!entry) throw new Error(`model '${id}' is not in models/manifest.json`);
-  const m = await loadDreamModel(entry, MODEL_DIR, fileFetch);
+  const m = await loadDreamModel(entry, MODEL_DIR, fileFetch, passProfile(tf.getBackend()));
   cache.set(id, m);
   return m;
 }

@@ -3,7 +3,8 @@
 // is upsampled to the caller's size.
 import * as tf from '@tensorflow/tfjs';
 import { releasePrograms, replayed } from '../tf';
-import { type DepthNet, type FetchLike, loadDepthNet } from './unet.ts';
+import type { FetchLike } from '../model';
+import { type DepthNet, loadDepthNet } from './unet.ts';
 
 export interface DepthEstimator {
   /** image: [h,w,3] RGB in [0,1] → [outH,outW] depth in [0,1], 0 = nearest, 1 = farthest.

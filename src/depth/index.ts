@@ -8,5 +8,5 @@ export type { DepthStabilizer, DepthStabilizerConfig, ZoomStep } from './stabili
 export { createDepthStabilizer, validateDepthStabilizerConfig, warpByZoom, DEFAULT_DEPTH_STABILIZER_CONFIG } from './stabilizer.ts';
 export type { DepthCadence, DepthCadenceConfig } from './cadence.ts';
 export { budgetedDepth, createDepthCadence, validateDepthCadenceConfig, DEFAULT_DEPTH_CADENCE_CONFIG } from './cadence.ts';
-export type { DepthNet, DepthModelManifest, FetchLike } from './unet.ts';
+export type { DepthNet, DepthModelManifest } from './unet.ts';
 export { loadDepthNet, createDepthNet, DEPTH_MODEL_FORMAT } from './unet.ts';

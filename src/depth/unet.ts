@@ -3,15 +3,8 @@
 // already folded into the convs, so the graph is conv → relu, nearest ×2 upsampling and concat. Each decoder
 // level's first conv runs without the upsampling and the concat (see `phaseKernels`): same output, less work.
 import * as tf from '@tensorflow/tfjs';
+import { fetchShards, joinShards, type FetchLike } from '../model';
 import { interleave2x2, type ConvPad } from '../tf';
-
-/** The subset of `fetch` the loader needs, so Node (fs) and the browser share one loader. */
-export type FetchLike = (url: string) => Promise<{
-  ok: boolean;
-  status?: number;
-  json(): Promise<unknown>;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}>;
 
 export const DEPTH_MODEL_FORMAT = 'dream-goggles/depth-unet@1';
 
@@ -36,33 +29,19 @@ export interface DepthNet {
   dispose(): void;
 }
 
-function resolveUrl(base: string, path: string): string {
-  const i = base.lastIndexOf('/');
-  return i < 0 ? path : base.slice(0, i + 1) + path;
-}
-
 export async function loadDepthNet(modelUrl: string, fetchFn: FetchLike): Promise<DepthNet> {
   const res = await fetchFn(modelUrl);
-  if (!res.ok) throw new Error(`depth model: ${modelUrl} answered ${res.status ?? 'an error'}`);
+  if (!res.ok) throw new Error(`depth model: ${modelUrl} answered ${res.status}`);
   const manifest = (await res.json()) as DepthModelManifest;
   if (manifest.format !== DEPTH_MODEL_FORMAT) {
     throw new Error(`depth model: ${modelUrl} has format ${JSON.stringify(manifest.format)}, expected ${JSON.stringify(DEPTH_MODEL_FORMAT)}`);
   }
-  const buffers: ArrayBuffer[] = [];
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  for (const group of manifest.weightsManifest) {
-    for (const p of group.paths) {
-      const r = await fetchFn(resolveUrl(modelUrl, p));
-      if (!r.ok) throw new Error(`depth model: ${resolveUrl(modelUrl, p)} answered ${r.status ?? 'an error'}`);
-      buffers.push(await r.arrayBuffer());
-    }
-    specs.push(...group.weights);
-  }
-  const total = buffers.reduce((s, b) => s + b.byteLength, 0);
-  const joined = new Uint8Array(total);
-  let off = 0;
-  for (const b of buffers) { joined.set(new Uint8Array(b), off); off += b.byteLength; }
-  const weights = tf.io.decodeWeights(joined.buffer, specs);
+  const shards = await fetchShards(modelUrl, manifest.weightsManifest, async (url) => {
+    const r = await fetchFn(url);
+    if (!r.ok) throw new Error(`depth model: ${url} answered ${r.status}`);
+    return r;
+  });
+  const weights = tf.io.decodeWeights(joinShards(shards), manifest.weightsManifest.flatMap((g) => g.weights));
   return createDepthNet(manifest, weights);
 }
 

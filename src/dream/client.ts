@@ -11,6 +11,13 @@ import { DEFAULT_RECIPE } from './recipes';
 
 export const DEFAULT_CLIENT_OPTIONS = { size: [160, 160] as [number, number], recipe: DEFAULT_RECIPE, focus: [0.5, 0.5] as [number, number], seed: 1 };
 
+/**
+ * Fault injection where the creator does not say (`testHooks` absent): allowed, because src/main.ts creates its
+ * client without the option and its e2e test hooks inject faults through it. A page with a test switch passes
+ * `testHooks` explicitly (false on an ordinary visit: no fault reaches the worker).
+ */
+export const TEST_HOOKS_WHEN_UNSET = true;
+
 export interface RestartPolicy {
   /** Delay before the second of repeated crashes' restarts; doubles with each further one (the first is immediate). */
   baseDelayMs: number;
@@ -69,7 +76,11 @@ export class DreamClient {
   private contextLosses = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
-  /** Missing URLs default to the build layout next to the page (`models/human/`, `tfjs/`); backend to `?backend=`. */
+  /**
+   * Missing URLs default to the build layout next to the page (`models/human/`, `tfjs/`); backend to `?backend=`.
+   * `accelerator: false` runs the worker without the wasm accelerator; `testHooks` allows injectFault (see
+   * TEST_HOOKS_WHEN_UNSET). Both go into every worker's init, a restarted one's too.
+   */
   constructor(options: Partial<InitOptions> = {}, policy: Partial<RestartPolicy> = {}) {
     const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
     this.init = {
@@ -79,6 +90,7 @@ export class DreamClient {
       depthModelUrl: new URL('models/depth/model.json', base).href,
       backend: urlBackend((message) => queueMicrotask(() => this.emit({ type: 'notice', message }))),
       ...options,
+      testHooks: options.testHooks ?? TEST_HOOKS_WHEN_UNSET,
     };
     this.policy = { ...DEFAULT_RESTART_POLICY, ...policy };
     this.recipe = this.init.recipe;
@@ -156,8 +168,12 @@ export class DreamClient {
     this.retryTimer = null;
   }
 
-  /** Fault injection (e2e tests): see the 'fault' command in protocol.ts. */
-  injectFault(fault: 'crash' | 'loseContext'): void { this.send({ type: 'fault', fault }); }
+  /** Fault injection (e2e tests): see the 'fault' command in protocol.ts. Only with the `testHooks` option. */
+  injectFault(fault: 'crash' | 'loseContext'): void {
+    this.guard();
+    if (!this.init.testHooks) throw new Error('DreamClient: injectFault needs the testHooks option (fault injection is a test hook)');
+    this.send({ type: 'fault', fault });
+  }
 
   dispose(): void {
     if (this.disposed) return;

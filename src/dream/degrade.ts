@@ -1,4 +1,4 @@
-// Graceful degradation (issue 8.5): when keyframes take longer than a limit, dream smaller, then with fewer
+// Graceful degradation: when keyframes take longer than a limit, dream smaller, then with fewer
 // steps, and say so. A pure decision class (no TF.js, no timers): the worker feeds it each keyframe's wall
 // time and applies what it returns. It only ever lowers: a device that was too slow once stays at the level
 // that kept up (raising again would oscillate on a loaded machine).

@@ -1,6 +1,6 @@
 // The endless zoom: each keyframe = zoom about the focus → dream → colour care. Owns its state tensors.
 import * as tf from '@tensorflow/tfjs';
-import type { DreamModel, ModelEntry } from './model';
+import type { DreamModel, ModelEntry } from '../model';
 import { channel, layer, sum, type Objective } from './objectives';
 import { validateRecipe, type Recipe } from './recipes';
 import { dreamOctaveSteps, drain } from './step';
@@ -9,8 +9,10 @@ import { zoom, type Focus } from './zoom';
 
 export interface Keyframe {
   image: tf.Tensor4D; // [1,h,w,3] in [0,1]; owned by the Dreamer, valid until the next keyframe / dispose
+  /** 1, 2, … since the seed: 1 is the seed itself zoomed and dreamed on. */
   index: number;
-  zoom: number; // cumulative magnification since the seed
+  /** Magnification of this keyframe's zoom of the previous image (the seed, for index 1): the recipe's zoom. */
+  stepZoom: number;
   focus: Focus;
 }
 
@@ -50,7 +52,7 @@ export function recipeTransform(recipe: Recipe, size: number): Transform {
 export interface DreamerOptions {
   /**
    * The first keyframe after a seed with this much less work (e.g. 1 octave, 2 steps), so something dreamed is
-   * on screen quickly (time to first keyframe, issue 6 B4); null = every keyframe the recipe's full work.
+   * on screen soon after a start or a new seed; null = every keyframe the recipe's full work.
    */
   quickFirst?: QuickFirst | null;
 }
@@ -67,7 +69,6 @@ export class Dreamer {
   private recipe!: Recipe;
   private objective!: Objective;
   private index = 0;
-  private totalZoom = 1;
   private readonly rng: Rng;
 
   /** `seed` is [1,h,w,3] in [0,1]; it is copied, the caller keeps ownership. */
@@ -103,7 +104,6 @@ export class Dreamer {
     this.image = tf.clone(seed);
     this.stats = channelStats(seed);
     this.index = 0;
-    this.totalZoom = 1;
   }
 
   /** At most this many ascent steps per octave from now on (graceful degradation); Infinity = the recipe's. */
@@ -166,8 +166,7 @@ export class Dreamer {
       this.image.dispose();
       this.image = next;
       this.index += 1;
-      this.totalZoom *= r.zoom;
-      return { image: this.image, index: this.index, zoom: this.totalZoom, focus: [focus[0], focus[1]] };
+      return { image: this.image, index: this.index, stepZoom: r.zoom, focus: [focus[0], focus[1]] };
     } finally {
       this.busy = false;
     }

@@ -2,7 +2,7 @@
 // missing, cut or wrong, or it lacks the recipe's layers — the next recipe whose model loads is dreamed instead,
 // and each failure is reported with the file or layer at fault. Nothing here touches the backend.
 import { recipeObjective } from './dreamer';
-import type { DreamModel } from './model';
+import type { DreamModel } from '../model';
 import type { Recipe } from './recipes';
 
 export interface RecipeFailure { recipe: string; message: string }

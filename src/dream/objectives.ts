@@ -1,7 +1,7 @@
 // What to maximise (Lucid's optvis.objectives). An objective reads named activations and returns a scalar;
 // objectives compose with `sum` and `scale`. All run inside tf.grad, so they must be synchronous.
 import * as tf from '@tensorflow/tfjs';
-import type { DreamModel } from './model';
+import type { DreamModel } from '../model';
 
 /** Activations of the current image, plus a forward pass on other images (for `guide`). */
 export interface Activations {

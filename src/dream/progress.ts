@@ -31,12 +31,15 @@ export interface LoadProgress { what: string; loaded: number; total: number }
 /** What the wrapped fetch returns: fetch's shape, as far as the model loaders use it. */
 export interface TrackedResponse { ok: boolean; status: number; json(): Promise<unknown>; arrayBuffer(): Promise<ArrayBuffer> }
 
+/** What it reads: a Response, or anything with its shape; without a body stream each file counts in one piece. */
+export interface FetchedBody extends TrackedResponse { body?: ReadableStream<Uint8Array> | null }
+
 /**
  * A fetch for one model's files that reports progress. `report` is called when model.json is in (with
  * the total), then as shard bytes arrive (at most every `stepFraction` of the total), and always when
  * loaded reaches total.
  */
-export function trackedFetch(what: string, report: (p: LoadProgress) => void, fetchFn: (url: string) => Promise<Response> = (u) => fetch(u), stepFraction = 0.01): (url: string) => Promise<TrackedResponse> {
+export function trackedFetch(what: string, report: (p: LoadProgress) => void, fetchFn: (url: string) => Promise<FetchedBody> = (u) => fetch(u), stepFraction = 0.01): (url: string) => Promise<TrackedResponse> {
   const p: LoadProgress = { what, loaded: 0, total: 0 };
   let lastReported = -Infinity;
   const tell = (force: boolean) => {
@@ -69,7 +72,7 @@ export function trackedFetch(what: string, report: (p: LoadProgress) => void, fe
 }
 
 /** The whole body, counting chunks as they arrive (one count when the body cannot be streamed). */
-async function readCounting(res: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
+async function readCounting(res: FetchedBody, onBytes: (n: number) => void): Promise<Uint8Array> {
   const reader = res.body?.getReader();
   if (!reader) {
     const b = new Uint8Array(await res.arrayBuffer());

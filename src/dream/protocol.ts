@@ -10,6 +10,8 @@ export interface RgbaPixels { data: Uint8ClampedArray | Uint8Array; width: numbe
 export interface InitOptions {
   /** Folder URL holding `<model>.json/.bin` (the build serves them at `models/human/`). */
   modelBaseUrl: string;
+  /** URL of models/manifest.json; absent = `../manifest.json` beside that folder (the build's layout). */
+  manifestUrl?: string;
   /** Folder URL holding tfjs-backend-wasm's .wasm files (the build serves them at `tfjs/`). */
   wasmPath: string;
   /** Force a backend (from `?backend=`); null = measure a warm-up and pick the fastest. */
@@ -29,7 +31,7 @@ export interface InitOptions {
   keyframeLimitMs?: number | null;
   /** The wasm accelerator (src/tf): false switches it off (`?accel=off`); absent = on. */
   accelerator?: boolean;
-  /** Test scaffolding: the worker accepts 'fault' commands only when this is true (e2e tests' `?testHooks=1`). */
+  /** Test scaffolding: the worker accepts 'fault' commands only when this is true (the page's test switch). */
   testHooks?: boolean;
 }
 
@@ -49,8 +51,8 @@ export type DreamCommand =
   /** Asks for a 'memory' event: at once, or with `settled` once the keyframe being made is out (no transient
    * tensors counted: the soak script, leak checks). */
   | { type: 'memory'; settled?: boolean }
-  /** Fault injection for the e2e tests: 'crash' throws an uncaught error in the worker; 'loseContext' loses
-   * the tfjs WebGL backend's context (WEBGL_lose_context). */
+  /** Fault injection for the e2e tests, refused unless init had `testHooks: true`: 'crash' throws an uncaught
+   * error in the worker; 'loseContext' loses the tfjs WebGL backend's context (WEBGL_lose_context). */
   | { type: 'fault'; fault: 'crash' | 'loseContext' }
   | { type: 'dispose' };
 
@@ -68,11 +70,10 @@ export interface KeyframeMessage {
    * newest to seed a restarted worker without a canvas readback; handlers must not modify it. */
   pixels: Uint8ClampedArray;
   index: number; // 1, 2, … since the last seed
-  zoom: number; // cumulative magnification since the seed
   /** Magnification from the previous keyframe to this one (1 when `reset`). */
-  stepZoom?: number;
-  /** This keyframe is not a zoom of the previous one (the first after a start, a new seed or a restart). */
-  reset?: boolean;
+  stepZoom: number;
+  /** This keyframe is not a zoom of the previous one: the first after init, a new seed or a restarted worker. */
+  reset: boolean;
   focus: Focus; // the focus this keyframe was zoomed about
   width: number;
   height: number;
@@ -117,11 +118,11 @@ export type DreamEvent =
   /** `dataIds`: the backend's own count of data buffers, which also sees kernels run outside TF.js's tracking
    *  (the replayed gradient, src/dream/replay.ts). */
   | { type: 'memory'; numTensors: number; numBytes: number; dataIds: number; backend: string }
+  /** The worker rests (frame guard) from this moment (epoch ms: performance.timeOrigin + now) for `ms`. */
+  | { type: 'rest'; atEpochMs: number; ms: number }
   /**
    * Fault injection (e2e): the worker applies the injected fault now. `atEpochMs` is
    * performance.timeOrigin + performance.now() in the worker, comparable with the page's: a busy worker
    * handles the command late, so recovery is timed from here, not from the page's request.
    */
-  /** The worker rests (frame guard) from this moment (epoch ms: performance.timeOrigin + now) for `ms`. */
-  | { type: 'rest'; atEpochMs: number; ms: number }
   | { type: 'faultApplied'; fault: 'crash' | 'loseContext'; atEpochMs: number };

@@ -3,8 +3,8 @@
 // shape seen once, like the worker's warm-up, costs nothing). Each keyframe runs 18 steps at three sizes, so
 // from the first full keyframe on every gradient is a replay.
 import * as tf from '@tensorflow/tfjs';
-import { MAX_PROGRAMS, programCount, programKeys, releasePrograms, replayed } from '../tf';
-import type { DreamModel } from './model';
+import { MAX_PROGRAMS, programCount, programKeys, replayed } from '../tf';
+import type { DreamModel } from '../model';
 import type { Objective } from './objectives';
 
 export { MAX_PROGRAMS };
@@ -21,9 +21,6 @@ const keyOf = (obj: Objective, x: tf.Tensor) => {
 export const gradientPrograms = (model: DreamModel): number => programCount(model);
 /** The image shapes of `model`'s programs, least recently used first (tests). */
 export const gradientProgramShapes = (model: DreamModel): string[] => programKeys(model).map((k) => k.split('|')[1]);
-
-/** Let go of every program recorded for `model` (they hold its weights): call when the model is disposed. */
-export const releaseGradientPrograms = (model: DreamModel): void => releasePrograms(model);
 
 /**
  * `grad(image)` (a pure function of `image` for this model and objective), replayed where a checked program

@@ -1,7 +1,7 @@
 // The optimiser: gradient ascent step and the octave loop, after google/deepdream's dream.ipynb
 // (`make_step`, `deepdream`). Images are [1,h,w,3] in [0,1].
 import * as tf from '@tensorflow/tfjs';
-import type { DreamModel } from './model';
+import type { DreamModel } from '../model';
 import { activationsOf, validateObjective, type Objective } from './objectives';
 import { replayedGradient } from './replay';
 import { ascentUpdate } from '../tf';

@@ -3,17 +3,18 @@ import { expect, test, type Page } from '@playwright/test';
 interface Rec { events: { type: string; [k: string]: unknown }[]; keyframes: number; diffFromSeed: number[]; errors: string[] }
 const rec = (page: Page) => page.evaluate(() => (window as unknown as { __dream: Rec }).__dream);
 
-test('dream worker: ready, then a keyframe that differs from the seed', async ({ page }) => {
+test('dream worker: ready, then keyframes that differ from the seed, the first a reset, the next a zoom of it', async ({ page }) => {
   // wasm: SwiftShader WebGL here is 4–30× slower; the auto warm-up is covered by the app, not this test.
   await page.goto('harness/dream-worker.html?backend=wasm&size=64&recipe=faces', { waitUntil: 'commit' });
-  await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(1);
   const r = await rec(page);
   expect(r.errors).toEqual([]);
   const ready = r.events.find((e) => e.type === 'ready')!;
   expect(ready.backend).toBe('wasm');
-  const kf = r.events.find((e) => e.type === 'keyframe')!;
-  expect(kf).toMatchObject({ index: 1, width: 64, height: 64, recipe: 'faces', focus: [0.4, 0.6] });
-  expect(kf.zoom as number).toBeGreaterThan(1);
+  expect(typeof (ready.accelerator as { on: boolean }).on).toBe('boolean'); // the accelerator reports itself
+  const [kf, next] = r.events.filter((e) => e.type === 'keyframe');
+  expect(kf).toMatchObject({ index: 1, reset: true, stepZoom: 1, width: 64, height: 64, recipe: 'faces', focus: [0.4, 0.6] });
+  expect(next).toMatchObject({ index: 2, reset: false, stepZoom: 1.05 }); // the faces recipe's zoom per keyframe
   expect(r.diffFromSeed[0]).toBeGreaterThan(2); // mean |Δ| in 0..255 units
   // The dreamed frame is still close to the seed's layout (it is the seed, zoomed and dreamed on).
   expect(r.diffFromSeed[0]).toBeLessThan(80);
@@ -105,9 +106,9 @@ test('dream worker: start-up phases are reported', async ({ page }) => {
 });
 
 test('dream worker: commands are answered between ascent steps, not after the whole keyframe', async ({ page }) => {
-  // 192 px faces: a full keyframe is 3 octaves × 6 steps (~1 s here; at 96 px the engine became fast enough
-  // that a busy page's reaction to a keyframe could outlast the next one). A 'memory' request sent as a
-  // keyframe arrives (the worker has just started the next) must come back before that next keyframe does.
+  // 192 px faces: a full keyframe is 3 octaves × 6 steps, long enough that a busy page's reaction to one keyframe
+  // does not outlast the next (at small sizes it can). A 'memory' request sent as a keyframe arrives (the worker
+  // has just started the next) must come back before that next keyframe does.
   await page.goto('harness/dream-worker.html?backend=wasm&size=192&recipe=faces', { waitUntil: 'commit' });
   await expect.poll(async () => (await rec(page))?.keyframes ?? 0, { timeout: 90_000 }).toBeGreaterThan(0);
   const behind = await page.evaluate(async () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import type { GraphNode } from '../../../src/dream/graph';
+import type { GraphNode } from '../../../src/model';
 import { ancestors, countFlops, shapeNodes, BACKWARD_FACTOR } from '../../../bench/flops';
 import { FUSED_CONV, FUSED_DEPTHWISE } from '../../../src/tf/fused-conv';
 

@@ -3,8 +3,7 @@ import { fixedNodes, stepFlops } from '../../../scripts/bench-engine';
 import { MODEL_DIR, manifest } from '../../../scripts/dream-node';
 import { RECIPES } from '../../../src/dream/recipes';
 import { recipeObjective } from '../../../src/dream/dreamer';
-import { loadDreamModel } from '../../../src/dream/model';
-import { setGraphFusion } from '../../../src/dream/graph';
+import { loadDreamModel, NAIVE_PROFILE, PASS_PROFILES, type PassProfile } from '../../../src/model';
 import { fileFetch } from '../../../src/tf/file-fetch';
 import { wasm } from '../dream/helpers';
 
@@ -17,13 +16,12 @@ describe('B2 step FLOPs on every recipe (64 px)', () => {
   it.each(Object.keys(RECIPES))('%s: every counted shape found, the same FLOPs with and without the engine\'s graph folds', async (name) => {
     const recipe = RECIPES[name];
     const entry = manifest().models.find((m) => m.id === recipe.model)!;
-    const count = async () => {
-      const model = await loadDreamModel(entry, MODEL_DIR, fileFetch);
-      try { return stepFlops(model, fixedNodes(entry), recipeObjective(recipe, entry), 64); } finally { model.dispose(); }
+    const count = async (profile: PassProfile) => {
+      const model = await loadDreamModel(entry, MODEL_DIR, fileFetch, profile);
+      try { return stepFlops(model, fixedNodes(entry, profile), recipeObjective(recipe, entry), 64); } finally { model.dispose(); }
     };
-    const folded = await count();
-    setGraphFusion(false);
-    const plain = await count().finally(() => setGraphFusion(true));
+    const folded = await count(PASS_PROFILES.wasm);
+    const plain = await count(NAIVE_PROFILE);
     expect(folded.unknown).toEqual([]);
     expect(plain.unknown).toEqual([]);
     expect(folded.forward).toBeGreaterThan(1e6);

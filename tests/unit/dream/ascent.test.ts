@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelStats, colourCare } from '../../../src/dream/dreamer';
-import type { DreamModel } from '../../../src/dream/model';
+import type { DreamModel } from '../../../src/model';
 import { channel, evaluate, guide, layer, scale, sum, type Objective } from '../../../src/dream/objectives';
 import { noiseSeed } from '../../../src/dream/seed';
 import { ascentStep, dreamOctaves, gradient } from '../../../src/dream/step';

@@ -192,3 +192,37 @@ describe('DreamClient after a lost WebGL context', () => {
     c.dispose();
   });
 });
+
+describe('DreamClient switches: accelerator and test hooks', () => {
+  const initOptions = (w: FakeWorker) => (w.posted[0] as unknown as { options: { accelerator?: boolean; testHooks?: boolean } }).options;
+
+  it('accelerator: false and testHooks go into init, and into a restarted worker\'s init', async () => {
+    const c = new DreamClient({ size: [8, 8], accelerator: false, testHooks: true });
+    expect(initOptions(FakeWorker.all[0])).toMatchObject({ accelerator: false, testHooks: true });
+    FakeWorker.all[0].crash();
+    vi.advanceTimersByTime(0);
+    await flush();
+    expect(FakeWorker.all).toHaveLength(2);
+    expect(initOptions(FakeWorker.all[1])).toMatchObject({ accelerator: false, testHooks: true });
+    c.dispose();
+  });
+
+  it('injectFault sends the fault with testHooks, and throws without sending anything when testHooks is false', () => {
+    const on = new DreamClient({ size: [8, 8], testHooks: true });
+    on.injectFault('crash');
+    expect(FakeWorker.all[0].posted.at(-1)).toEqual({ type: 'fault', fault: 'crash' });
+    const off = new DreamClient({ size: [8, 8], testHooks: false });
+    expect(initOptions(FakeWorker.all[1]).testHooks).toBe(false);
+    expect(() => off.injectFault('loseContext')).toThrow('DreamClient: injectFault needs the testHooks option (fault injection is a test hook)');
+    expect(FakeWorker.all[1].types()).toEqual(['init']);
+    on.dispose(); off.dispose();
+  });
+
+  it('a client created without the option (the page before its test switch) keeps fault injection', () => {
+    const c = new DreamClient({ size: [8, 8] });
+    expect(initOptions(FakeWorker.all[0]).testHooks).toBe(true);
+    c.injectFault('loseContext');
+    expect(FakeWorker.all[0].types()).toEqual(['init', 'fault']);
+    c.dispose();
+  });
+});

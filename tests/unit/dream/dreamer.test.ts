@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelStats, colourCare, Dreamer } from '../../../src/dream/dreamer';
-import { loadDreamModel, type DreamModel } from '../../../src/dream/model';
+import { loadDreamModel, PASS_PROFILES, type DreamModel } from '../../../src/model';
 import { validateRecipe, type Recipe } from '../../../src/dream/recipes';
 import { noiseSeed } from '../../../src/dream/seed';
 import { fileFetch } from '../../../src/tf/file-fetch';
@@ -13,16 +13,19 @@ beforeAll(async () => { await wasm(); model = await load('selfie'); });
 afterAll(() => model.dispose());
 
 describe('Dreamer (zoom → dream → colour care)', () => {
-  it('keyframes differ from the seed, count up and accumulate zoom', () => {
+  it('keyframes differ from the seed, count up and report each step\'s zoom (the recipe\'s, then a new recipe\'s); a new seed counts from 1', () => {
     const seed = noiseSeed(32, 32, 1);
     const d = new Dreamer(model, tiny, seed);
     const k1 = d.keyframe([0.5, 0.5]);
     const diff = tf.tidy(() => tf.mean(tf.abs(tf.sub(k1.image, seed))).dataSync()[0]);
     expect(diff).toBeGreaterThan(0.005);
-    expect([k1.index, k1.zoom, k1.focus]).toEqual([1, 1.1, [0.5, 0.5]]);
+    expect([k1.index, k1.stepZoom, k1.focus]).toEqual([1, 1.1, [0.5, 0.5]]);
     const k2 = d.keyframe([0.2, 0.7]);
-    expect(k2.index).toBe(2);
-    expect(k2.zoom).toBeCloseTo(1.21, 10);
+    expect([k2.index, k2.stepZoom, k2.focus]).toEqual([2, 1.1, [0.2, 0.7]]);
+    d.setRecipe({ ...tiny, zoom: 1.25 });
+    expect(d.keyframe([0.5, 0.5])).toMatchObject({ index: 3, stepZoom: 1.25 });
+    d.setSeed(seed);
+    expect(d.keyframe([0.5, 0.5])).toMatchObject({ index: 1, stepZoom: 1.25 });
     d.dispose(); seed.dispose();
   });
 
@@ -67,18 +70,18 @@ describe('Dreamer (zoom → dream → colour care)', () => {
 
 describe('model loading errors', () => {
   it('missing model file', async () => {
-    await expect(loadDreamModel({ ...entry('selfie'), file: 'nope.json' }, MODEL_DIR, fileFetch)).rejects.toThrow(`model: cannot fetch ${MODEL_DIR}nope.json (HTTP 404)`);
+    await expect(loadDreamModel({ ...entry('selfie'), file: 'nope.json' }, MODEL_DIR, fileFetch, PASS_PROFILES.wasm)).rejects.toThrow(`model: cannot fetch ${MODEL_DIR}nope.json (HTTP 404)`);
   });
   it('corrupt model JSON', async () => {
     const bad = async () => ({ ok: true, status: 200, json: async () => { throw new SyntaxError('Unexpected token'); }, arrayBuffer: async () => new ArrayBuffer(0) });
-    await expect(loadDreamModel(entry('selfie'), '/m', bad)).rejects.toThrow('model: /m/selfie.json is not valid JSON (Unexpected token)');
+    await expect(loadDreamModel(entry('selfie'), '/m', bad, PASS_PROFILES.wasm)).rejects.toThrow('model: /m/selfie.json is not valid JSON (Unexpected token)');
   });
   it('truncated weights', async () => {
     const truncated = async (url: string) => {
       const r = await fileFetch(url);
       return url.endsWith('.bin') ? { ...r, arrayBuffer: async () => (await r.arrayBuffer()).slice(0, 1000) } : r;
     };
-    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, truncated)).rejects.toThrow(/^model selfie: weight shards truncated: selfie\.bin \(1000 bytes\) hold 1000 bytes, selfie\.json needs 212886$/);
+    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, truncated, PASS_PROFILES.wasm)).rejects.toThrow(/^model selfie: weight shards truncated: selfie\.bin \(1000 bytes\) hold 1000 bytes, selfie\.json needs 212886$/);
   });
   it('feed node missing from the graph', async () => {
     await expect(load('selfie', { feed: 'nope' })).rejects.toThrow("model selfie: feed node 'nope' is not in the graph");

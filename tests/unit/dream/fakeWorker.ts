@@ -18,7 +18,7 @@ export class FakeWorker {
 /** A keyframe event as the worker posts it: an 8×8 bitmap stand-in and its pixels (every byte `fill`). */
 export const keyframeEvent = (id: string, fill: number, index = 1): Extract<DreamEvent, { type: 'keyframe' }> => ({
   type: 'keyframe', bitmap: bitmap(id) as unknown as ImageBitmap, pixels: new Uint8ClampedArray(8 * 8 * 4).fill(fill),
-  index, zoom: 1, focus: [0.5, 0.5], width: 8, height: 8, recipe: 'faces', ms: 1,
+  index, stepZoom: index === 1 ? 1 : 1.05, reset: index === 1, focus: [0.5, 0.5], width: 8, height: 8, recipe: 'faces', ms: 1,
 });
 export interface RgbaLike { data: Uint8ClampedArray; width: number; height: number }
 export interface FakeBitmap { id: string; closed: boolean; close(): void }

@@ -3,8 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
-import { loadDreamModel, validateManifest, type DreamModel, type ModelEntry } from '../../../src/dream/model';
-import { setGraphFusion } from '../../../src/dream/graph';
+import { loadDreamModel, PASS_PROFILES, UNFOLDED_PROFILE, validateManifest, type DreamModel, type ModelEntry, type PassProfile } from '../../../src/model';
 import { activationsOf } from '../../../src/dream/objectives';
 import { useBackend } from '../../../src/tf/backend';
 import { fileFetch } from '../../../src/tf/file-fetch';
@@ -21,8 +20,9 @@ export function entry(id: string): ModelEntry {
   if (!e) throw new Error(`no manifest entry ${id}`);
   return e;
 }
-export const load = (id: string, override: Partial<ModelEntry> = {}): Promise<DreamModel> =>
-  loadDreamModel({ ...entry(id), ...override }, MODEL_DIR, fileFetch);
+/** Model `id` (with manifest fields overridden) compiled as for wasm, or for `profile`. */
+export const load = (id: string, override: Partial<ModelEntry> = {}, profile: PassProfile = PASS_PROFILES.wasm): Promise<DreamModel> =>
+  loadDreamModel({ ...entry(id), ...override }, MODEL_DIR, fileFetch, profile);
 
 /** Selfie's mid-level node: strong, non-saturated gradients at 32–64 px. */
 export const SELFIE_NODE = 'mul_13';
@@ -31,14 +31,13 @@ export const scalar = (t: tf.Tensor) => { const v = t.dataSync()[0]; t.dispose()
 
 /**
  * The engine's later graph rewrites (conv folds, h-swish, nhwc-islands) keep a real model's values: model `id`
- * loaded with them and without (`setGraphFusion(true, false)`), one random size² image; the activations of
- * `nodes` and the input gradient of mean(square(last node)) agree within 1e-3 of their scale.
+ * loaded with them and without (UNFOLDED_PROFILE), one random size² image; the activations of `nodes` and the
+ * input gradient of mean(square(last node)) agree within 1e-3 of their scale.
  */
 export async function expectFoldsKeepValues(id: string, nodes: string[], size = 64, seed = 3): Promise<void> {
   await tf.setBackend('wasm');
   const folded = await load(id);
-  setGraphFusion(true, false);
-  const plain = await load(id).finally(() => setGraphFusion(true));
+  const plain = await load(id, {}, UNFOLDED_PROFILE);
   const x = tf.randomUniform([1, size, size, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
   const last = nodes[nodes.length - 1];
   const run = (m: DreamModel) => tf.tidy(() => {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dreamer } from '../../../src/dream/dreamer';
-import type { DreamModel } from '../../../src/dream/model';
+import type { DreamModel } from '../../../src/model';
 import { validateRecipe } from '../../../src/dream/recipes';
 import { noiseSeed } from '../../../src/dream/seed';
 import { load, wasm } from './helpers';
 
-// Issue 8, memory: an hour in a headset is thousands of keyframes. The real engine (zoom → one ascent
+// Memory: an hour in a headset is thousands of keyframes. The real engine (zoom → one ascent
 // step → colour care, with jitter) runs 10 000 dream steps at 16 px on the smallest real model (selfie, an early node), and the
 // TF.js tensor count and bytes must not move after a warm-up.
 // An early node of selfie (conv, depthwise conv, average pool, squeeze-excite multiply): every kind of

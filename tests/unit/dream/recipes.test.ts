@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyGraphFixes } from '../../../src/dream/graph';
+import { compileGraph, PASS_PROFILES } from '../../../src/model';
 import { RECIPES, validateRecipe } from '../../../src/dream/recipes';
 import { entry, MODEL_DIR } from './helpers';
 
@@ -17,7 +17,7 @@ describe('recipes', () => {
     expect(r).toEqual(RECIPES[name]);
     const e = entry(r.model);
     const json = JSON.parse(readFileSync(`${MODEL_DIR}${e.file}`, 'utf8'));
-    const names = new Set(applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: [], weightData: new ArrayBuffer(0) }, e.graphFixes, e.input.layout).nodes.map((n) => n.name));
+    const names = new Set(compileGraph({ nodes: json.modelTopology.node, weightSpecs: [], weightData: new ArrayBuffer(0) }, { fixes: e.graphFixes, layout: e.input.layout }, PASS_PROFILES.wasm).nodes.map((n) => n.name));
     for (const t of r.terms) expect(names.has(e.nodes[t.node] ?? t.node), `${name}: ${t.node}`).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { layer } from '../../../src/dream/objectives';
 import { noiseSeed } from '../../../src/dream/seed';
 import { setFusedConvKernels } from '../../../src/tf/fused-conv';
 import { setKernelReplay } from '../../../src/tf/kernel-replay';
-import type { DreamModel } from '../../../src/dream/model';
+import type { DreamModel } from '../../../src/model';
 import { load, SELFIE_NODE, wasm } from './helpers';
 
 const ids = () => tf.engine().backend.numDataIds();

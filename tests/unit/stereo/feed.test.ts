@@ -1,24 +1,33 @@
 import { describe, it, expect } from 'vitest';
 import { KeyframeFeed } from '../../../src/stereo/feed';
 
-const kf = (index: number, zoom: number) => ({ bitmap: {} as ImageBitmap, index, zoom, focus: [0.4, 0.6] as const });
+const kf = (index: number, stepZoom: number, reset = index === 1) => ({ bitmap: {} as ImageBitmap, index, stepZoom, reset, focus: [0.4, 0.6] as const });
 
 describe('KeyframeFeed', () => {
-  it('turns cumulative zoom into per-step zoom and index 1 into a reset', () => {
+  it('passes the worker\'s step zoom and reset through', () => {
     const f = new KeyframeFeed();
-    expect(f.next(kf(1, 1.05))).toMatchObject({ reset: true, stepZoom: 1 });
-    expect(f.next(kf(2, 1.05 * 1.05)).stepZoom).toBeCloseTo(1.05, 12);
-    const third = f.next(kf(3, 1.05 ** 3));
+    expect(f.next(kf(1, 1))).toMatchObject({ reset: true, stepZoom: 1 });
+    expect(f.next(kf(2, 1.05))).toMatchObject({ reset: false, stepZoom: 1.05 });
+    const third = f.next(kf(3, 1.05));
     expect(third.reset).toBe(false);
     expect(third.focus).toEqual([0.4, 0.6]);
     expect(third.depth).toBeNull();
   });
-  it('a gap in indices or a new seed resets; a shrinking zoom is a protocol error', () => {
+  it('a reset starts afresh (step 1) whatever its index; a gap in indices alone is not a reset', () => {
     const f = new KeyframeFeed();
     f.next(kf(1, 1));
-    expect(f.next(kf(5, 2)).reset).toBe(true);
-    expect(f.next(kf(1, 1)).reset).toBe(true);
+    expect(f.next(kf(5, 1.1))).toMatchObject({ reset: false, stepZoom: 1.1 });
+    expect(f.next(kf(1, 1))).toMatchObject({ reset: true, stepZoom: 1 });
+    expect(f.next(kf(7, 1.3, true))).toMatchObject({ reset: true, stepZoom: 1 });
+  });
+  it('the first keyframe it sees is a reset even when the worker says otherwise', () => {
+    expect(new KeyframeFeed().next(kf(4, 1.05, false))).toMatchObject({ reset: true, stepZoom: 1 });
+  });
+  it('a shrinking zoom is a protocol error', () => {
+    const f = new KeyframeFeed();
+    f.next(kf(1, 1));
     f.next(kf(2, 1.1));
-    expect(() => f.next(kf(3, 1.0))).toThrow('keyframe 3: zoom went backwards');
+    expect(() => f.next(kf(3, 0.9))).toThrow('keyframe 3: zoom went backwards (step ×0.9)');
+    expect(() => f.next(kf(3, Number.NaN))).toThrow('keyframe 3: zoom went backwards');
   });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BIAS_RELU6, biasRelu6, registerBiasRelu6 } from '../../../src/tf/bias-relu6';
 import { BIAS_RELU6_GRAD } from '../../../src/tf/heap-kernels';
 import { FUSED_CONV } from '../../../src/tf/fused-conv';
-import { applyGraphFixes, fuseBiasRelu6, setGraphFusion, unfuse, type GraphNode } from '../../../src/dream/graph';
+import { compileGraph, fuseBiasRelu6, NAIVE_PROFILE, PASS_PROFILES, unfuse, type GraphNode } from '../../../src/model';
 import { seededRng } from '../../../src/dream/transforms';
 import { wasm } from '../dream/helpers';
 
@@ -93,13 +93,9 @@ describe('fuseBiasRelu6 (graph JSON)', () => {
     expect(out.map((n) => n.op)).toEqual(['Conv2D', BIAS_RELU6]);
     expect(out[1].name).toBe('net/conv1/Relu6');
     expect(out[1].input).toEqual([out[0].name, 'b']);
-    // applyGraphFixes goes on to fold the conv in too (src/tf/fused-conv.ts; tests/unit/tf/fused-conv.test.ts).
-    expect(applyGraphFixes(g([fused]), ['unfuse'], 'NHWC').nodes.map((n) => n.op)).toEqual([FUSED_CONV]);
-    setGraphFusion(false); // the bench's naive reference
-    try {
-      expect(applyGraphFixes(g([fused]), ['unfuse'], 'NHWC').nodes.map((n) => n.op)).toEqual(['Conv2D', 'BiasAdd', 'Relu6']);
-    } finally {
-      setGraphFusion(true);
-    }
+    // compileGraph goes on to fold the conv in too (src/tf/fused-conv.ts; tests/unit/tf/fused-conv.test.ts).
+    expect(compileGraph(g([fused]), { fixes: ['unfuse'], layout: 'NHWC' }, PASS_PROFILES.wasm).nodes.map((n) => n.op)).toEqual([FUSED_CONV]);
+    // the bench's naive reference
+    expect(compileGraph(g([fused]), { fixes: ['unfuse'], layout: 'NHWC' }, NAIVE_PROFILE).nodes.map((n) => n.op)).toEqual(['Conv2D', 'BiasAdd', 'Relu6']);
   });
 });

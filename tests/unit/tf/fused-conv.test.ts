@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attrsFromNode, FUSED_CONV, FUSED_DEPTHWISE, fusedConv, registerFusedConvOps, setFusedConvKernels, type FusedActivation, type FusedConvAttrs } from '../../../src/tf/fused-conv';
 import { RELU6_OUT_GRAD, relu6OutGradOnHeap } from '../../../src/tf/heap-kernels';
-import { fuseConvAct, type GraphNode } from '../../../src/dream/graph';
+import { fuseConvAct, type GraphNode } from '../../../src/model';
 import { BIAS_RELU6 } from '../../../src/tf/bias-relu6';
 import { seededRng } from '../../../src/dream/transforms';
 import { fixedNodes } from '../../../scripts/bench-engine';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HARD_SIGMOID, HARD_SWISH, hardSigmoid, hardSwish, registerHardSwish } from '../../../src/tf/hard-swish';
 import { HARD_SIGMOID_GRAD, HARD_SWISH_GRAD, hardSigmoidOnHeap, hardSwishGradOnHeap, hardSwishOnHeap, RELU6_GRAD as DREAM_RELU6_GRAD, setHeapKernels } from '../../../src/tf/heap-kernels';
-import { fuseHardSigmoid, fuseHardSwish, type GraphNode } from '../../../src/dream/graph';
+import { fuseHardSigmoid, fuseHardSwish, type GraphNode } from '../../../src/model';
 import { seededRng } from '../../../src/dream/transforms';
 import { fixedNodes } from '../../../scripts/bench-engine';
 import { entry, expectFoldsKeepValues, wasm } from '../dream/helpers';

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyGraphFixes, foldPads, globalAvgPoolToMean, relaxPlaceholders, unfuse, type GraphArtifacts, type GraphNode } from '../../../src/dream/graph';
+import { compileGraph, foldPads, globalAvgPoolToMean, PASS_PROFILES, relaxPlaceholders, unfuse, validateManifest, type GraphArtifacts, type GraphNode } from '../../../src/model';
 import { FUSED_CONV, FUSED_DEPTHWISE } from '../../../src/tf/fused-conv';
 import { ancestors } from '../../../bench/flops';
 import { fixedNodes } from '../../../scripts/bench-engine';
-import { validateManifest } from '../../../src/dream/model';
 import { noiseSeed } from '../../../src/dream/seed';
-import { entry, expectFoldsKeepValues, load, MODEL_DIR, ROOT, wasm } from './helpers';
+import { entry, expectFoldsKeepValues, load, MODEL_DIR, ROOT, wasm } from '../dream/helpers';
 
 const b64 = (s: string) => btoa(s);
 const fusedConv: GraphNode = {
@@ -51,7 +50,7 @@ describe('graph rewrites (JSON)', () => {
     const manifest = validateManifest(JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8')));
     for (const m of manifest.models) {
       const json = JSON.parse(readFileSync(`${MODEL_DIR}${m.file}`, 'utf8'));
-      const g = applyGraphFixes({ nodes: json.modelTopology.node, weightSpecs: [], weightData: new ArrayBuffer(0) }, m.graphFixes, m.input.layout);
+      const g = compileGraph({ nodes: json.modelTopology.node, weightSpecs: [], weightData: new ArrayBuffer(0) }, { fixes: m.graphFixes, layout: m.input.layout }, PASS_PROFILES.wasm);
       const names = new Set(g.nodes.map((n) => n.name));
       expect(names.has(m.feed), `${m.id} feed`).toBe(true);
       for (const n of Object.values(m.nodes)) expect(names.has(n), `${m.id} node ${n}`).toBe(true);

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { nhwcIslands, nhwcTwins } from '../../../src/dream/graph-layout';
-import { setGraphFusion, type GraphArtifacts, type GraphNode, type WeightSpec } from '../../../src/dream/graph';
+import { nhwcIslands, nhwcTwins, UNFOLDED_PROFILE, type GraphArtifacts, type GraphNode, type WeightSpec } from '../../../src/model';
 import { FUSED_CONV } from '../../../src/tf/fused-conv';
 import { ancestors } from '../../../bench/flops';
 import { fixedNodes } from '../../../scripts/bench-engine';
-import { entry, expectFoldsKeepValues, load, wasm } from './helpers';
+import { entry, expectFoldsKeepValues, load, wasm } from '../dream/helpers';
 
 /** A graph whose int32 constants hold `consts` (in order) and whose other nodes are `nodes`. */
 function graph(consts: Record<string, number[]>, nodes: GraphNode[]): GraphArtifacts {
@@ -93,9 +92,7 @@ describe('nhwcIslands on NanoDet (the objects recipe, real weights)', () => {
     const node = nanodet.nodes.leaky_26;
     const onPath = (nodes: GraphNode[], op: string) => { const a = ancestors(nodes, [node]); return nodes.filter((n) => a.has(n.name) && n.op === op).length; };
     const fixed = fixedNodes(nanodet);
-    setGraphFusion(true, false);
-    let before: GraphNode[];
-    try { before = fixedNodes(nanodet); } finally { setGraphFusion(true); }
+    const before = fixedNodes(nanodet, UNFOLDED_PROFILE);
     expect(onPath(before, 'Transpose')).toBeGreaterThan(20);
     expect(onPath(fixed, 'Transpose')).toBe(1); // the objective node itself, its twin back to NCHW (DreamModel asks for the twin)
     expect(onPath(fixed, FUSED_CONV)).toBe(onPath(before, 'Conv2D')); // every conv with its bias (and LeakyRelu)

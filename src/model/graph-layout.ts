@@ -1,7 +1,7 @@
 // Load-time layout rewrite for graphs converted from ONNX (NanoDet): they keep activations NCHW and wrap every
 // NHWC Conv2D / MaxPool in a Transpose to NHWC before and one back to NCHW after, with the element-wise ops,
 // pads and concats in between in NCHW. On wasm that is ~50 Transposes per step forward and back (~10 % of an
-// objects step), and it hides each conv's bias and activation from the conv folds (graph.ts's fuseConvAct).
+// objects step), and it hides each conv's bias and activation from the conv folds (passes.ts's fuseConvAct).
 //
 // `nhwcIslands` runs those in-between ops on the NHWC tensors instead: each such node N gets an NHWC twin
 // `N/nhwc` (pads and concat axes permuted), the Transposes to NHWC that read a twin are bypassed, and N itself

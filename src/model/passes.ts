@@ -1,43 +1,11 @@
-// Load-time rewrites of a TF.js graph-model JSON, so shipped detection/pose networks can be dreamed on.
-// They work on the plain JSON (model.json's modelTopology + weight specs) before tf.loadGraphModel
-// sees it, so the same code runs in the browser and in Node, on every backend.
-import { BIAS_RELU6, FUSED_CONV, FUSED_DEPTHWISE, HARD_SIGMOID, HARD_SWISH, registerBiasRelu6, registerFusedConvOps, registerHardSwish } from '../tf';
-import { nhwcIslands } from './graph-layout';
+// The load-time passes over a TF.js graph-model JSON: fixes that let shipped detection/pose networks be dreamed on
+// (relaxPlaceholders, unfuse, globalAvgPoolToMean) and folds into the engine's custom ops (fuseBiasRelu6,
+// fuseConvAct, fuseHardSwish, fuseHardSigmoid, foldPads). Each is a pure function of the graph JSON: it never
+// changes its input, reads no global state and registers nothing (the loader registers the custom ops the folds
+// emit, src/model/custom-ops.ts). Which ones run, in which order, is src/model/compile.ts's.
+import { BIAS_RELU6, FUSED_CONV, FUSED_DEPTHWISE, HARD_SIGMOID, HARD_SWISH } from '../tf';
+import type { AttrValue, GraphArtifacts, GraphNode } from './graph';
 import { consumerCounts, int32Consts, plainInput, producer, replaceNodes } from './graph-nodes';
-
-/** One node of a TF GraphDef as the TF.js converter writes it. */
-export interface GraphNode {
-  name: string;
-  op: string;
-  input?: string[];
-  attr?: Record<string, AttrValue>;
-  device?: string;
-}
-export interface AttrValue {
-  s?: string; // base64
-  i?: string;
-  f?: number;
-  b?: boolean;
-  type?: string;
-  shape?: { dim?: { size: string }[] };
-  list?: { s?: string[]; i?: string[] };
-  tensor?: unknown;
-}
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: unknown;
-}
-/** The parts of model.json + .bin that the rewrites touch. */
-export interface GraphArtifacts {
-  nodes: GraphNode[];
-  weightSpecs: WeightSpec[];
-  weightData: ArrayBuffer;
-}
-
-export type GraphFix = 'relax-placeholders' | 'nhwc-islands' | 'unfuse' | 'global-avgpool-to-mean';
-export const GRAPH_FIXES: readonly GraphFix[] = ['relax-placeholders', 'nhwc-islands', 'unfuse', 'global-avgpool-to-mean'];
 
 const decode = (s: string) => atob(s);
 
@@ -92,15 +60,6 @@ export function unfuse(g: GraphArtifacts): GraphArtifacts {
   return { ...g, nodes };
 }
 
-let fusion = true, convFusion = true;
-/**
- * Whether the engine's rewrites follow `unfuse` (default): BiasAdd → Relu6 (`fuseBiasRelu6`), then, if `convAct`,
- * conv → bias → activation (`fuseConvAct`), h-swish (`fuseHardSwish`) and h-sigmoid (`fuseHardSigmoid`), and the
- * `nhwc-islands` fix before them.
- * The bench loads its naive reference without any (`false`); tests compare with and without the later ones.
- */
-export function setGraphFusion(on: boolean, convAct = on): void { fusion = on; convFusion = convAct; }
-
 const b64 = (s: string) => btoa(s);
 const isNhwc = (n: GraphNode) => n.attr?.data_format?.s == null || decode(n.attr.data_format.s) === 'NHWC';
 
@@ -151,7 +110,6 @@ export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
     replaced.set(last.name, { name: last.name, op: depthwise ? FUSED_DEPTHWISE : FUSED_CONV, input: [conv.input![0], conv.input![1], bias.input![1]], attr });
   }
   if (replaced.size === 0) return g;
-  registerFusedConvOps(); // before tf.loadGraphModel maps the ops
   return replaceNodes(g, replaced, folded);
 }
 
@@ -199,7 +157,6 @@ export function fuseBiasRelu6(g: GraphArtifacts): GraphArtifacts {
     nodes.push({ name: n.name, op: BIAS_RELU6, input: [...src.input!], attr: {} });
   }
   if (folded.size === 0) return g;
-  registerBiasRelu6(); // before tf.loadGraphModel maps the op
   return { ...g, nodes: nodes.filter((n) => !folded.has(n.name)) };
 }
 
@@ -241,7 +198,6 @@ export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
     replaced.set(out.name, { name: out.name, op: HARD_SWISH, input: [x, s, t], attr: {} });
   }
   if (replaced.size === 0) return g;
-  registerHardSwish(); // before tf.loadGraphModel maps the op
   return replaceNodes(g, replaced, folded);
 }
 
@@ -268,7 +224,6 @@ export function fuseHardSigmoid(g: GraphArtifacts): GraphArtifacts {
     replaced.set(out.name, { name: out.name, op: HARD_SIGMOID, input: [x, s, t], attr: {} });
   }
   if (replaced.size === 0) return g;
-  registerHardSwish(); // before tf.loadGraphModel maps the op
   return replaceNodes(g, replaced, folded);
 }
 
@@ -302,19 +257,4 @@ export function globalAvgPoolToMean(g: GraphArtifacts): GraphArtifacts {
   view.setInt32(g.weightData.byteLength, 1, true);
   view.setInt32(g.weightData.byteLength + 4, 2, true);
   return { nodes, weightSpecs, weightData: data.buffer };
-}
-
-/** Apply the named fixes in a fixed order. `feed`: the model's input (an NCHW one may get an NHWC twin, graph-layout.ts). */
-export function applyGraphFixes(g: GraphArtifacts, fixes: readonly GraphFix[], layout: 'NHWC' | 'NCHW', feed?: string): GraphArtifacts {
-  let out = g;
-  if (fixes.includes('relax-placeholders')) out = relaxPlaceholders(out, layout);
-  // an optimisation: not for the naive reference
-  if (fixes.includes('nhwc-islands') && fusion && convFusion) out = nhwcIslands(out, layout === 'NCHW' && feed != null ? [feed] : []);
-  if (fixes.includes('unfuse')) {
-    out = unfuse(out);
-    if (fusion) out = fuseBiasRelu6(out);
-    if (fusion && convFusion) out = foldPads(fuseHardSigmoid(fuseHardSwish(fuseConvAct(out))));
-  }
-  if (fixes.includes('global-avgpool-to-mean')) out = globalAvgPoolToMean(out);
-  return out;
 }

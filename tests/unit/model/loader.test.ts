@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { expectedWeightBytes, fetchManifest, loadDreamModel, type FetchLike } from '../../../src/dream/model';
-import { checkRecipeLayers, fallbackNotice, firstWorkingRecipe } from '../../../src/dream/fallback';
-import { validateRecipe } from '../../../src/dream/recipes';
+import { expectedWeightBytes, fetchManifest, loadDreamModel, PASS_PROFILES, type FetchLike } from '../../../src/model';
 import { fileFetch } from '../../../src/tf/file-fetch';
-import { entry, load, MODEL_DIR, ROOT, wasm } from './helpers';
+import { entry, load, MODEL_DIR, ROOT, wasm } from '../dream/helpers';
 
-// Broken model files: each failure names the file (or layer) at fault, and a broken recipe stands aside
-// for one that loads.
+// Broken model files: each failure names the file at fault.
 
 const served = (body: string, status = 200): FetchLike => async () => ({
   ok: status < 400, status,
@@ -50,57 +47,14 @@ describe('weight shards', () => {
     return url.endsWith('.bin') ? { ...r, arrayBuffer: async () => edit(await r.arrayBuffer()) } : r;
   };
   it('a truncated shard is named with its size', async () => {
-    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, withShard((b) => b.slice(0, 5000)))).rejects.toThrow('model selfie: weight shards truncated: selfie.bin (5000 bytes) hold 5000 bytes, selfie.json needs 212886');
+    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, withShard((b) => b.slice(0, 5000)), PASS_PROFILES.wasm)).rejects.toThrow('model selfie: weight shards truncated: selfie.bin (5000 bytes) hold 5000 bytes, selfie.json needs 212886');
   });
   it('a shard of the wrong size (another model\'s) is refused', async () => {
     const other = readFileSync(`${MODEL_DIR}posenet.bin`);
-    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, withShard(() => other.buffer.slice(other.byteOffset, other.byteOffset + other.length) as ArrayBuffer)))
+    await expect(loadDreamModel(entry('selfie'), MODEL_DIR, withShard(() => other.buffer.slice(other.byteOffset, other.byteOffset + other.length) as ArrayBuffer), PASS_PROFILES.wasm))
       .rejects.toThrow(/^model selfie: weight shards too large: selfie\.bin \(\d+ bytes\) hold \d+ bytes, selfie\.json needs 212886$/);
   });
   it('a feed node that is not in the graph is named with the file', async () => {
     await expect(load('selfie', { feed: 'nope' })).rejects.toThrow("model selfie: feed node 'nope' is not in the graph of selfie.json");
-  });
-});
-
-describe('recipe fallback', () => {
-  beforeAll(wasm);
-  const selfieRecipe = validateRecipe({ name: 'selfish', model: 'selfie', terms: [{ node: 'mul_13', weight: 1 }] });
-  const badLayer = validateRecipe({ name: 'nolayer', model: 'selfie', terms: [{ node: 'no/such/layer', weight: 1 }] });
-  const missing = validateRecipe({ name: 'gone', model: 'gone-model', terms: [{ node: 'x', weight: 1 }] });
-  const loaded: { dispose(): void }[] = [];
-  afterAll(() => loaded.forEach((m) => m.dispose()));
-  const loader = async (r: { model: string }) => {
-    if (r.model === 'gone-model') throw new Error('model: cannot fetch http://h/models/human/gone.json (HTTP 404)');
-    const m = await load(r.model);
-    loaded.push(m);
-    return m;
-  };
-
-  it('a missing layer is named with the model file', async () => {
-    const m = await load('selfie');
-    loaded.push(m);
-    expect(() => checkRecipeLayers(badLayer, m)).toThrow("layer 'no/such/layer' is not in model 'selfie' (selfie.json)");
-    expect(() => checkRecipeLayers(selfieRecipe, m)).not.toThrow();
-  });
-
-  it('the wanted recipe when it works, with no failures', async () => {
-    const w = await firstWorkingRecipe(selfieRecipe, [missing], loader);
-    expect(w.recipe.name).toBe('selfish');
-    expect(w.failures).toEqual([]);
-  });
-
-  it('a broken model or a missing layer hands over to the next recipe that loads, and says which file', async () => {
-    const w = await firstWorkingRecipe(missing, [badLayer, selfieRecipe], loader);
-    expect(w.recipe.name).toBe('selfish');
-    expect(w.failures.map((f) => f.recipe)).toEqual(['gone', 'nolayer']);
-    expect(fallbackNotice('gone', w)).toBe("The 'gone' dream could not start: model: cannot fetch http://h/models/human/gone.json (HTTP 404). Dreaming 'selfish' instead.");
-  });
-
-  it('throws with the first reason when nothing loads; a failed model is tried once', async () => {
-    let calls = 0;
-    const missing2 = { ...missing, name: 'gone2' };
-    await expect(firstWorkingRecipe(missing, [missing2, badLayer], async (r) => { calls++; return loader(r); }))
-      .rejects.toThrow("no dream network could start (3 recipes tried); 'gone': model: cannot fetch http://h/models/human/gone.json (HTTP 404)");
-    expect(calls).toBe(2); // gone-model once, selfie once
   });
 });

@@ -1,6 +1,5 @@
-// Small helpers shared by the load-time graph rewrites (graph.ts, graph-layout.ts).
-import type { GraphArtifacts, GraphNode } from './graph';
-import { expectedWeightBytes } from './model';
+// Small helpers shared by the load-time graph passes (passes.ts, graph-layout.ts).
+import { expectedWeightBytes, type GraphArtifacts, type GraphNode } from './graph';
 
 /** A node input's producer name ('^ctrl' and 'node:1' both name their node). */
 export const producer = (input: string): string => input.replace(/^\^/, '').replace(/:\d+$/, '');
