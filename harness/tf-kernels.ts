@@ -1,10 +1,9 @@
-// Runs the fused conv + bias + activation op (src/tf/fused-conv.ts) on a browser backend (?backend=webgl) with the
+// Runs the fused conv + bias + activation op (src/tf/ops/fused-conv.ts) on a browser backend (?backend=webgl) with the
 // backend's fused kernels registered for it and without (conv + Add + activation, TF.js's own ops), and records on
 // window.__kernels the largest differences of the output and the input gradient, and which kernels each way ran.
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../src/tf/backend';
 import { BACKEND_NAMES, type BackendName } from '../src/platform/backends';
-import { FUSED_CONV, FUSED_DEPTHWISE, fusedConv, registerFusedConvOps, setFusedConvKernels, type FusedActivation, type FusedConvAttrs } from '../src/tf/fused-conv';
+import { FUSED_CONV, FUSED_DEPTHWISE, fusedConv, installOverrides, registerFusedConvOps, useBackend, type FusedActivation, type FusedConvAttrs } from '../src/tf';
 
 interface Case { name: string; x: [number, number, number, number]; k: number; cout: number; stride: number; pad: FusedConvAttrs['pad']; depthwise: boolean; activation: FusedActivation }
 interface Result { name: string; yErr: number; gxErr: number; kernelsFused: string[]; kernelsPlain: string[] }
@@ -50,9 +49,9 @@ try {
   out.registered = tf.getKernel(FUSED_CONV, name) != null && tf.getKernel(FUSED_DEPTHWISE, name) != null;
   for (const cs of cases) {
     const fused = await run(cs);
-    setFusedConvKernels(name, false);
+    installOverrides(name, { fusedConvKernels: false });
     const plain = await run(cs);
-    setFusedConvKernels(name, true);
+    installOverrides(name);
     out.results.push({ name: cs.name, yErr: maxErr(fused.y, plain.y), gxErr: maxErr(fused.gx, plain.gx), kernelsFused: fused.kernels, kernelsPlain: plain.kernels });
   }
 } catch (e) {
