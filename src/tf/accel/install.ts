@@ -1,5 +1,5 @@
 // The wasm accelerator, installed and taken out as one unit: the only part of src/tf that reads TF.js internals
-// (./internals.ts). Every part is an option, on by default; the bench's and tests' comparisons
+// (./internals.ts checks them first). Every part is an option, on by default; the bench's and tests' comparisons
 // pass options instead of flipping switches. Without it the dream runs on stock tfjs-backend-wasm plus the portable
 // overrides (src/tf/overrides), several times slower, and acceleratorStatus() says why.
 import * as tf from '@tensorflow/tfjs';
@@ -9,6 +9,7 @@ import { installDepthwiseInputGrad } from './depthwise/input-grad';
 import { installSimdDepthwise } from './depthwise/kernels';
 import { installHeapKernels } from './heap/kernels';
 import { installIdentityShare } from './heap/share';
+import { checkInternals, readInternals, type InternalsView } from './internals';
 import { installReplay } from './replay/kernel-replay';
 
 /** The accelerator's parts; each defaults to on. */
@@ -35,7 +36,7 @@ export const DEFAULT_ACCELERATOR: Required<AcceleratorOptions> = { heapKernels: 
 export interface AcceleratorStatus {
   /** The accelerated kernels are installed on the active backend. */
   on: boolean;
-  /** Why not, when they are not: switched off, or a backend without any. */
+  /** Why not, when they are not: switched off, a TF.js internal that the kernels need is missing, or a backend without any. */
   reason: string | null;
 }
 
@@ -52,13 +53,19 @@ function uninstall(): void {
 
 /**
  * Install the accelerator on the wasm backend (started first) with `options`, or with the same options again
- * change nothing; other options take the parts out and put the asked-for ones in.
+ * change nothing; other options take the parts out and put the asked-for ones in. If the internals check fails
+ * (`internals`: what to check instead of the live TF.js, for tests), nothing is installed and the status says why.
  */
-export function installWasmAccelerator(options: AcceleratorOptions = {}): AcceleratorStatus {
+export function installWasmAccelerator(options: AcceleratorOptions = {}, internals?: InternalsView | null): AcceleratorStatus {
   const o = { ...DEFAULT_ACCELERATOR, ...options };
   const key = JSON.stringify(o);
-  if (installed?.key === key) return acceleratorStatus();
+  if (installed?.key === key && internals === undefined) return acceleratorStatus();
   uninstall();
+  const why = checkInternals(internals === undefined ? readInternals() : internals);
+  if (why) {
+    offReason = why;
+    return acceleratorStatus();
+  }
   const restore: Restore[] = [];
   // Depthwise kernels first: the input gradients and the fused-conv ops run whichever depthwise conv is on top.
   if (o.simdDepthwise) restore.push(installSimdDepthwise(BACKEND));

@@ -1,14 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceleratorOptions, acceleratorStatus, DEFAULT_ACCELERATOR, installWasmAccelerator, removeWasmAccelerator, useBackend } from '../../../../src/tf';
+import { acceleratorOptions, acceleratorStatus, ascentUpdate, DEFAULT_ACCELERATOR, installWasmAccelerator, removeWasmAccelerator, roll, useBackend } from '../../../../src/tf';
+import { readInternals } from '../../../../src/tf/accel/internals';
 import { HEAP_KERNELS } from '../../../../src/tf/accel/heap/kernels';
 import { isOverridden } from '../../../../src/tf/registry';
+import { ASCENT_UPDATE, ROLL } from '../../../../src/tf/ops/names';
+import { seededRng } from '../../../../src/dream/transforms';
 import { WASM_DIR, wasm } from '../../dream/helpers';
 
 /** Every kernel the accelerator registers with all its options on. */
 const ACCELERATED = [...HEAP_KERNELS, 'Identity', 'Cast', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput'];
 /** Of those, the ones src/tf/overrides registers beneath the accelerator's paths (composed input gradients). */
 const COMPOSITES = ['DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput'];
+/** An ascent update and a roll of a seeded image: what the dream step runs through the accelerator's kernels. */
+const step = () => tf.tidy(() => {
+  const r = seededRng(5);
+  const x = tf.tensor4d(Float32Array.from({ length: 16 * 12 * 3 }, () => r()), [1, 16, 12, 3]);
+  const g = tf.tensor4d(Float32Array.from({ length: 16 * 12 * 3 }, () => r() - 0.5), [1, 16, 12, 3]);
+  return Array.from(roll(ascentUpdate(x, g, 0.02), 3, -5).dataSync());
+});
+
 describe('installWasmAccelerator', () => {
   beforeAll(wasm);
   afterAll(async () => { await wasm(); installWasmAccelerator(); });
@@ -17,6 +28,31 @@ describe('installWasmAccelerator', () => {
     expect(acceleratorStatus()).toEqual({ on: true, reason: null });
     expect(acceleratorOptions()).toEqual(DEFAULT_ACCELERATOR);
     for (const k of ACCELERATED) expect(isOverridden('wasm', k), k).toBe(true);
+  });
+
+  it('stays off, says why and leaves the kernels stock when an internal is missing; the ops run as their composites', () => {
+    const fast = step();
+    const live = readInternals()!;
+    const broken = { ...live, backend: new Proxy(live.backend as object, { get: (t, k) => (k === 'dataIdMap' ? undefined : Reflect.get(t, k, t)) }) };
+    try {
+      const status = installWasmAccelerator({}, broken);
+      expect(status.on).toBe(false);
+      expect(status.reason).toMatch(/^the wasm accelerator is off: TF\.js 4\.22\.0 has no backend\.dataIdMap.*npm ci/);
+      expect(acceleratorStatus()).toEqual(status);
+      expect(acceleratorOptions()).toBeNull();
+      for (const k of ACCELERATED) expect(isOverridden('wasm', k), k).toBe(COMPOSITES.includes(k)); // src/tf/overrides' stay
+      expect(tf.getKernel(ROLL, 'wasm')).toBeUndefined();
+      expect(tf.getKernel(ASCENT_UPDATE, 'wasm')).toBeUndefined();
+      // the composites' values (the step's mean |g| summed in another order by wasm's own Mean: float rounding apart)
+      const slow = step();
+      expect(slow.length).toBe(fast.length);
+      expect(Math.max(...slow.map((v, i) => Math.abs(v - fast[i])))).toBeLessThan(1e-6);
+      expect(new Set(slow).size).toBeGreaterThan(100);
+    } finally {
+      installWasmAccelerator();
+    }
+    expect(acceleratorStatus().on).toBe(true);
+    expect(tf.getKernel(ROLL, 'wasm')).toBeDefined();
   });
 
   it('the same options again change nothing; other options put in exactly the parts asked for', () => {
