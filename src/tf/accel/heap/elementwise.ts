@@ -54,7 +54,7 @@ export function hardSwishOnHeap(backend: WasmBackend, x: tf.TensorInfo, sT: tf.T
 
 /**
  * h-swish's gradient as TF.js's tape builds it from the four ops: (dy·relu6(x + t))·s through the first Mul, plus
- * (dy·(x·s))·mask through Relu6 (relu6-grad.ts's mask, 0 ≤ x + t ≤ 6), each product rounded to float32.
+ * (dy·(x·s))·mask through Relu6 (src/tf/overrides/relu6.ts's mask, 0 ≤ x + t ≤ 6), each product rounded to float32.
  */
 export function hardSwishGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: tf.TensorInfo, sT: tf.TensorInfo, tT: tf.TensorInfo): tf.TensorInfo {
   const n = tf.util.sizeFromShape(x.shape);
@@ -73,7 +73,7 @@ export function hardSwishGradOnHeap(backend: WasmBackend, dy: tf.TensorInfo, x: 
 }
 
 /** h-sigmoid s·relu6(x + t) (the graph's Add, Relu6, Mul) and, with `dy`, its gradient (dy·s)·(0 ≤ x + t ≤ 6) as
- *  TF.js's tape makes it (Mul's, then relu6-grad.ts's mask), each result rounded to float32; SIMD, then a JS tail. */
+ *  TF.js's tape makes it (Mul's, then src/tf/overrides/relu6.ts's mask), each result rounded to float32; SIMD, then a JS tail. */
 export function hardSigmoidOnHeap(backend: WasmBackend, x: tf.TensorInfo, sT: tf.TensorInfo, tT: tf.TensorInfo, dy?: tf.TensorInfo): tf.TensorInfo {
   const what = dy ? HARD_SIGMOID_GRAD : HARD_SIGMOID;
   const n = tf.util.sizeFromShape(x.shape);

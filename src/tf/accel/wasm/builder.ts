@@ -5,8 +5,8 @@
 // Why a run-time builder and not WebAssembly text assembled at build time (e.g. with the `wabt` package): the
 // depthwise kernels are generated per conv geometry (sizes, strides, pads and channels baked in as constants, the
 // edge pixels unrolled) when a net first runs that shape, so their code only exists at run time; assembling text
-// there would put an assembler (~1 MB of wasm for wabt) in the dream worker. One way of writing every kernel is
-// simpler than two, so the fixed modules use the builder too.
+// there would put an assembler (wabt is the C++ toolkit compiled to WebAssembly) in the dream worker. One way of
+// writing every kernel is simpler than two, so the fixed modules use the builder too.
 //
 // Code is a nested array of bytes (`Code`), flattened when the module is assembled: an instruction is a few
 // bytes, a helper returns an array, and a kernel reads as a list of instructions without spreads. Locals get

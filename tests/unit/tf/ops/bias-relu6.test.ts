@@ -11,7 +11,7 @@ const rand = (n: number, seed: number, lo: number, hi: number) => { const r = se
 function run(shape: number[], seed: number) {
   const c = shape[shape.length - 1], n = shape.reduce((a, b) => a * b, 1);
   const xs = rand(n, seed, -5, 11), bs = rand(c, seed + 1, -1, 1), dys = rand(n, seed + 2, -2, 2);
-  // Pre-activations exactly at the mask's edges (x + b = 0 and = 6): relu6-grad.ts passes both.
+  // Pre-activations exactly at the mask's edges (x + b = 0 and = 6): src/tf/overrides/relu6.ts passes both.
   bs[0] = 0.25; bs[1] = 0.5;
   xs[0] = -0.25; xs[1] = 5.5;
   return tf.tidy(() => {
@@ -61,7 +61,7 @@ describe('BiasAdd + Relu6 as one op', () => {
     expect(maxErr(got.y, want.y)).toBeLessThan(1e-4);
     expect(maxErr(got.gx, want.gx)).toBeLessThan(1e-4);
     expect(maxErr(got.gb, want.gb)).toBeLessThan(1e-4 * Math.max(1, ...want.gb.map(Math.abs)));
-    expect([got.gx[0], got.gx[1]]).toEqual([want.gx[0], want.gx[1]]); // x + b = 0 and = 6 exactly: pass, as in relu6-grad.ts
+    expect([got.gx[0], got.gx[1]]).toEqual([want.gx[0], want.gx[1]]); // x + b = 0 and = 6 exactly: pass, as in src/tf/overrides/relu6.ts
     expect(got.gx[0]).not.toBe(0);
   });
 });

@@ -16,7 +16,7 @@ const SIXTH = Math.fround(1 / 6);
 function run(shape: number[], seed: number, graph: boolean, sigmoid = false) {
   const n = shape.reduce((a, b) => a * b, 1);
   const xs = rand(n, seed, -5, 5);
-  xs[0] = -3; xs[1] = 3; // x + 3 exactly at the mask's edges (0 and 6): both pass, as relu6-grad.ts's mask
+  xs[0] = -3; xs[1] = 3; // x + 3 exactly at the mask's edges (0 and 6): both pass, as src/tf/overrides/relu6.ts's mask
   return tf.tidy(() => {
     const x = tf.tensor(xs, shape), s = tf.scalar(SIXTH), t = tf.scalar(3), dy = tf.tensor(rand(n, seed + 1, -2, 2), shape);
     const f = sigmoid

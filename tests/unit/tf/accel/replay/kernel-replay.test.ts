@@ -30,7 +30,7 @@ describe('kernel replay (src/tf/accel/replay)', () => {
   it('replays a recorded gradient on new input with the same values as TF.js, and leaves nothing behind', async () => {
     const { f, dispose } = net();
     const x0 = image(5);
-    f(x0).dispose(); // the gradient kernels' flipped filters are made once per weight (kernel-compose.ts), kept with it
+    f(x0).dispose(); // the gradient kernels' flipped filters are made once per weight (src/tf/overrides/compose.ts), kept with it
     const before = ids();
     const { result, program } = recordKernels(x0, () => f(x0));
     expect(program).not.toBeNull();

@@ -1,8 +1,7 @@
-// The generated WebAssembly modules' bytes, pinned: sha-256 of what the hand-assembled opcode arrays produced
-// (recorded from them before the module builder replaced them), for the element-wise module, the warp module and
-// the depthwise modules of geometries that cover every branch of their generators (edge pixels on both sides,
-// blocks and the pixels after them, strides 1–3, explicit pads, no interior, 4 to 240 channels). A change to a
-// kernel's code changes its hash: update the hash in the same commit, with the kernel tests green.
+// The generated WebAssembly modules' bytes, pinned (sha-256): the element-wise module, the warp module, and the
+// depthwise modules of geometries that cover every branch of their generators (edge pixels on both sides, blocks
+// and the pixels after them, strides 1–3, explicit pads, no interior, 4 to 240 channels). A change to a generator
+// that changes a module's code shows here: update its hash in the same commit, with the kernel tests green.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { depthwiseGradModuleBytes, depthwiseModuleBytes, type ConvShape } from '../../../../../src/tf/accel/depthwise/module';
