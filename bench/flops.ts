@@ -7,7 +7,7 @@
 //     DepthwiseConv2dNative  2 · numel(out) · kh · kw                  filter [kh,kw,cin,mult]
 //     Conv2DBackpropInput    2 · numel(dy)  · kh · kw · filter[2]     (a transposed conv used as a forward op)
 //     MatMul / BatchMatMul*  2 · numel(out) · K                       K = inner dim of a (after transpose_a/adj_x)
-//     DreamFusedConv2D / DreamFusedDepthwiseConv2D (the engine's conv + bias + activation, src/tf/fused-conv.ts):
+//     DreamFusedConv2D / DreamFusedDepthwiseConv2D (the engine's conv + bias + activation, src/tf/ops/fused-conv.ts):
 //                            as Conv2D / DepthwiseConv2dNative (the bias and activation are not counted)
 //   Element-wise ops (BiasAdd, Relu, Add, …), pooling and resizes are not counted: they are memory-bound and
 //   together well under 5 % of the MACs of these backbones. The op names are returned so this is visible.
@@ -17,7 +17,7 @@
 //   with the same MAC count, so backward = 1 × forward and a step = forward + backward = 2 × forward.
 //   `BACKWARD_FACTOR` holds that 1; change it in one place if the rule changes.
 import type { GraphNode } from '../src/model';
-import { FUSED_CONV, FUSED_DEPTHWISE } from '../src/tf/fused-conv';
+import { FUSED_CONV, FUSED_DEPTHWISE } from '../src/tf/ops/names';
 
 export const BACKWARD_FACTOR = 1;
 

@@ -1,14 +1,16 @@
-// Runs the fused conv + bias + activation op (src/tf/fused-conv.ts) on a browser backend (?backend=webgl) with the
-// backend's fused kernels registered for it and without (conv + Add + activation, TF.js's own ops), and records on
-// window.__kernels the largest differences of the output and the input gradient, and which kernels each way ran.
+// Runs the fused conv + bias + activation op (src/tf/ops/fused-conv.ts) on a browser backend (?backend=webgl or wasm)
+// with the backend's fused kernels registered for it and without (conv + Add + activation, TF.js's own ops), and
+// records on window.__kernels the largest differences of the output and the input gradient, and which kernels each
+// way ran; and what the wasm accelerator says about itself in this build (its check of TF.js's internals runs on the
+// bundled TF.js here, not Node's) and which kernels a roll and an ascent update ran.
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../src/tf/backend';
 import { BACKEND_NAMES, type BackendName } from '../src/platform/backends';
-import { FUSED_CONV, FUSED_DEPTHWISE, fusedConv, registerFusedConvOps, setFusedConvKernels, type FusedActivation, type FusedConvAttrs } from '../src/tf/fused-conv';
+import { acceleratorStatus, ascentUpdate, FUSED_CONV, FUSED_DEPTHWISE, fusedConv, installOverrides, registerFusedConvOps, roll, useBackend, type AcceleratorStatus, type FusedActivation, type FusedConvAttrs } from '../src/tf';
 
 interface Case { name: string; x: [number, number, number, number]; k: number; cout: number; stride: number; pad: FusedConvAttrs['pad']; depthwise: boolean; activation: FusedActivation }
 interface Result { name: string; yErr: number; gxErr: number; kernelsFused: string[]; kernelsPlain: string[] }
-const out: { backend: string; registered: boolean; results: Result[]; error: string | null; done: boolean } = { backend: '', registered: false, results: [], error: null, done: false };
+const out: { backend: string; registered: boolean; results: Result[]; accelerator: AcceleratorStatus | null; stepKernels: string[]; error: string | null; done: boolean } =
+  { backend: '', registered: false, results: [], accelerator: null, stepKernels: [], error: null, done: false };
 (window as unknown as { __kernels: typeof out }).__kernels = out;
 
 const cases: Case[] = [];
@@ -44,15 +46,20 @@ const maxErr = (p: ArrayLike<number>, q: ArrayLike<number>) => { let e = 0; for 
 
 try {
   const name = (new URLSearchParams(location.search).get('backend') ?? 'webgl') as BackendName;
-  if (!BACKEND_NAMES.includes(name) || !(await useBackend(name))) throw new Error(`backend ${name} did not start`);
+  if (!BACKEND_NAMES.includes(name) || !(await useBackend(name, { wasmPath: new URL('../tfjs/', location.href).href }))) throw new Error(`backend ${name} did not start`);
   out.backend = tf.getBackend();
+  out.accelerator = acceleratorStatus();
+  const x = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor4D, g = tf.randomUniform([1, 16, 16, 3], -1, 1, 'float32', 6) as tf.Tensor4D;
+  const step = await tf.profile(() => roll(ascentUpdate(x, g, 0.02), 2, -3));
+  out.stepKernels = step.kernels.map((k) => k.name);
+  tf.dispose([x, g, step.result as tf.Tensor]);
   registerFusedConvOps();
   out.registered = tf.getKernel(FUSED_CONV, name) != null && tf.getKernel(FUSED_DEPTHWISE, name) != null;
   for (const cs of cases) {
     const fused = await run(cs);
-    setFusedConvKernels(name, false);
+    installOverrides(name, { fusedConvKernels: false });
     const plain = await run(cs);
-    setFusedConvKernels(name, true);
+    installOverrides(name);
     out.results.push({ name: cs.name, yErr: maxErr(fused.y, plain.y), gxErr: maxErr(fused.gx, plain.gx), kernelsFused: fused.kernels, kernelsPlain: plain.kernels });
   }
 } catch (e) {

@@ -32,22 +32,26 @@ for (const c of cases) {
   [x, w, dy, wT].forEach((v) => v.dispose());
 }
 
-// The composed kernel (src/tf/conv-backprop-as-conv.ts, which useBackend('wasm') registers) against the
-// backend's own, on strided and odd shapes too.
-const { setConvBackpropAsConv } = await import('../src/tf/conv-backprop-as-conv');
-setConvBackpropAsConv('wasm', false);
+// The composed kernel (src/tf/overrides/conv-input-grad.ts and the accelerator's paths above it, src/tf/accel/conv,
+// which useBackend('wasm') installs) against the backend's own, on strided and odd shapes too.
+const { installOverrides, installWasmAccelerator } = await import('../src/tf');
+const setConvBackpropAsConv = (on: boolean) => {
+  installOverrides('wasm', { convInputGradAsConv: on });
+  installWasmAccelerator({ convInputGrad: on });
+};
+setConvBackpropAsConv(false);
 const checks: [[number, number, number, number], [number, number, number, number], number, 'same' | 'valid'][] = [
   [[1, 33, 31, 3], [3, 3, 3, 8], 2, 'same'], [[1, 32, 32, 8], [3, 3, 8, 4], 2, 'same'], [[1, 17, 18, 5], [5, 3, 5, 6], 1, 'valid'], [[1, 16, 16, 24], [1, 1, 24, 144], 1, 'same'],
 ];
 const ref = checks.map(([xs, fs, s, p]) => tf.tidy(() => { const x = tf.randomUniform(xs, 0, 1, 'float32', 1); const f = tf.randomUniform(fs, -1, 1, 'float32', 2); return tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.conv2d(v as tf.Tensor4D, f as tf.Tensor4D, s, p))))(x); }));
-setConvBackpropAsConv('wasm', true);
+setConvBackpropAsConv(true);
 checks.forEach(([xs, fs, s, p], i) => {
   const got = tf.tidy(() => { const x = tf.randomUniform(xs, 0, 1, 'float32', 1); const f = tf.randomUniform(fs, -1, 1, 'float32', 2); return tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.conv2d(v as tf.Tensor4D, f as tf.Tensor4D, s, p))))(x); });
   const d = tf.tidy(() => tf.max(tf.abs(tf.sub(got, ref[i]))).dataSync()[0] / (tf.max(tf.abs(ref[i])).dataSync()[0] || 1));
   console.log(`as-conv gradient x${xs.join('×')} f${fs.join('×')} stride ${s} ${p}: max relative |Δ| ${d.toExponential(1)}`);
   got.dispose();
 });
-setConvBackpropAsConv('wasm', false);
+setConvBackpropAsConv(false);
 
 // A whole ascent step of each recipe, stock kernel vs as-conv, interleaved in this process.
 const { RECIPES } = await import('../src/dream/recipes');
@@ -60,9 +64,9 @@ for (const r of Object.values(RECIPES)) {
     const stock: number[] = [], fast: number[] = [];
     for (let i = 0; i < 2; i++) {
       stock.push(await stepMs(m, r, size, 2));
-      setConvBackpropAsConv('wasm', true);
+      setConvBackpropAsConv(true);
       fast.push(await stepMs(m, r, size, 2));
-      setConvBackpropAsConv('wasm', false);
+      setConvBackpropAsConv(false);
     }
     const a = Math.min(...stock), b = Math.min(...fast);
     console.log(`step ${r.name.padEnd(9)} ${size}²: stock ${a.toFixed(0)} ms · as-conv ${b.toFixed(0)} ms · ×${(a / b).toFixed(2)}`);

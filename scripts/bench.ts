@@ -16,16 +16,7 @@ import { onTheLine, pairedRatios, type Spread } from '../bench/spread';
 import { type KeyframeLoop, depthJob, timed, fixedNodes, interleavedSamples, matmulGflops, median, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
 import { CPU_BUCKETS, type CpuBucket } from '../bench/cpu-shares';
 import { pageBench } from './bench-page';
-import { setConvBackpropAsConv } from '../src/tf/conv-backprop-as-conv';
-import { setRelu6Grad } from '../src/tf/relu6-grad';
-import { setIdentityShare } from '../src/tf/identity-share';
-import { setHeapKernels } from '../src/tf/heap-kernels';
-import { setStridePhases } from '../src/tf/stride-phases';
-import { setFusedConvKernels } from '../src/tf/fused-conv';
-import { setSimdDepthwise } from '../src/tf/simd-depthwise';
-import { setKernelReplay } from '../src/tf/kernel-replay';
-import { setMeanGrad } from '../src/tf/mean-grad';
-import { setLeakyReluGrad } from '../src/tf/leaky-relu-grad';
+import { installOverrides, installWasmAccelerator, removeWasmAccelerator, STOCK_OVERRIDES } from '../src/tf';
 
 const argv = process.argv.slice(2);
 const flag = (k: string) => argv.includes(`--${k}`);
@@ -110,21 +101,16 @@ if (opt.engine) {
   await nodeBackend('wasm'); // with Conv2DBackpropInput as a forward conv, as the worker runs it
   const be = `node/${tf.getBackend()}`;
   /**
-   * Run `fn` on stock TF.js (on = false: wasm's own Conv2DBackpropInput and Identity, TF.js's Relu6 gradient) or
-   * with the engine's (on = true: src/tf/conv-backprop-as-conv.ts, identity-share.ts, relu6-grad.ts, heap-kernels.ts, mean-grad.ts, leaky-relu-grad.ts, stride-phases.ts, fused-conv.ts, simd-depthwise.ts, kernel-replay.ts), then back.
+   * Run `fn` on stock TF.js (on = false: no wasm accelerator, no overrides but the depthwise input gradient wasm
+   * lacks: wasm's own Conv2DBackpropInput and Identity, TF.js's gradients) or with the engine's (on = true:
+   * src/tf/overrides and src/tf/accel), then back to the engine's.
    */
   const convgrad = async <T>(on: boolean, fn: () => Promise<T>): Promise<T> => {
-    setConvBackpropAsConv('wasm', on);
-    setRelu6Grad(on);
-    setIdentityShare('wasm', on);
-    setHeapKernels('wasm', on);
-    setMeanGrad(on);
-    setLeakyReluGrad(on);
-    setStridePhases(on);
-    setFusedConvKernels('wasm', on);
-    setSimdDepthwise('wasm', on);
-    setKernelReplay(on);
-    try { return await fn(); } finally { setFusedConvKernels('wasm', true); setConvBackpropAsConv('wasm', true); setRelu6Grad(true); setIdentityShare('wasm', true); setHeapKernels('wasm', true); setMeanGrad(true); setLeakyReluGrad(true); setStridePhases(true); setSimdDepthwise('wasm', true); setKernelReplay(true); }
+    if (!on) {
+      removeWasmAccelerator('stock TF.js for the bench\'s comparison');
+      installOverrides('wasm', STOCK_OVERRIDES);
+    }
+    try { return await fn(); } finally { installOverrides('wasm'); installWasmAccelerator(); }
   };
   const stockJob = (j: KeyframeLoop): KeyframeLoop => ({ keyframe: () => convgrad(false, () => j.keyframe()), dispose: () => j.dispose() });
   /**

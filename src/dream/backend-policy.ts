@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, BackendConfig, BackendName, chooseBackend, useBackend } from '../tf';
 
 /** Set-up passed to every start and warm-up: the wasm files' folder, and `accelerator: false` for `?accel=off`. */
-export type BackendSetup = BackendConfig & { accelerator?: boolean };
+export type BackendSetup = BackendConfig;
 
 /** What the policy acts through. */
 export interface BackendOps {

@@ -4,15 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerDepthwiseBackpropInput } from './depthwise-backprop';
-import { registerRelu6Grad } from './relu6-grad';
-import { registerMeanGrad } from './mean-grad';
-import { registerLeakyReluGrad } from './leaky-relu-grad';
-import { CONV_BACKPROP_AS_CONV_BACKENDS, setConvBackpropAsConv } from './conv-backprop-as-conv';
-import { IDENTITY_SHARE_BACKENDS, setIdentityShare } from './identity-share';
-import { HEAP_KERNEL_BACKENDS, setHeapKernels } from './heap-kernels';
-import { FUSED_CONV_BACKENDS, setFusedConvKernels } from './fused-conv';
-import { SIMD_DEPTHWISE_BACKENDS, setSimdDepthwise } from './simd-depthwise';
+import { installOverrides } from './overrides';
+import { installWasmAccelerator, removeWasmAccelerator } from './accel';
 
 import { isSoftwareRenderer, webglRendererName, type BackendName } from '../platform/backends';
 export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from '../platform/backends';
@@ -22,13 +15,16 @@ export const DEFAULT_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'w
 export interface BackendConfig {
   /** Folder (URL or, in Node, a path ending in '/') holding the tfjs-backend-wasm .wasm files. */
   wasmPath?: string;
-  /** Input gradients of Conv2D as a forward Conv2D where that is faster (wasm); default true. The bench turns it off to compare. */
-  convBackpropAsConv?: boolean;
+  /** The wasm accelerator (src/tf/accel) on wasm: false leaves it out (`?accel=off`); absent or true installs it. */
+  accelerator?: boolean;
 }
 
 let wasmPathSet = false;
 
-/** Make `name` the active backend, with the kernels the dream engine needs. Returns false if it cannot start. */
+/**
+ * Make `name` the active backend, with the kernels the dream engine needs (src/tf/overrides) and, on wasm, the
+ * accelerator unless `config.accelerator` is false (acceleratorStatus() then says so). Returns false if it cannot start.
+ */
 export async function useBackend(name: BackendName, config: BackendConfig = {}): Promise<boolean> {
   // WebGPU (~320 kB of the worker's script) is loaded only where it can run, WebGL (~370 kB) only when it is
   // tried: less to load before the first keyframe when wasm is forced or remembered. (In Node the full
@@ -50,24 +46,12 @@ export async function useBackend(name: BackendName, config: BackendConfig = {}):
   try { ok = await tf.setBackend(name); } catch { ok = false; }
   if (!ok) return false;
   await tf.ready();
-  // wasm 4.22 lacks it; any backend that also lacks it gets the composite kernel. If even its building
-  // blocks are missing, the backend cannot dream: the warm-up step fails and chooseBackend skips it.
-  // wasm's depthwise convs (XNNPACK's 5×5 ran at half its 3×3 rate) as generated SIMD, before anything composes them.
-  if (SIMD_DEPTHWISE_BACKENDS.includes(name)) setSimdDepthwise(name, true);
-  try { registerDepthwiseBackpropInput(name); } catch { /* see above */ }
-  registerRelu6Grad(); // 3 kernels instead of 6 per Relu6 in every backward pass
-  registerMeanGrad(); // the objective's mean: no JS-side tensor of ones per backward pass
-  registerLeakyReluGrad(); // one kernel where the backend has it (wasm)
-  // wasm's own Conv2DBackpropInput is 10–20× slower than its Conv2D: input gradients go through Conv2D.
-  if (CONV_BACKPROP_AS_CONV_BACKENDS.includes(name)) {
-    try { setConvBackpropAsConv(name, config.convBackpropAsConv !== false); } catch { /* keep the backend's own */ }
+  // The composed kernels a backend lacks (wasm 4.22: the depthwise input gradient), cheaper gradients, fused convs.
+  installOverrides(name);
+  if (name === 'wasm') {
+    if (config.accelerator === false) removeWasmAccelerator();
+    else installWasmAccelerator();
   }
-  // wasm's Identity copies; graphs run ~100 of them per pass: share the data instead (src/tf/identity-share.ts).
-  if (IDENTITY_SHARE_BACKENDS.includes(name)) setIdentityShare(name, true);
-  // wasm's Equal and Slice are slow where the dream uses them: Relu6's gradient in one pass, slices as block copies.
-  if (HEAP_KERNEL_BACKENDS.includes(name)) setHeapKernels(name, true);
-  // conv + bias + activation as one XNNPACK call (the graphs' fused-conv ops, src/tf/fused-conv.ts).
-  if (FUSED_CONV_BACKENDS.includes(name)) setFusedConvKernels(name, true);
   return true;
 }
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { createDepthEstimator, validateDepthEstimatorConfig, disparityToDepth, DEFAULT_DEPTH_ESTIMATOR_CONFIG } from '../../../src/depth/index.ts';
 import { fileFetch } from '../../../src/tf/file-fetch.ts';
-import { setKernelReplay } from '../../../src/tf/kernel-replay.ts';
+import { installWasmAccelerator } from '../../../src/tf/index.ts';
 import { MODEL_URL, depthTestBackend, referenceInput } from './helpers.ts';
 import { Plane } from '../../../training/depth/gen/geometry.ts';
 import { makeCamera } from '../../../training/depth/gen/scene.ts';
@@ -156,11 +156,11 @@ describe('DepthEstimator', () => {
       const images = [1, 2, 3, 4, 5].map((k) => tf.tidy(() => tf.image.resizeBilinear(referenceInput(96), [64 + k % 2, 80]) as tf.Tensor3D));
       for (let round = 0; round < 3; round++) {
         for (const image of images) {
-          setKernelReplay(true);
+          installWasmAccelerator();
           const got = est.estimate(image);
-          setKernelReplay(false);
+          installWasmAccelerator({ replay: false });
           const want = est.estimate(image);
-          setKernelReplay(true);
+          installWasmAccelerator();
           expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()));
           tf.dispose([got, want]);
         }
@@ -171,16 +171,16 @@ describe('DepthEstimator', () => {
       est.estimate(images[0]).dispose();
       expect(nextId() - id0).toBe(2);
       expect(ids()).toBe(replayedIds);
-      setKernelReplay(false);
+      installWasmAccelerator({ replay: false });
       const id1 = nextId();
       est.estimate(images[0]).dispose();
       expect(nextId() - id1).toBeGreaterThan(20);
-      setKernelReplay(true);
+      installWasmAccelerator();
       tf.dispose(images);
       est.dispose();
       expect(ids()).toBe(data); // its programs let go of the weights they held
     } finally {
-      setKernelReplay(true);
+      installWasmAccelerator();
       await depthTestBackend();
     }
   });

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { loadDepthNet } from '../../../src/depth/index.ts';
 import { convOfUpsampled, createDepthNet, phaseKernels, type DepthModelManifest } from '../../../src/depth/unet.ts';
 import { fileFetch } from '../../../src/tf/file-fetch.ts';
-import { INTERLEAVE_2X2 } from '../../../src/tf/heap-kernels.ts';
-import { hasKernel } from '../../../src/tf/kernel-compose.ts';
+import { INTERLEAVE_2X2 } from '../../../src/tf/ops/names.ts';
+import { hasKernel } from '../../../src/tf/registry.ts';
 import { ROOT, MODEL_URL, depthTestBackend, referenceInput } from './helpers.ts';
 
 interface Fixture { trainingStep: number; inputSize: number; sampleStride: number; sampleOffset: number; samples: number[][]; mean: number; min: number; max: number }

@@ -4,22 +4,21 @@ import { gradientProgramShapes, gradientPrograms, MAX_PROGRAMS } from '../../../
 import { gradient } from '../../../src/dream/step';
 import { layer } from '../../../src/dream/objectives';
 import { noiseSeed } from '../../../src/dream/seed';
-import { setFusedConvKernels } from '../../../src/tf/fused-conv';
-import { setKernelReplay } from '../../../src/tf/kernel-replay';
+import { installOverrides, installWasmAccelerator } from '../../../src/tf';
 import type { DreamModel } from '../../../src/model';
 import { load, SELFIE_NODE, wasm } from './helpers';
 
 const ids = () => tf.engine().backend.numDataIds();
 /** The gradient TF.js itself computes (no replay). */
 const reference = (m: DreamModel, x: tf.Tensor4D, obj = layer(SELFIE_NODE)) => {
-  setKernelReplay(false);
-  try { return gradient(m, x, obj); } finally { setKernelReplay(true); }
+  installWasmAccelerator({ replay: false });
+  try { return gradient(m, x, obj); } finally { installWasmAccelerator(); }
 };
 const equal = (p: tf.Tensor, q: tf.Tensor) => { const a = p.dataSync(), b = q.dataSync(); return a.length === b.length && a.every((v, i) => v === b[i]); };
 
 let model: DreamModel;
 beforeAll(async () => { await wasm(); model = await load('selfie'); });
-afterAll(() => { setKernelReplay(true); model?.dispose(); });
+afterAll(() => { installWasmAccelerator(); model?.dispose(); });
 
 describe('the dream step\'s gradient, replayed (src/dream/replay.ts)', () => {
   it('records on the second call, checks on the third, replays from the fourth: TF.js\'s values every time', () => {
@@ -48,8 +47,8 @@ describe('the dream step\'s gradient, replayed (src/dream/replay.ts)', () => {
     const obj = layer(SELFIE_NODE);
     const x = noiseSeed(24, 24, 5);
     for (let i = 0; i < 4; i++) gradient(model, x, obj).dispose(); // seen, recorded, checked, replayed
-    setFusedConvKernels('wasm', false);
-    setFusedConvKernels('wasm', true); // the same kernels, as new registrations
+    installOverrides('wasm', { fusedConvKernels: false });
+    installOverrides('wasm'); // the same kernels, as new registrations
     const n = gradientPrograms(model);
     for (let i = 0; i < 3; i++) {
       const g = gradient(model, x, obj), want = reference(model, x, obj);
