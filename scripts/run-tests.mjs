@@ -1,4 +1,4 @@
-// Runs every test runner (the type check, Vitest unit, Python depth-tool tests, Playwright e2e), all of them even
+// Runs every test runner (the type check, the layer rules, Vitest unit, Python depth-tool tests, Playwright e2e), all of them even
 // when one fails, then prints one closing line "N passed, N failed" from their machine-readable
 // reports. Exits non-zero when anything failed, a runner crashed, or no test ran at all.
 import { spawnSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import { summarise } from './test-summary.mjs';
 
 const runners = [
   ['types (tsc)', 'npm', ['run', 'test:types']],
+  ['layers (dependency-cruiser)', 'npm', ['run', 'test:layers']],
   ['unit (vitest)', 'npm', ['run', 'test:unit']],
   ['python (pytest)', 'npm', ['run', 'test:py']],
   ['e2e (playwright)', 'npm', ['run', 'test:e2e']],

@@ -1,5 +1,6 @@
 // Totals over the runners' reports: reports/vitest.json (Vitest JSON), reports/playwright.json
-// (Playwright JSON), reports/pytest.xml (JUnit XML) and reports/tsc.json (the type check, one test).
+// (Playwright JSON), reports/pytest.xml (JUnit XML), reports/tsc.json (the type check, one test) and
+// reports/layers.json (src/'s layer rules, one test per rule).
 // A missing report is a problem, not zero.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,14 @@ export function summarise(dir) {
     const ok = JSON.parse(readFileSync(tsc, 'utf8')).ok === true;
     perRunner.tsc = { passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
   } else problems.push('no type-check report (reports/tsc.json)');
+
+  const layers = join(dir, 'layers.json');
+  if (existsSync(layers)) {
+    const j = JSON.parse(readFileSync(layers, 'utf8'));
+    if (j.crashed) problems.push(`layer rules not checked: ${j.crashed.split('\n')[0]}`);
+    const broken = (j.results ?? []).filter((t) => t.violations.length > 0).length;
+    perRunner.layers = { passed: (j.results ?? []).length - broken, failed: broken };
+  } else problems.push('no layer-rules report (reports/layers.json)');
 
   let passed = 0, failed = 0;
   for (const c of Object.values(perRunner)) { passed += c.passed; failed += c.failed; }

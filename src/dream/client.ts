@@ -4,7 +4,7 @@
 // crashes repeat — re-sends init, the current recipe and focus, and seeds it with the last keyframe's pixels
 // so the dream goes on from where it was. A lost WebGL context restarts on wasm (it cannot be lost, and it
 // starts fast); the lost backend is tried once more later.
-import { parseBackendOverride, type BackendName } from '../platform/backends';
+import { parseBackendOverride, type BackendName } from '../platform';
 import type { DreamCommand, DreamEvent, InitOptions, KeyframeMessage, RgbaPixels } from './protocol';
 import type { Recipe } from './recipes';
 import { DEFAULT_RECIPE } from './recipes';

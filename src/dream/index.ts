@@ -5,4 +5,4 @@ export { DreamClient, DEFAULT_CLIENT_OPTIONS } from './client';
 export { FrameGuard, WorkPacer, DEFAULT_FRAME_GUARD, DEFAULT_PACER } from './pace';
 export type { DreamCommand, DreamEvent, InitOptions, KeyframeDepth, KeyframeMessage, RgbaPixels } from './protocol';
 export { RECIPES, DEFAULT_RECIPE, validateRecipe, type Recipe, type RecipeTerm } from './recipes';
-export type { Focus } from './zoom';
+export type { Focus } from './protocol';

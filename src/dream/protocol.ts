@@ -1,8 +1,10 @@
 // Messages between DreamClient (page) and the dream worker. Everything here is structured-clonable; bitmaps
 // are transferred, never copied.
-import type { BackendName } from '../platform/backends';
+import type { BackendName } from '../platform';
 import type { Recipe } from './recipes';
-import type { Focus } from './zoom';
+
+/** Focus point (u,v) in [0,1]²: u left→right, v top→bottom, in image-edge coordinates. */
+export type Focus = readonly [number, number];
 
 /** RGBA pixels, row-major, top row first (ImageData's layout). */
 export interface RgbaPixels { data: Uint8ClampedArray | Uint8Array; width: number; height: number }

@@ -1,8 +1,7 @@
 // The endless-zoom step: magnify an image by `s` about a focus point, with exact half-pixel-centre sampling.
 import * as tf from '@tensorflow/tfjs';
-
-/** Focus point (u,v) in [0,1]²: u left→right, v top→bottom, in image-edge coordinates. */
-export type Focus = readonly [number, number];
+import type { Focus } from './protocol';
+export type { Focus };
 
 /**
  * Source pixel coordinate (continuous, pixel centres at integers) sampled by output pixel `i` of an axis of

@@ -1,7 +1,7 @@
 // What the loader does to a model's graph JSON before TF.js sees it: the model's own fixes (from its manifest
 // entry: what it needs to be dreamed on at all) and the optimisation passes of a profile (what the backend it will
 // run on gains from). Both are data; the passes themselves are pure functions (passes.ts, graph-layout.ts).
-import type { BackendName } from '../platform/backends';
+import type { BackendName } from '../platform';
 import type { GraphArtifacts } from './graph';
 import { nhwcIslands } from './graph-layout';
 import { foldPads, fuseBiasRelu6, fuseConvAct, fuseHardSigmoid, fuseHardSwish, globalAvgPoolToMean, relaxPlaceholders, unfuse } from './passes';

@@ -1,7 +1,7 @@
 // The auto backend choice, remembered per browser: timing every candidate costs seconds at start-up (on
 // SwiftShader the WebGL warm-up alone takes several), and the answer rarely changes. Stored in IndexedDB,
 // which workers have (localStorage they do not). Any failure to read or write is a cache miss, never an error.
-import type { BackendName } from '../platform/backends';
+import type { BackendName } from '../platform';
 
 export interface CachedChoice { backend: BackendName; timingsMs: Partial<Record<BackendName, number>>; at: number; agent: string }
 

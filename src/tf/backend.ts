@@ -7,8 +7,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installOverrides } from './overrides';
 import { installWasmAccelerator, removeWasmAccelerator } from './accel';
 
-import { isSoftwareRenderer, webglRendererName, type BackendName } from '../platform/backends';
-export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from '../platform/backends';
+import { isSoftwareRenderer, webglRendererName, type BackendName } from '../platform';
+export { BACKEND_NAMES, isSoftwareRenderer, parseBackendOverride, type BackendName } from '../platform';
 /** Tried in this order by `chooseBackend` when no override is given (cpu only as the last resort). */
 export const DEFAULT_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
 

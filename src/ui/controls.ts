@@ -4,7 +4,7 @@
 import type * as THREE from 'three';
 import type { ViewMode } from '../stereo/modes';
 import type { StereoMethod } from '../stereo/meshDepth';
-import type { BackendName } from '../platform/backends';
+import type { BackendName } from '../platform';
 import type { DreamEvent } from '../dream/protocol';
 import { RECIPES, type Recipe } from '../dream/recipes';
 import { screenPoint } from '../gaze/hit';

@@ -4,8 +4,8 @@
 // dream worker competes for the same cores: there the eyes are drawn at half size in each direction
 // (a quarter of the pixels) and scaled up, as headsets' own dynamic resolution does under load.
 // `?xrScale=` (0.25–1) overrides the choice either way.
-import { isSoftwareRenderer } from '../platform/backends';
-export { webglRendererName } from '../platform/backends';
+import { isSoftwareRenderer } from '../platform';
+export { webglRendererName } from '../platform';
 
 export const SOFTWARE_XR_SCALE = 0.5;
 export const MIN_XR_SCALE = 0.25;
