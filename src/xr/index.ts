@@ -3,7 +3,7 @@ export { DreamScreen, pixelTexture, LEFT_EYE_LAYER, RIGHT_EYE_LAYER } from './sc
 export { screenLayout, screenVertices, DEFAULT_SCREEN_LAYOUT, type ScreenLayout, type ScreenLayoutOptions } from './screenLayout';
 export { xrButtonState, xrStateHelp, hasWebGL2, type XRButtonState, type XREnvironment } from './support';
 export { emulationChoice, installEmulator, nativeImmersiveVRSupported, type Emulator, type EmulatedDevice } from './emulation';
-export { applyDrag, lookQuaternion, bindDragLook, type LookAngles } from './look';
+export { applyDrag, lookQuaternion, bindDragLook, bindViewerLook, type LookAngles, type LookTarget } from './look';
 export { pickReferenceSpace, contentHeight, type RefSpaceType } from './session';
 export { bindVRButton } from './vrButton';
 export { bindLifecycle, type Pausable } from './lifecycle';
