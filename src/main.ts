@@ -1,5 +1,7 @@
 // Wiring only: each folder under src/ owns one concern; this file connects them.
-import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED, keyframeRateText } from './ui';
+import { FramePacing } from './app/framePacing';
+import { ZoomFocus } from './app/focus';
+import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED, StatusLine, statusWhere, restartMessage } from './ui';
 import {
   calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream,
   parseStereoMethod, DEFAULT_STEREO_METHOD, DEFAULT_IPD_M, type StereoMethod,
@@ -92,11 +94,11 @@ async function main(): Promise<void> {
   viewer.screen.group.add(marker.mesh);
 
   const xrState = await bindVRButton(hud, viewer);
-  const where = `${emulator ? 'emulated Quest 3' : 'WebXR'} · ${xrState === 'ENTER VR' ? 'ready' : xrState.toLowerCase()}`;
+  const status = new StatusLine(statusWhere(emulator !== null, xrState));
   const extras: Record<string, unknown> = { gaze };
 
   if (calibration) {
-    hud.setStatus(`${where} · calibration pattern, right eye shifted ${shiftPx} px`);
+    hud.setStatus(status.calibration(shiftPx));
   } else {
     // Reduced motion (the OS setting, or ?motion=reduced): half the zoom speed and half the depth.
     const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -115,85 +117,58 @@ async function main(): Promise<void> {
       hud.message('warning', `Unknown stereo method "${methodParam}" (warp, mesh); using ${method}.`, 'stereo-method');
     }
     setStereoMethod(method);
-    let backend = '…';
-    let keyframes = 0;
-    // Keyframes/s over the last few arrivals: messages that queued up behind a stall (context restore, a
-    // paused tab) arrive together, and a per-gap average then read hundreds per second.
-    const arrivals: number[] = [];
-    let lowered = ''; // the latest 'degraded' message: the status line keeps saying it
-    // Frame guard (src/dream/pace.ts): in XR the dream rests between steps when it slows the frames
-    // (?frameGuard=off: never; the flat preview never paces).
-    let guardOn = params.get('frameGuard') !== 'off';
-    const frameGuard = client ? new FrameGuard() : null;
-    if (client && frameGuard) {
-      client.on('rest', (e) => { const from = e.atEpochMs - performance.timeOrigin; frameGuard.rest(from, from + e.ms); });
-      let guarding = false;
-      viewer.onAfterRender((timeMs) => {
-        if ((viewer.presenting && guardOn) !== guarding) {
-          guarding = viewer.presenting && guardOn;
-          frameGuard.reset();
-          frameGuard.active = guarding;
-          client.setPace(guarding ? 1 : null);
-        }
-        if (!guarding) return;
-        if (frameGuard.frame(timeMs)) client.setPace(frameGuard.duty, frameGuard.probeMs);
-      });
+    // Frame guard (src/dream/pace.ts, src/app/framePacing.ts): in XR the dream rests between steps when it
+    // slows the frames (?frameGuard=off: never; the flat preview never paces).
+    const frameGuard = new FrameGuard();
+    const pacing = new FramePacing(frameGuard, { setPace: (duty, probeMs) => client?.setPace(duty, probeMs) }, params.get('frameGuard') !== 'off', performance.timeOrigin);
+    if (client) {
+      client.on('rest', (e) => pacing.rest(e.atEpochMs, e.ms));
+      viewer.onAfterRender((timeMs) => pacing.frame(timeMs, viewer.presenting));
       extras.frameGuard = frameGuard;
     }
-    const paced = () => (frameGuard && viewer.presenting && guardOn && frameGuard.duty < 1 ? ` · dream paced to ${Math.round(frameGuard.duty * 100)} % for the frame rate` : '');
     const live = client && new LiveDream(client, stereo, () => performance.now() / 1000, {
       onKeyframe: (k) => {
-        const t = performance.now() / 1000;
-        arrivals.push(t);
-        if (arrivals.length > 8) arrivals.shift();
-        const rate = arrivals.length > 1 ? (arrivals.length - 1) / (t - arrivals[0]) : 0;
-        keyframes++;
         hud.clearMessage('dream-restart');
-        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${keyframeRateText(rate)} · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}${lowered ? ` · ${lowered}` : ''}${paced()}`);
+        hud.setStatus(status.keyframe(performance.now() / 1000, !!k.depth, pacing.pacedDuty(viewer.presenting)));
       },
       onError: (err) => hud.message('error', err.message, 'feed'),
     });
     client?.on('ready', (e) => {
-      backend = e.backend;
       stereo.playback.expectKeyframes = true;
-      hud.setStatus(`${where} · ${backend} · dreaming the first keyframe…`);
+      hud.setStatus(status.ready(e.backend));
       client.start();
     });
     client?.on('error', (e) => {
       hud.message('error', `Dream engine: ${e.message}`, 'dream');
-      // A failed start leaves no dream: the status line must not keep saying "loading".
       if (e.command === 'init') {
-        hud.setStatus(`${where} · no dream network (see the message) · the seed keeps zooming`);
+        hud.setStatus(status.failed()); // a failed start leaves no dream: the line must not keep saying "loading"
         stereo.playback.expectKeyframes = false; // none will come: don't hold the seed waiting for one
       }
     });
     client?.on('notice', (e) => hud.message('warning', e.message)); // keyed by text: several notices stack
-    client?.on('degraded', (e) => { lowered = e.message; hud.setStatus(`${where} · ${backend} · ${e.message}`); });
-    // Faults (src/dream/client.ts restarts a dead worker; the last keyframe stays on screen) and pauses
-    // (hidden tab, background window, lost graphics context: src/xr/lifecycle.ts).
+    client?.on('degraded', (e) => hud.setStatus(status.degraded(e.message)));
+    // src/dream/client.ts restarts a dead worker (the last keyframe stays on screen); pauses (hidden tab,
+    // background window, lost graphics context) are src/xr/lifecycle.ts's.
     client?.on('restarting', (e) => {
-      // A lost WebGL context restarts the dream on wasm (src/dream/client.ts): the status line says so.
-      const on = e.fallback ? ` on ${e.fallback}` : '';
-      hud.message('warning', `The dream worker stopped (${e.reason}); restarting it${on} (try ${e.attempt}). The last picture stays on screen.`, 'dream-restart');
-      hud.setStatus(`${where} · ${backend} · dream worker restarting${on} (try ${e.attempt})…`);
+      hud.message('warning', restartMessage(e.reason, e.attempt, e.fallback), 'dream-restart');
+      hud.setStatus(status.restarting(e.attempt, e.fallback));
     });
     bindLifecycle({ viewer, dream: client, view: hud });
-    hud.setStatus(`${where} · ${client ? 'loading the dream network… (the seed zooms meanwhile)' : 'dream engine off'}`);
+    hud.setStatus(status.loading(!!client));
     // Panel, seeds, drop target, capture, share URL and in-VR buttons (src/ui/controls.ts).
     const controls = new ProductControls({
       hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share, method, setStereoMethod,
-      frameGuard: () => guardOn, setFrameGuard: (on) => { guardOn = on; },
+      frameGuard: () => pacing.enabled, setFrameGuard: (on) => { pacing.enabled = on; },
       size: DEFAULT_CLIENT_OPTIONS.size, showInitialSeed: share.given.seed !== undefined,
     });
     client?.releaseEvents(); // everything that listens to the dream exists now
     let lastT = -1;
-    // The zoom centre; follows the gaze unless `focus.manual` is set (tests, scripted tours).
-    const focus = { u: 0.5, v: 0.5, manual: false };
+    const focus = new ZoomFocus();
     viewer.onFrame((tMs) => {
       const dt = lastT < 0 ? 0 : Math.min(0.1, (tMs - lastT) / 1000);
       lastT = tMs;
       const g = gaze.update(dt);
-      if (!focus.manual) { focus.u = g.focus[0]; focus.v = g.focus[1]; }
+      focus.follow(g.focus);
       marker.mesh.visible = g.locked; // an amber ring says "focus locked here"
       if (g.locked) marker.set(g.focus, true); // placed only while it is seen
       stereo.ipd = viewer.presenting ? viewer.xrEyeSeparation() : DEFAULT_IPD_M; // the mesh's displacement
