@@ -3,8 +3,8 @@ import { FramePacing } from './app/framePacing';
 import { ZoomFocus } from './app/focus';
 import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED, StatusLine, statusWhere, restartMessage } from './ui';
 import {
-  calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream,
-  parseStereoMethod, DEFAULT_STEREO_METHOD, DEFAULT_IPD_M, type StereoMethod,
+  calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream, StereoMethodSwitch,
+  parseStereoMethod, DEFAULT_STEREO_METHOD, DEFAULT_IPD_M,
 } from './stereo';
 import {
   Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
@@ -104,19 +104,13 @@ async function main(): Promise<void> {
     const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
     const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
     stereo.playback.expectKeyframes = !!client; // ?dream=off: the seed alone zooms on
-    viewer.screen.setEyeMaterials(stereo.left, stereo.right);
-    // Stereo method (?stereo=warp|mesh, the panel): per-eye warp, or one depth-displaced screen that
-    // both eyes see (the flat preview's side-by-side/anaglyph then need two viewpoints).
-    const setStereoMethod = (m: StereoMethod): void => {
-      viewer.screen.setDisplacedMaterial(m === 'mesh' ? stereo.mesh : null);
-      viewer.flatEyeSeparation = m === 'mesh' ? DEFAULT_IPD_M : 0;
-    };
+    // Stereo method (?stereo=warp|mesh, the panel): src/stereo/methods.ts.
     const methodParam = params.get('stereo');
     const method = parseStereoMethod(methodParam) ?? DEFAULT_STEREO_METHOD;
     if (methodParam !== null && parseStereoMethod(methodParam) === null) {
       hud.message('warning', `Unknown stereo method "${methodParam}" (warp, mesh); using ${method}.`, 'stereo-method');
     }
-    setStereoMethod(method);
+    const methods = new StereoMethodSwitch(stereo, viewer, method);
     // Frame guard (src/dream/pace.ts, src/app/framePacing.ts): in XR the dream rests between steps when it
     // slows the frames (?frameGuard=off: never; the flat preview never paces).
     const frameGuard = new FrameGuard();
@@ -157,7 +151,7 @@ async function main(): Promise<void> {
     hud.setStatus(status.loading(!!client));
     // Panel, seeds, drop target, capture, share URL and in-VR buttons (src/ui/controls.ts).
     const controls = new ProductControls({
-      hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share, method, setStereoMethod,
+      hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share, method, setStereoMethod: (m) => methods.use(m),
       frameGuard: () => pacing.enabled, setFrameGuard: (on) => { pacing.enabled = on; },
       size: DEFAULT_CLIENT_OPTIONS.size, showInitialSeed: share.given.seed !== undefined,
     });
@@ -171,8 +165,8 @@ async function main(): Promise<void> {
       focus.follow(g.focus);
       marker.mesh.visible = g.locked; // an amber ring says "focus locked here"
       if (g.locked) marker.set(g.focus, true); // placed only while it is seen
-      stereo.ipd = viewer.presenting ? viewer.xrEyeSeparation() : DEFAULT_IPD_M; // the mesh's displacement
       stereo.update(dt, focus.u, focus.v);
+      methods.frame(viewer.presenting ? viewer.xrEyeSeparation() : DEFAULT_IPD_M);
       live?.frame(dt, focus.u, focus.v);
       controls.frame(dt, g.locked);
     });

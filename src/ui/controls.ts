@@ -3,7 +3,7 @@
 // the parts over. The frame hook (`frame`) allocates nothing.
 import type * as THREE from 'three';
 import type { ViewMode } from '../stereo/modes';
-import type { StereoMethod } from '../stereo/meshDepth';
+import type { StereoMethodName } from '../stereo';
 import type { BackendName } from '../platform/backends';
 import type { DreamEvent } from '../dream/protocol';
 import { RECIPES, type Recipe } from '../dream/recipes';
@@ -55,8 +55,8 @@ export interface ControlsOptions {
   /** For ?dream=off: show the initial seed even without a dream. */
   showInitialSeed: boolean;
   /** Stereo method at start (?stereo=) and how to switch it (main.ts); absent: the panel's method control changes nothing. */
-  method?: StereoMethod;
-  setStereoMethod?(m: StereoMethod): void;
+  method?: StereoMethodName;
+  setStereoMethod?(m: StereoMethodName): void;
   /** Frame guard (src/dream/pace.ts): on at start? and how to switch it (main.ts). */
   frameGuard?(): boolean;
   setFrameGuard?(on: boolean): void;
