@@ -3,11 +3,12 @@
 import { configMessageText, messagesInUse, parseAppConfig, type AppConfig } from './app/config';
 import { FramePacing } from './app/framePacing';
 import { ZoomFocus } from './app/focus';
+import type { TestParts } from './app/testHooks';
 import { Hud, ProductControls, StatusLine, statusWhere, restartMessage } from './ui';
 import { calibrationPattern, CALIBRATION_SIZE, StereoScreen, LiveDream, StereoMethodSwitch, DEFAULT_IPD_M } from './stereo';
 import {
   Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported, bindVRButton, bindViewerLook,
-  bindLifecycle, xrScaleChoice, webglRendererName, installTestHooks, type Emulator,
+  bindLifecycle, xrScaleChoice, webglRendererName, type Emulator,
 } from './xr';
 import { DreamClient, FrameGuard, RECIPES, DEFAULT_CLIENT_OPTIONS } from './dream';
 import { createGazeController, FocusMarker, type GazeController } from './gaze';
@@ -61,14 +62,14 @@ async function main(): Promise<void> {
   const xrState = await bindVRButton(hud, viewer);
   const status = new StatusLine(statusWhere(emulator !== null, xrState));
   const focus = new ZoomFocus();
-  const extras: Record<string, unknown> = { gaze };
+  const parts: TestParts = { viewer, emulator, gaze, focus, view: null, dream: null };
 
   if (config.source === 'calibration') {
     hud.setStatus(status.calibration(shift));
   } else {
-    Object.assign(extras, wireDreamView(config, { hud, viewer, gaze, focus, client, status }));
+    Object.assign(parts, wireDreamView(config, { hud, viewer, gaze, focus, client, status }));
   }
-  if (emulator) installTestHooks(viewer, emulator, extras);
+  if (config.testHooks) (await import('./app/testHooks')).installTestApi(parts);
 }
 
 interface PageParts {
@@ -76,7 +77,7 @@ interface PageParts {
 }
 
 /** The stereo dream screen, fed by the dream client (if any), steered by the gaze, with the page's controls. */
-function wireDreamView(config: AppConfig, { hud, viewer, gaze, focus, client, status }: PageParts): Record<string, unknown> {
+function wireDreamView(config: AppConfig, { hud, viewer, gaze, focus, client, status }: PageParts): Pick<TestParts, 'view' | 'dream'> {
   const marker = new FocusMarker(viewer.screen.layout);
   marker.mesh.layers.enableAll();
   marker.mesh.visible = false;
@@ -145,7 +146,7 @@ function wireDreamView(config: AppConfig, { hud, viewer, gaze, focus, client, st
     live?.frame(dt, focus.u, focus.v);
     controls.frame(dt, g.locked);
   });
-  return { stereo, client, focus, controls, ...(client ? { frameGuard: guard } : {}) };
+  return { view: { stereo, methods, controls }, dream: client && { client, guard } };
 }
 
 main().catch((err) => {

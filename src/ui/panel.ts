@@ -122,6 +122,16 @@ export class ControlPanel {
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
+  /**
+   * Sets the control shown as `name` as a person would: its handler runs. For the test API (in VR the panel
+   * is folded away, so a test cannot click it).
+   */
+  set(name: string, value: unknown): void {
+    const c = this.gui.controllersRecursive().find((k) => k.$name.textContent === name);
+    if (!c) throw new Error(`no panel control named "${name}"`);
+    c.setValue(value);
+  }
+
   /** Opens the file picker (the person's own seed image). */
   chooseFile(): void {
     this.fileInput.click();

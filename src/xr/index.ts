@@ -9,5 +9,4 @@ export { applyDrag, lookQuaternion, bindDragLook, bindViewerLook, type LookAngle
 export { pickReferenceSpace, contentHeight, type RefSpaceType } from './session';
 export { bindVRButton } from './vrButton';
 export { bindLifecycle, type Pausable } from './lifecycle';
-export { installTestHooks, type TestHooks } from './testHooks';
 export { xrScaleChoice, webglRendererName, emulatedFramebufferSize, SOFTWARE_XR_SCALE, MIN_XR_SCALE, type XrScaleChoice } from './resolution';
