@@ -1,7 +1,7 @@
 // A dream's shareable settings in the page URL: recipe, seed image, zoom speed, random seed, view mode.
 // Pure: no DOM, no globals. Decoding never throws on what a person typed or pasted; it keeps what is
 // valid and says, in a warning each, what it ignored and why.
-import { parseViewMode, type ViewMode } from '../stereo/modes';
+import { parseViewMode, type ViewMode } from '../stereo';
 
 export interface ShareParams {
   recipe: string;

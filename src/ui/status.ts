@@ -1,7 +1,7 @@
 // The status line: what is running (headset, backend), how the dream is doing (keyframes, their rate,
 // depth, a lowered or paced dream) and what it is waiting for. StatusLine takes the page's events and
 // gives the text; statusText is the wording, a pure function of the fields.
-import type { XRButtonState } from '../xr/support';
+import type { XRButtonState } from '../xr';
 
 export type StatusPhase =
   | 'calibration' // the calibration pattern, no dream
