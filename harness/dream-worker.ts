@@ -1,5 +1,6 @@
 // Drives a DreamClient and records what comes back on window.__dream for the e2e test.
 import { DreamClient, type DreamEvent } from '../src/dream';
+import { parseBackendOverride } from '../src/platform';
 
 const q = new URLSearchParams(location.search);
 const size = Number(q.get('size') ?? 64);
@@ -28,6 +29,8 @@ const client = new DreamClient({
   // ?accel=off: the worker without the wasm accelerator; fault injection only with ?testHooks=1
   ...(q.get('accel') === 'off' ? { accelerator: false } : {}),
   testHooks: q.get('testHooks') === '1',
+  // ?backend=NAME forces the dream's backend; absent: the worker times them and keeps the fastest
+  backend: parseBackendOverride(q.get('backend')),
 });
 (window as unknown as { __client: DreamClient }).__client = client;
 for (const type of ['ready', 'state', 'error', 'degraded', 'notice'] as const) {

@@ -3,7 +3,7 @@
 // mouse) and read what the controller computed, frame by frame.
 import * as THREE from 'three';
 import { XRSpace } from 'iwer';
-import { Viewer, pixelTexture, installEmulator, bindDragLook, applyDrag, lookQuaternion, type LookAngles, type Emulator } from '../src/xr';
+import { Viewer, pixelTexture, installEmulator, bindViewerLook, type Emulator } from '../src/xr';
 import { calibrationPattern, CALIBRATION_SIZE } from '../src/stereo';
 import { GazeController, FocusMarker, type GazeSourceKind } from '../src/gaze';
 
@@ -93,16 +93,7 @@ async function main(): Promise<void> {
   const viewer = new Viewer({ container: document.getElementById('app')!, left, right, mode: 'mono', antialias: false });
 
   // Same drag-look as the app, so the tests can check that hover steering and drag-look do not fight.
-  let look: LookAngles = { yaw: 0, pitch: 0 };
-  bindDragLook(viewer.renderer.domElement, (dx, dy) => {
-    look = applyDrag(look, dx, dy);
-    if (viewer.presenting) {
-      const [x, y, z, w] = lookQuaternion(look);
-      emulator.device.quaternion.set(x, y, z, w);
-    } else {
-      viewer.camera.rotation.set(look.pitch, look.yaw, 0);
-    }
-  });
+  bindViewerLook(viewer, emulator.device);
 
   // Created before entering VR so it hears the controllers' 'connected' events.
   const gaze = new GazeController({

@@ -1,8 +1,10 @@
 // Page figures of `npm run bench` (B1, B4, B5): our own build and `vite preview` on our own port, Debian's
 // Chromium via playwright-core with the flags of playwright.config.ts, IWER's emulated Quest 3, the dream
-// worker forced to wasm. Every process started here is stopped here, by its PID.
+// worker forced to wasm, the page's test API (?testHooks=1, src/app/testApi.ts) to read and steer it. Every
+// process started here is stopped here, by its PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type Page } from 'playwright-core';
+import type {} from '../src/app/testApi';
 
 // Same flags as playwright.config.ts (WebGL2 = ANGLE on SwiftShader).
 const CHROMIUM_ARGS = [
@@ -77,7 +79,6 @@ const INIT = () => {
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type Hooks = any;
 declare global { interface Window { __bench?: { readyAt: number; backend: string; keyframes: number; keyframeAt: number; workMs: number; firstArrived: number; firstShown: number; firstWorkerMs: number } } }
 
 export async function pageBench(o: PageOptions): Promise<PageResult> {
@@ -103,21 +104,21 @@ export async function pageBench(o: PageOptions): Promise<PageResult> {
 }
 
 async function measure(page: Page, o: PageOptions): Promise<PageResult> {
-  await page.goto(`http://localhost:${o.port}/?emulate=quest3&backend=wasm&size=${o.size}${o.query ? `&${o.query}` : ''}`, { waitUntil: 'commit' });
-  await page.waitForFunction(() => !!window.__dreamGoggles?.client, undefined, { timeout: 60_000 });
+  await page.goto(`http://localhost:${o.port}/?emulate=quest3&testHooks=1&backend=wasm&size=${o.size}${o.query ? `&${o.query}` : ''}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   // performance.now() in the page counts from the navigation's start: B4's clock.
   await page.evaluate(() => {
-    const h = window.__dreamGoggles as Hooks;
+    const h = window.__dreamGoggles!;
     const b = (window.__bench = { readyAt: NaN, backend: '?', keyframes: 0, keyframeAt: NaN, workMs: 0, firstArrived: NaN, firstShown: NaN, firstWorkerMs: NaN });
-    h.client.on('ready', (e: { backend: string }) => { b.readyAt = performance.now(); b.backend = e.backend; });
-    h.client.on('keyframe', (e: { ms: number; restMs?: number }) => {
+    h.onDreamEvent('ready', (e) => { b.readyAt = performance.now(); b.backend = e.backend; });
+    h.onDreamEvent('keyframe', (e) => {
       b.keyframes++;
       b.workMs += e.ms - (e.restMs ?? 0); // the worker's time on it, less the frame guard's rests
       b.keyframeAt = performance.now();
       if (b.keyframes > 1) return;
       b.firstWorkerMs = e.ms;
       b.firstArrived = b.keyframeAt;
-      const off = h.viewer.onFrame(() => { off(); b.firstShown = performance.now(); }); // the next frame draws it
+      const off = h.onFrame(() => { off(); b.firstShown = performance.now(); }); // the next frame draws it
     });
   });
   await page.getByTestId('vr-button').click();
@@ -136,15 +137,15 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   }
 
   // B1: XR frames/s over windows dreaming and paused, alternating D P D … P D (o.rounds paused windows): the
-  // machine's load drifts (one run's paused fps read 22.7 beside 25.9 dreaming, and 21.8–27.6 between runs), and
-  // short alternating windows let the drift hit both sides alike.
+  // machine's load drifts within a run and between runs by more than the effect measured, and short
+  // alternating windows let the drift hit both sides alike.
   const window_ = (s: number) => page.evaluate(async (ms) => {
-    const h = window.__dreamGoggles as Hooks;
+    const h = window.__dreamGoggles!;
     const f0 = h.state().frameCount, k0 = window.__bench!.keyframes, w0 = window.__bench!.workMs, t0 = performance.now();
     await new Promise((r) => setTimeout(r, ms));
     const t1 = performance.now();
     const long = ((window as any).__benchLong as { start: number; duration: number }[]).filter((e) => e.start >= t0 && e.start < t1).map((e) => e.duration);
-    const g = (h as unknown as { frameGuard?: { duty: number; active: boolean } }).frameGuard;
+    const g = h.frameGuard();
     return { fps: ((h.state().frameCount - f0) * 1000) / (t1 - t0), keyframes: window.__bench!.keyframes - k0, workMs: window.__bench!.workMs - w0, s: (t1 - t0) / 1000, long, duty: g?.active ? g.duty : null };
   }, s * 1000);
   // The frame guard (src/dream/pace.ts) starts each session at duty 1 and finds its level within a few
@@ -155,12 +156,12 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   const paused: Span[] = [];
   for (let r = 0; r < o.rounds; r++) {
     const lastKeyframeMs = await page.evaluate(() => window.__bench!.keyframeAt);
-    await page.evaluate(() => (window.__dreamGoggles as Hooks).client.stop());
+    await page.evaluate(() => window.__dreamGoggles!.stopDream());
     // The keyframe in flight still finishes: wait for it (or 60 s), then a short settle.
     await page.waitForFunction((t) => window.__bench!.keyframeAt > t, lastKeyframeMs, { timeout: 60_000, polling: 50 }).catch(() => undefined);
     await page.waitForTimeout(300);
     paused.push(await window_(o.windowS));
-    await page.evaluate(() => (window.__dreamGoggles as Hooks).client.start());
+    await page.evaluate(() => window.__dreamGoggles!.startDream());
     dreaming.push(await window_(o.windowS));
   }
   const pooled = (ws: Span[]) => ws.reduce((k, w) => k + w.fps * w.s, 0) / ws.reduce((k, w) => k + w.s, 0);
@@ -172,25 +173,26 @@ async function measure(page: Page, o: PageOptions): Promise<PageResult> {
   for (let i = 0; i < o.steer; i++) {
     const yaw = i % 2 === 0 ? -20 : 20; // −20°: look right (u grows)
     const n = await page.evaluate(async (deg) => {
-      const h = window.__dreamGoggles as Hooks;
+      const h = window.__dreamGoggles!;
       // settle: |Δu| < 1e-5 over a frame (or give up after 8 s)
       await new Promise<void>((res) => {
-        let prev = h.focus.u;
+        let prev = h.focus().u;
         const end = performance.now() + 8000;
-        const off = h.viewer.onFrame(() => { const d = Math.abs(h.focus.u - prev); prev = h.focus.u; if (d < 1e-5 || performance.now() > end) { off(); res(); } });
+        const off = h.onFrame(() => { const u = h.focus().u; const d = Math.abs(u - prev); prev = u; if (d < 1e-5 || performance.now() > end) { off(); res(); } });
       });
       return await new Promise<number>((res) => {
         let frames = -1;
         let u0 = 0;
-        const off = h.viewer.onFrame(() => {
+        const off = h.onFrame(() => {
           frames++;
           if (frames === 0) { // end of a frame: change the pose for the next one
-            u0 = h.focus.u;
+            u0 = h.focus().u;
             const half = (deg * Math.PI) / 360;
-            h.emulator.device.quaternion.set(0, Math.sin(half), 0, Math.cos(half));
+            h.headset.setOrientation(0, Math.sin(half), 0, Math.cos(half));
             return;
           }
-          const moved = deg < 0 ? h.focus.u > u0 + 1e-6 : h.focus.u < u0 - 1e-6;
+          const u = h.focus().u;
+          const moved = deg < 0 ? u > u0 + 1e-6 : u < u0 - 1e-6;
           if (moved || frames >= 120) { off(); res(moved ? frames : Infinity); }
         });
       });

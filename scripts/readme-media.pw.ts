@@ -3,10 +3,12 @@
 // stereo capture (src/ui/capture.ts) is saved as a side-by-side JPEG (left eye | right eye) in
 // docs/recipes/<recipe>-stereo.jpg. For one recipe (CLIP) the app's recorder also makes a short
 // side-by-side WebM, docs/recipes/<recipe>-sbs.webm (CLIP_SECONDS long, 1 Mbit/s, so it stays < 1 MB).
+// The page is driven through its test API (?testHooks=1, src/app/testApi.ts).
 // Run: npm run build && npm run docs:media (optionally RECIPES=faces,crowds).
 import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type {} from '../src/app/testApi';
 
 const RECIPES = (process.env.RECIPES ?? 'crowds,objects,faces,textures,figures').split(',');
 const KEYFRAMES = Number(process.env.KEYFRAMES ?? 8);
@@ -18,7 +20,7 @@ test.use({ viewport: { width: 480, height: 270 } });
 
 /** The current stereo capture, scaled to w×(w/2), as `type`, base64. */
 const grab = (w: number, type: string) => `(async () => {
-  const { sbs } = await window.__dreamGoggles.controls.capture.snapshot();
+  const { sbs } = await window.__dreamGoggles.snapshot();
   const bmp = await createImageBitmap(sbs);
   const cv = new OffscreenCanvas(${w}, ${w / 2});
   cv.getContext('2d').drawImage(bmp, 0, 0, ${w}, ${w / 2});
@@ -29,20 +31,20 @@ const grab = (w: number, type: string) => `(async () => {
 
 for (const recipe of RECIPES) {
   test(`${recipe}: stereo picture${recipe === CLIP ? ' and side-by-side clip' : ''}`, async ({ page }) => {
-    await page.goto(`./?emulate=quest3&backend=wasm&recipe=${recipe}`, { waitUntil: 'commit' });
-    await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.client, undefined, { timeout: 120_000 });
-    await page.evaluate(() => { const h = window.__dreamGoggles as any; h.kf = 0; h.client.on('keyframe', () => { h.kf++; }); });
-    await page.waitForFunction((n) => (window.__dreamGoggles as any).kf >= n, KEYFRAMES, { timeout: 800_000, polling: 1000 });
+    await page.goto(`./?emulate=quest3&testHooks=1&backend=wasm&recipe=${recipe}`, { waitUntil: 'commit' });
+    await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 120_000 });
+    await page.evaluate(() => { const w = window as unknown as { __kf: number }; w.__kf = 0; window.__dreamGoggles!.onDreamEvent('keyframe', () => { w.__kf++; }); });
+    await page.waitForFunction((n) => (window as unknown as { __kf: number }).__kf >= n, KEYFRAMES, { timeout: 800_000, polling: 1000 });
     mkdirSync(OUT, { recursive: true });
     writeFileSync(join(OUT, `${recipe}-stereo.jpg`), Buffer.from(await page.evaluate(grab(480, 'image/jpeg')) as string, 'base64'));
     // A PNG copy outside the repository, to look at.
     writeFileSync(test.info().outputPath(`${recipe}-stereo.png`), Buffer.from(await page.evaluate(grab(480, 'image/png')) as string, 'base64'));
     if (recipe !== CLIP) return;
     const blob = await page.evaluate(async (seconds) => {
-      const c = (window.__dreamGoggles as any).controls.capture;
-      c.startRecording(1_000_000);
+      const h = window.__dreamGoggles!;
+      h.startRecording(1_000_000);
       await new Promise((r) => setTimeout(r, seconds * 1000));
-      const b = new Uint8Array(await (await c.stopRecording()).arrayBuffer());
+      const b = new Uint8Array(await (await h.stopRecording()).arrayBuffer());
       let s = ''; for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
       return btoa(s);
     }, CLIP_SECONDS);

@@ -1,7 +1,7 @@
 // `npm run soak -- [--minutes N] [--interval S] [--port P] [--url URL] [--query Q] [--json FILE]`
 // A long headset session without a headset: our build under `vite preview` (or a server already running at
 // --url), Debian's Chromium with the flags of playwright.config.ts, IWER's emulated Quest 3, Enter VR, and
-// the dream left running. Every interval it reports the page's JS heap (CDP Runtime.getHeapUsage), the
+// the dream left running; read through the page's test API (?testHooks=1, added to any --query). Every interval it reports the page's JS heap (CDP Runtime.getHeapUsage), the
 // dream worker's tf.memory() (the 'memory' command of src/dream/protocol.ts), keyframes and frames, and the
 // growth against the first sample (one interval after the first keyframe with depth: everything loaded). Exits 1 when the
 // worker's tensor count or bytes moved, or the heap grew beyond noise. Every process started here is
@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import pwConfig from '../playwright.config';
+import type {} from '../src/app/testApi';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT_DIR = '/tmp/soak-dist';
@@ -72,36 +73,38 @@ async function main(): Promise<void> {
     const page = await (chrome as Awaited<ReturnType<typeof chromium.launch>>).newPage({ viewport: { width: 1280, height: 720 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(new URL(o.query, base).href, { waitUntil: 'commit' });
-    await page.waitForFunction(() => !!(window as any).__dreamGoggles?.client, undefined, { timeout: 120_000 });
+    const url = new URL(o.query, base);
+    url.searchParams.set('testHooks', '1');
+    await page.goto(url.href, { waitUntil: 'commit' });
+    await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 120_000 });
     await page.evaluate(() => {
-      const h = (window as any).__dreamGoggles;
+      const h = window.__dreamGoggles!;
       const s = { keyframes: 0, restarts: 0, depth: 0, degraded: '' };
       (window as any).__soak = s;
-      h.client.on('keyframe', (k: { depth?: unknown }) => { s.keyframes++; if (k.depth) s.depth++; });
-      h.client.on('restarting', () => s.restarts++);
-      h.client.on('degraded', (e: { message: string }) => { s.degraded = e.message; });
+      h.onDreamEvent('keyframe', (k) => { s.keyframes++; if (k.depth) s.depth++; });
+      h.onDreamEvent('restarting', () => s.restarts++);
+      h.onDreamEvent('degraded', (e) => { s.degraded = e.message; });
     });
     await page.getByTestId('vr-button').click({ timeout: 120_000 });
-    await page.waitForFunction(() => (window as any).__dreamGoggles.state().presenting, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => window.__dreamGoggles!.state().presenting, undefined, { timeout: 60_000 });
     // Warm-up: the depth net loads after the first keyframes; sample once keyframes carry depth.
     await page.waitForFunction(() => (window as any).__soak.depth > 0, undefined, { timeout: 600_000 });
     const cdp = await page.context().newCDPSession(page);
-    console.log(`soak: ${o.minutes} min, a sample every ${o.intervalS} s, ${new URL(o.query, base).href}, in VR (emulated Quest 3)`);
+    console.log(`soak: ${o.minutes} min, a sample every ${o.intervalS} s, ${url.href}, in VR (emulated Quest 3)`);
     console.log('minute  heap MB (Δ)        worker tensors (Δ)  tensor MB (Δ)     heap data (Δ)  keyframes  fps   backend');
 
     const samples: Sample[] = [];
     const t0 = Date.now();
-    let lastFrames = await page.evaluate(() => (window as any).__dreamGoggles.state().frameCount as number), lastT = t0;
+    let lastFrames = await page.evaluate(() => window.__dreamGoggles!.state().frameCount), lastT = t0;
     const total = Math.round((o.minutes * 60) / o.intervalS);
     for (let i = 1; i <= total; i++) {
       await new Promise((r) => setTimeout(r, t0 + i * o.intervalS * 1000 - Date.now()));
       await cdp.send('HeapProfiler.collectGarbage'); // what is still reachable, not what GC has not reached yet
       const heap = await cdp.send('Runtime.getHeapUsage');
       const page1 = await page.evaluate(async () => {
-        const h = (window as any).__dreamGoggles;
+        const h = window.__dreamGoggles!;
         // The worker answers between keyframes; a hung worker must not hang the soak.
-        const mem = await Promise.race([h.client.memory({ settled: true }), new Promise((r) => setTimeout(() => r(null), 60_000))]);
+        const mem = await Promise.race([h.memory({ settled: true }), new Promise((r) => setTimeout(() => r(null), 60_000))]);
         return { mem, soak: (window as any).__soak, state: h.state() };
       });
       const m = page1.mem as { numTensors: number; numBytes: number; dataIds: number; backend: string } | null;

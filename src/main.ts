@@ -1,21 +1,21 @@
-// Wiring only: each folder under src/ owns one concern; this file connects them.
-import { Hud, ProductControls, resolveShareParams, SEED_IDS, NOISE_SEED, keyframeRateText } from './ui';
+// Wiring only: each folder under src/ owns one concern, src/app the page's configuration and its small
+// policies; this file creates the parts in the order they need each other and connects them.
+import { configMessageText, messagesInUse, parseAppConfig, type AppConfig } from './app/config';
+import { FramePacing } from './app/framePacing';
+import { ZoomFocus } from './app/focus';
+import type { TestParts } from './app/testHooks';
+import { Hud, ProductControls, StatusLine, statusWhere, restartMessage } from './ui';
+import { calibrationPattern, CALIBRATION_SIZE, StereoScreen, LiveDream, StereoMethodSwitch, DEFAULT_IPD_M } from './stereo';
 import {
-  calibrationPattern, CALIBRATION_SIZE, DEFAULT_VIEW_MODE, StereoScreen, LiveDream,
-  parseStereoMethod, DEFAULT_STEREO_METHOD, DEFAULT_IPD_M, type StereoMethod,
-} from './stereo';
-import {
-  Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported,
-  bindVRButton, bindDragLook, applyDrag, lookQuaternion, installTestHooks, bindLifecycle, xrScaleChoice, webglRendererName,
-  type Emulator, type LookAngles,
+  Viewer, pixelTexture, hasWebGL2, emulationChoice, installEmulator, nativeImmersiveVRSupported, bindVRButton, bindViewerLook,
+  bindLifecycle, xrScaleChoice, webglRendererName, type Emulator,
 } from './xr';
-import { DreamClient, FrameGuard, RECIPES, DEFAULT_RECIPE, DEFAULT_CLIENT_OPTIONS } from './dream';
-import { createGazeController, FocusMarker } from './gaze';
-
-const DEFAULT_CALIBRATION_SHIFT_PX = 8;
+import { DreamClient, FrameGuard, RECIPES, DEFAULT_CLIENT_OPTIONS } from './dream';
+import { createGazeController, FocusMarker, type GazeController } from './gaze';
 
 async function main(): Promise<void> {
-  const params = new URLSearchParams(location.search);
+  const parsed = parseAppConfig(location.search);
+  const { config } = parsed;
   const hud = new Hud(document.getElementById('app')!);
 
   if (!hasWebGL2()) {
@@ -25,185 +25,128 @@ async function main(): Promise<void> {
     return;
   }
 
-  // Shareable settings (recipe, seed, zoom speed, random seed, view mode) from the URL; src/ui/recipeUrl.ts.
-  const share = resolveShareParams(location.search, { recipes: Object.keys(RECIPES), seeds: SEED_IDS }, {
-    recipe: DEFAULT_RECIPE, seed: NOISE_SEED, zoom: 1, rng: DEFAULT_CLIENT_OPTIONS.seed, mode: DEFAULT_VIEW_MODE,
-  });
-  // ?source=calibration: the calibration pattern (no dream); ?dream=off: the stereo screen without
-  // the dream engine (keyframes come from elsewhere, e.g. the e2e tests' hooks).
-  const calibration = params.get('source') === 'calibration';
-  const dreamOff = params.get('dream') === 'off';
-
-  // The dream worker starts loading first thing (its script, backend and network take seconds: time to
-  // first keyframe, issue 6 B4); its events wait until the page below has subscribed (releaseEvents).
-  // ?size=N: keyframe size in px (32–512; the bench measures 128²), else the client's default.
-  const size = Number.parseInt(params.get('size') ?? '', 10);
-  // ?dreamLimit=S: seconds a keyframe may take before the dream is lowered (graceful degradation; 0 = never).
-  const limitS = Number.parseFloat(params.get('dreamLimit') ?? '');
-  const client = calibration || dreamOff ? null : new DreamClient({
-    recipe: share.params.recipe, seed: share.params.rng, ...(size >= 32 && size <= 512 ? { size: [size, size] as [number, number] } : {}),
-    ...(Number.isFinite(limitS) && limitS >= 0 ? { keyframeLimitMs: limitS * 1000 } : {}),
-  }).holdEvents();
+  // The dream worker starts loading first thing (its script, backend and network take seconds); its events
+  // wait until the page below has subscribed (releaseEvents).
+  const client = config.source === 'dream' && !config.dreamOff ? new DreamClient({
+    recipe: config.share.recipe, seed: config.share.rng, backend: config.backend,
+    ...(config.size ? { size: config.size } : {}),
+    ...(config.keyframeLimitMs !== null ? { keyframeLimitMs: config.keyframeLimitMs } : {}),
+    accelerator: config.accelerator, testHooks: config.testHooks,
+  }).holdEvents() : null;
 
   // The emulator must be installed before the renderer exists, and never over a real headset.
   let emulator: Emulator | null = null;
   try {
-    const choice = emulationChoice({ search: location.search, nativeImmersiveVR: await nativeImmersiveVRSupported(navigator.xr), secureContext: window.isSecureContext });
+    const choice = emulationChoice({ asked: config.emulate, nativeImmersiveVR: await nativeImmersiveVRSupported(navigator.xr), secureContext: window.isSecureContext });
     if (choice) emulator = await installEmulator(choice);
   } catch (err) {
     hud.message('warning', `Headset emulator not started: ${(err as Error).message}`, 'emulator');
   }
 
-  const mode = share.params.mode;
-  const shift = Number.parseInt(params.get('shift') ?? '', 10);
-  const shiftPx = Number.isFinite(shift) ? shift : DEFAULT_CALIBRATION_SHIFT_PX;
-
-  const left = pixelTexture(calibrationPattern('left', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
-  const right = pixelTexture(calibrationPattern('right', shiftPx), CALIBRATION_SIZE, CALIBRATION_SIZE);
-  const viewer = new Viewer({ container: hud.viewport, left, right, mode, antialias: emulator === null, emulated: emulator !== null });
-  // XR framebuffer size: the device's own, or half of it on a CPU rasteriser (src/xr/resolution.ts).
-  const xrScale = xrScaleChoice(location.search, webglRendererName(viewer.renderer.getContext()));
+  const shift = config.calibrationShiftPx;
+  const left = pixelTexture(calibrationPattern('left', shift), CALIBRATION_SIZE, CALIBRATION_SIZE);
+  const right = pixelTexture(calibrationPattern('right', shift), CALIBRATION_SIZE, CALIBRATION_SIZE);
+  const viewer = new Viewer({ container: hud.viewport, left, right, mode: config.share.mode, antialias: emulator === null, emulated: emulator !== null });
+  const xrScale = xrScaleChoice(config.xrScale, webglRendererName(viewer.renderer.getContext()));
   viewer.xrScale = xrScale.scale;
-  if (xrScale.error) hud.message('warning', `${xrScale.error}; using ${xrScale.scale}.`, 'xr-scale');
-  hud.setMode(mode);
+  for (const m of messagesInUse(parsed)) hud.message('warning', configMessageText(m, xrScale.scale), m.key);
+  hud.setMode(config.share.mode);
   hud.onModeChange((m) => viewer.setMode(m));
+  bindViewerLook(viewer, emulator?.device ?? null);
 
-  // Mouse drag looks around: the desktop camera outside XR, the emulated head inside it.
-  let look: LookAngles = { yaw: 0, pitch: 0 };
-  bindDragLook(viewer.renderer.domElement, (dx, dy) => {
-    look = applyDrag(look, dx, dy);
-    if (viewer.presenting && emulator) {
-      const [x, y, z, w] = lookQuaternion(look);
-      emulator.device.quaternion.set(x, y, z, w);
-    } else {
-      viewer.camera.rotation.set(look.pitch, look.yaw, 0);
-    }
-  });
-
-  // Gaze: head ray in XR, a moving controller or a Vision Pro pinch, mouse hover on the desktop.
   // Created before any session so three.js reports the controllers when they connect.
   const gaze = createGazeController({
     renderer: viewer.renderer, camera: viewer.camera, screenObject: viewer.screen.group,
     layout: viewer.screen.layout, domElement: viewer.renderer.domElement, viewMode: () => viewer.mode,
   });
+  const xrState = await bindVRButton(hud, viewer);
+  const status = new StatusLine(statusWhere(emulator !== null, xrState));
+  const focus = new ZoomFocus();
+  const parts: TestParts = { viewer, emulator, gaze, focus, view: null, dream: null };
+
+  if (config.source === 'calibration') {
+    hud.setStatus(status.calibration(shift));
+  } else {
+    Object.assign(parts, wireDreamView(config, { hud, viewer, gaze, focus, client, status }));
+  }
+  if (config.testHooks) (await import('./app/testHooks')).installTestApi(parts);
+}
+
+interface PageParts {
+  hud: Hud; viewer: Viewer; gaze: GazeController; focus: ZoomFocus; client: DreamClient | null; status: StatusLine;
+}
+
+/** The stereo dream screen, fed by the dream client (if any), steered by the gaze, with the page's controls. */
+function wireDreamView(config: AppConfig, { hud, viewer, gaze, focus, client, status }: PageParts): Pick<TestParts, 'view' | 'dream'> {
   const marker = new FocusMarker(viewer.screen.layout);
   marker.mesh.layers.enableAll();
   marker.mesh.visible = false;
   viewer.screen.group.add(marker.mesh);
 
-  const xrState = await bindVRButton(hud, viewer);
-  const where = `${emulator ? 'emulated Quest 3' : 'WebXR'} · ${xrState === 'ENTER VR' ? 'ready' : xrState.toLowerCase()}`;
-  const extras: Record<string, unknown> = { gaze };
+  // Reduced motion (the OS setting, or ?motion=reduced): half the zoom speed and half the depth.
+  const reducedMotion = config.reducedMotion || matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
+  stereo.playback.expectKeyframes = !!client; // without a dream the seed alone zooms on
+  const methods = new StereoMethodSwitch(stereo, viewer, config.stereoMethod);
 
-  if (calibration) {
-    hud.setStatus(`${where} · calibration pattern, right eye shifted ${shiftPx} px`);
-  } else {
-    // Reduced motion (the OS setting, or ?motion=reduced): half the zoom speed and half the depth.
-    const reducedMotion = params.get('motion') === 'reduced' || matchMedia('(prefers-reduced-motion: reduce)').matches;
-    const stereo = new StereoScreen({ playback: { speedScale: reducedMotion ? 0.5 : 1 }, comfort: { reducedMotion } });
-    stereo.playback.expectKeyframes = !!client; // ?dream=off: the seed alone zooms on
-    viewer.screen.setEyeMaterials(stereo.left, stereo.right);
-    // Stereo method (?stereo=warp|mesh, the panel): per-eye warp, or one depth-displaced screen that
-    // both eyes see (the flat preview's side-by-side/anaglyph then need two viewpoints).
-    const setStereoMethod = (m: StereoMethod): void => {
-      viewer.screen.setDisplacedMaterial(m === 'mesh' ? stereo.mesh : null);
-      viewer.flatEyeSeparation = m === 'mesh' ? DEFAULT_IPD_M : 0;
-    };
-    const methodParam = params.get('stereo');
-    const method = parseStereoMethod(methodParam) ?? DEFAULT_STEREO_METHOD;
-    if (methodParam !== null && parseStereoMethod(methodParam) === null) {
-      hud.message('warning', `Unknown stereo method "${methodParam}" (warp, mesh); using ${method}.`, 'stereo-method');
-    }
-    setStereoMethod(method);
-    let backend = '…';
-    let keyframes = 0;
-    // Keyframes/s over the last few arrivals: messages that queued up behind a stall (context restore, a
-    // paused tab) arrive together, and a per-gap average then read hundreds per second.
-    const arrivals: number[] = [];
-    let lowered = ''; // the latest 'degraded' message: the status line keeps saying it
-    // Frame guard (src/dream/pace.ts): in XR the dream rests between steps when it slows the frames
-    // (?frameGuard=off: never; the flat preview never paces).
-    let guardOn = params.get('frameGuard') !== 'off';
-    const frameGuard = client ? new FrameGuard() : null;
-    if (client && frameGuard) {
-      client.on('rest', (e) => { const from = e.atEpochMs - performance.timeOrigin; frameGuard.rest(from, from + e.ms); });
-      let guarding = false;
-      viewer.onAfterRender((timeMs) => {
-        if ((viewer.presenting && guardOn) !== guarding) {
-          guarding = viewer.presenting && guardOn;
-          frameGuard.reset();
-          frameGuard.active = guarding;
-          client.setPace(guarding ? 1 : null);
-        }
-        if (!guarding) return;
-        if (frameGuard.frame(timeMs)) client.setPace(frameGuard.duty, frameGuard.probeMs);
-      });
-      extras.frameGuard = frameGuard;
-    }
-    const paced = () => (frameGuard && viewer.presenting && guardOn && frameGuard.duty < 1 ? ` · dream paced to ${Math.round(frameGuard.duty * 100)} % for the frame rate` : '');
-    const live = client && new LiveDream(client, stereo, () => performance.now() / 1000, {
-      onKeyframe: (k) => {
-        const t = performance.now() / 1000;
-        arrivals.push(t);
-        if (arrivals.length > 8) arrivals.shift();
-        const rate = arrivals.length > 1 ? (arrivals.length - 1) / (t - arrivals[0]) : 0;
-        keyframes++;
-        hud.clearMessage('dream-restart');
-        hud.setStatus(`${where} · ${backend} · keyframe ${keyframes} · ${keyframeRateText(rate)} · ${k.depth ? 'stereo depth' : 'flat (no depth yet)'}${lowered ? ` · ${lowered}` : ''}${paced()}`);
-      },
-      onError: (err) => hud.message('error', err.message, 'feed'),
-    });
-    client?.on('ready', (e) => {
-      backend = e.backend;
-      stereo.playback.expectKeyframes = true;
-      hud.setStatus(`${where} · ${backend} · dreaming the first keyframe…`);
-      client.start();
-    });
-    client?.on('error', (e) => {
-      hud.message('error', `Dream engine: ${e.message}`, 'dream');
-      // A failed start leaves no dream: the status line must not keep saying "loading".
-      if (e.command === 'init') {
-        hud.setStatus(`${where} · no dream network (see the message) · the seed keeps zooming`);
-        stereo.playback.expectKeyframes = false; // none will come: don't hold the seed waiting for one
-      }
-    });
-    client?.on('notice', (e) => hud.message('warning', e.message)); // keyed by text: several notices stack
-    client?.on('degraded', (e) => { lowered = e.message; hud.setStatus(`${where} · ${backend} · ${e.message}`); });
-    // Faults (src/dream/client.ts restarts a dead worker; the last keyframe stays on screen) and pauses
-    // (hidden tab, background window, lost graphics context: src/xr/lifecycle.ts).
-    client?.on('restarting', (e) => {
-      // A lost WebGL context restarts the dream on wasm (src/dream/client.ts): the status line says so.
-      const on = e.fallback ? ` on ${e.fallback}` : '';
-      hud.message('warning', `The dream worker stopped (${e.reason}); restarting it${on} (try ${e.attempt}). The last picture stays on screen.`, 'dream-restart');
-      hud.setStatus(`${where} · ${backend} · dream worker restarting${on} (try ${e.attempt})…`);
-    });
-    bindLifecycle({ viewer, dream: client, view: hud });
-    hud.setStatus(`${where} · ${client ? 'loading the dream network… (the seed zooms meanwhile)' : 'dream engine off'}`);
-    // Panel, seeds, drop target, capture, share URL and in-VR buttons (src/ui/controls.ts).
-    const controls = new ProductControls({
-      hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: share, method, setStereoMethod,
-      frameGuard: () => guardOn, setFrameGuard: (on) => { guardOn = on; },
-      size: DEFAULT_CLIENT_OPTIONS.size, showInitialSeed: share.given.seed !== undefined,
-    });
-    client?.releaseEvents(); // everything that listens to the dream exists now
-    let lastT = -1;
-    // The zoom centre; follows the gaze unless `focus.manual` is set (tests, scripted tours).
-    const focus = { u: 0.5, v: 0.5, manual: false };
-    viewer.onFrame((tMs) => {
-      const dt = lastT < 0 ? 0 : Math.min(0.1, (tMs - lastT) / 1000);
-      lastT = tMs;
-      const g = gaze.update(dt);
-      if (!focus.manual) { focus.u = g.focus[0]; focus.v = g.focus[1]; }
-      marker.mesh.visible = g.locked; // an amber ring says "focus locked here"
-      if (g.locked) marker.set(g.focus, true); // placed only while it is seen
-      stereo.ipd = viewer.presenting ? viewer.xrEyeSeparation() : DEFAULT_IPD_M; // the mesh's displacement
-      stereo.update(dt, focus.u, focus.v);
-      live?.frame(dt, focus.u, focus.v);
-      controls.frame(dt, g.locked);
-    });
-    Object.assign(extras, { stereo, client, focus, controls });
+  const guard = new FrameGuard();
+  const pacing = new FramePacing(guard, { setPace: (duty, probeMs) => client?.setPace(duty, probeMs) }, config.frameGuard, performance.timeOrigin);
+  if (client) {
+    client.on('rest', (e) => pacing.rest(e.atEpochMs, e.ms));
+    viewer.onAfterRender((timeMs) => pacing.frame(timeMs, viewer.presenting));
   }
-  if (emulator) installTestHooks(viewer, emulator, extras);
+  const live = client && new LiveDream(client, stereo, () => performance.now() / 1000, {
+    onKeyframe: (k) => {
+      hud.clearMessage('dream-restart');
+      hud.setStatus(status.keyframe(performance.now() / 1000, !!k.depth, pacing.pacedDuty(viewer.presenting)));
+    },
+    onError: (err) => hud.message('error', err.message, 'feed'),
+  });
+  client?.on('ready', (e) => {
+    stereo.playback.expectKeyframes = true;
+    hud.setStatus(status.ready(e.backend));
+    client.start();
+  });
+  client?.on('error', (e) => {
+    hud.message('error', `Dream engine: ${e.message}`, 'dream');
+    if (e.command === 'init') {
+      hud.setStatus(status.failed()); // a failed start leaves no dream: the line must not keep saying "loading"
+      stereo.playback.expectKeyframes = false; // none will come: don't hold the seed waiting for one
+    }
+  });
+  client?.on('notice', (e) => hud.message('warning', e.message)); // keyed by text: several notices stack
+  client?.on('degraded', (e) => hud.setStatus(status.degraded(e.message)));
+  // src/dream/client.ts restarts a dead worker (the last keyframe stays on screen); pauses (hidden tab,
+  // background window, lost graphics context) are src/xr/lifecycle.ts's.
+  client?.on('restarting', (e) => {
+    hud.message('warning', restartMessage(e.reason, e.attempt, e.fallback), 'dream-restart');
+    hud.setStatus(status.restarting(e.attempt, e.fallback));
+  });
+  bindLifecycle({ viewer, dream: client, view: hud });
+  hud.setStatus(status.loading(!!client));
+
+  const controls = new ProductControls({
+    hud, viewer, stereo, client, recipes: Object.keys(RECIPES), initial: { params: config.share, given: config.given },
+    backend: config.backend, method: config.stereoMethod, setStereoMethod: (m) => methods.use(m),
+    frameGuard: () => pacing.enabled, setFrameGuard: (on) => { pacing.enabled = on; },
+    size: DEFAULT_CLIENT_OPTIONS.size, showInitialSeed: config.given.seed !== undefined,
+  });
+  client?.releaseEvents(); // everything that listens to the dream exists now
+
+  let lastT = -1;
+  viewer.onFrame((tMs) => {
+    const dt = lastT < 0 ? 0 : Math.min(0.1, (tMs - lastT) / 1000);
+    lastT = tMs;
+    const g = gaze.update(dt);
+    focus.follow(g.focus);
+    marker.mesh.visible = g.locked; // an amber ring says "focus locked here"
+    if (g.locked) marker.set(g.focus, true); // placed only while it is seen
+    stereo.update(dt, focus.u, focus.v);
+    methods.frame(viewer.presenting ? viewer.xrEyeSeparation() : DEFAULT_IPD_M);
+    live?.frame(dt, focus.u, focus.v);
+    controls.frame(dt, g.locked);
+  });
+  return { view: { stereo, methods, controls }, dream: client && { client, guard } };
 }
 
 main().catch((err) => {

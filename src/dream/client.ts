@@ -4,19 +4,12 @@
 // crashes repeat — re-sends init, the current recipe and focus, and seeds it with the last keyframe's pixels
 // so the dream goes on from where it was. A lost WebGL context restarts on wasm (it cannot be lost, and it
 // starts fast); the lost backend is tried once more later.
-import { parseBackendOverride, type BackendName } from '../platform';
+import type { BackendName } from '../platform';
 import type { DreamCommand, DreamEvent, InitOptions, KeyframeMessage, RgbaPixels } from './protocol';
 import type { Recipe } from './recipes';
 import { DEFAULT_RECIPE } from './recipes';
 
 export const DEFAULT_CLIENT_OPTIONS = { size: [160, 160] as [number, number], recipe: DEFAULT_RECIPE, focus: [0.5, 0.5] as [number, number], seed: 1 };
-
-/**
- * Fault injection where the creator does not say (`testHooks` absent): allowed, because src/main.ts creates its
- * client without the option and its e2e test hooks inject faults through it. A page with a test switch passes
- * `testHooks` explicitly (false on an ordinary visit: no fault reaches the worker).
- */
-export const TEST_HOOKS_WHEN_UNSET = true;
 
 export interface RestartPolicy {
   /** Delay before the second of repeated crashes' restarts; doubles with each further one (the first is immediate). */
@@ -38,16 +31,6 @@ export function restartDelayMs(repeat: number, p: RestartPolicy = DEFAULT_RESTAR
 
 type Handler<T extends DreamEvent['type']> = (e: Extract<DreamEvent, { type: T }>) => void;
 export type MemoryReport = Omit<Extract<DreamEvent, { type: 'memory' }>, 'type'>;
-
-/** `?backend=` of the page; an unknown name is reported through `say` (after the caller subscribed) and ignored. */
-function urlBackend(say: (message: string) => void): BackendName | null {
-  try {
-    return parseBackendOverride(new URLSearchParams(self.location.search).get('backend'));
-  } catch (e) {
-    say(`${(e as Error).message.replace(/^backend: /, '')}: choosing a backend automatically.`);
-    return null;
-  }
-}
 
 export class DreamClient {
   private worker!: Worker;
@@ -77,9 +60,9 @@ export class DreamClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
-   * Missing URLs default to the build layout next to the page (`models/human/`, `tfjs/`); backend to `?backend=`.
-   * `accelerator: false` runs the worker without the wasm accelerator; `testHooks` allows injectFault (see
-   * TEST_HOOKS_WHEN_UNSET). Both go into every worker's init, a restarted one's too.
+   * Missing URLs default to the build layout next to the page (`models/human/`, `tfjs/`); `backend` to null (the
+   * worker chooses). `accelerator: false` runs the worker without the wasm accelerator; `testHooks: true` allows
+   * injectFault (a test hook; off unless asked for). Both go into every worker's init, a restarted one's too.
    */
   constructor(options: Partial<InitOptions> = {}, policy: Partial<RestartPolicy> = {}) {
     const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
@@ -88,9 +71,9 @@ export class DreamClient {
       modelBaseUrl: new URL('models/human/', base).href,
       wasmPath: new URL('tfjs/', base).href,
       depthModelUrl: new URL('models/depth/model.json', base).href,
-      backend: urlBackend((message) => queueMicrotask(() => this.emit({ type: 'notice', message }))),
+      backend: null,
       ...options,
-      testHooks: options.testHooks ?? TEST_HOOKS_WHEN_UNSET,
+      testHooks: options.testHooks ?? false,
     };
     this.policy = { ...DEFAULT_RESTART_POLICY, ...policy };
     this.recipe = this.init.recipe;

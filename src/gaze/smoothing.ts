@@ -124,7 +124,3 @@ export class FocusSmoother {
     return this.focus;
   }
 }
-
-export function createFocusSmoother(config: Partial<FocusSmootherConfig> = {}): FocusSmoother {
-  return new FocusSmoother(config);
-}

@@ -14,16 +14,6 @@ export const MIN_IPD_M = 0.05;
 /** Used outside a headset (flat preview): a typical adult IPD. */
 export const DEFAULT_IPD_M = 0.063;
 
-export const STEREO_METHODS = ['warp', 'mesh'] as const;
-export type StereoMethod = (typeof STEREO_METHODS)[number];
-export const DEFAULT_STEREO_METHOD: StereoMethod = 'warp';
-
-/** Parses a user-supplied method name (URL, panel); unknown names give null, not a guess. */
-export function parseStereoMethod(value: string | null | undefined): StereoMethod | null {
-  const v = value?.trim().toLowerCase();
-  return v === 'warp' || v === 'mesh' ? v : null;
-}
-
 /** Radians of disparity per unit of normalised depth, from the governor's k (screen uv per depth unit). */
 export function meshAngleScale(k: number, screenFovDeg: number): number {
   return (k * screenFovDeg * Math.PI) / 180;

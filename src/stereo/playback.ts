@@ -110,6 +110,10 @@ export class ZoomPlayback {
     this.paused = p;
   }
 
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** Starts over on a keyframe that is not a zoom of the one shown (a new seed, a reset). */
   reset(slot: number): void {
     this.queue.length = 0;

@@ -1,14 +1,13 @@
-// Turns dream keyframes (one image + its depth) into the two eyes' views of the dream screen:
-// keyframe textures in a small ring of slots, the continuous zoom (playback.ts), the comfort
-// governor (comfort.ts) and the per-eye warp (shaders/stereo-warp.frag). Per frame it only moves
-// numbers into uniforms; textures change only when a keyframe arrives.
+// Turns dream keyframes (one image + its depth) into what the stereo methods draw: keyframe textures in a
+// small ring of slots, the continuous zoom (playback.ts), the comfort governor (comfort.ts), one set of
+// uniforms every method's materials share, and the per-eye warp materials (shaders/stereo-warp.frag), which
+// the warp method shows and the snapshot draws with. Per frame it only moves numbers into uniforms;
+// textures change only when a keyframe arrives.
 import * as THREE from 'three';
 import screenVert from '../../shaders/screen.vert?raw';
 import warpFrag from '../../shaders/stereo-warp.frag?raw';
-import meshVert from '../../shaders/mesh.vert?raw';
 import { ZoomPlayback, type PlaybackConfig } from './playback';
 import { ComfortGovernor, type ComfortConfig } from './comfort';
-import { meshAngleScale, DEFAULT_IPD_M, MIN_IPD_M } from './meshDepth';
 
 export interface StereoKeyframe {
   /** The dreamed image (transferred from the worker). Closed when its slot is reused. */
@@ -38,10 +37,14 @@ export class StereoScreen {
   readonly comfort: ComfortGovernor;
   readonly left: THREE.ShaderMaterial;
   readonly right: THREE.ShaderMaterial;
-  /** The "mesh" stereo method: one depth-displaced screen seen by both eyes (shaders/mesh.vert). */
-  readonly mesh: THREE.ShaderMaterial;
-  /** Eye separation (m) the mesh's displacement is sized for; set from the headset's eye cameras. */
-  ipd = DEFAULT_IPD_M;
+  /**
+   * The uniforms every method's materials share (the same objects, so one update reaches all): keyframes A
+   * (current) and B (fading out) with their zoom windows, the fade, the disparity scale k and the
+   * zero-parallax depth z0.
+   */
+  readonly uniforms: Readonly<Record<string, THREE.IUniform>>;
+  /** Shader defines of the warp fragment shader (occlusion search steps). */
+  readonly defines: Readonly<Record<string, number>>;
   /** When set, the comfort governor is bypassed (tests, calibration). */
   override: { z0: number; scale: number } | null = null;
   private readonly slots: Slot[] = [];
@@ -58,14 +61,16 @@ export class StereoScreen {
       const depthBytes = new Uint8Array([128]);
       this.slots.push({ color: null, depth: depthTexture(depthBytes, 1, 1), depthBytes, bitmap: null, hasDepth: false });
     }
-    // One uniforms object shared by both eyes' materials, except the eye sign. depthB is the mesh's (its
-    // displacement cross-fades); the warp sees the fading keyframe through depthA (stereo-warp.frag).
+    // One uniforms object shared by both eyes' materials, except the eye sign. depthB is the mesh method's
+    // (its displacement cross-fades); the warp sees the fading keyframe through depthA (stereo-warp.frag).
     this.shared = {
       colorA: { value: this.blank }, depthA: { value: this.slots[0].depth }, winA: { value: new THREE.Vector3(0, 0, 1) },
       colorB: { value: this.blank }, depthB: { value: this.slots[0].depth }, winB: { value: new THREE.Vector3(0, 0, 1) },
       fade: { value: 1 }, scale: { value: 0 }, z0: { value: 0.5 },
     };
+    this.uniforms = this.shared;
     const defines = { SEARCH_STEPS: opts.searchSteps ?? 16 };
+    this.defines = defines;
     const make = (eye: number) => new THREE.ShaderMaterial({
       uniforms: { ...this.shared, eye: { value: eye } },
       vertexShader: screenVert,
@@ -74,14 +79,6 @@ export class StereoScreen {
     });
     this.left = make(1);
     this.right = make(-1);
-    // The mesh's colour is the warp shader with no warp (scale 0): same window and cross-fade.
-    this.mesh = new THREE.ShaderMaterial({
-      uniforms: { ...this.shared, eye: { value: 1 }, scale: { value: 0 }, angleScale: { value: 0 }, ipd: { value: DEFAULT_IPD_M } },
-      vertexShader: meshVert,
-      fragmentShader: warpFrag,
-      defines,
-      side: THREE.DoubleSide,
-    });
   }
 
   get hasKeyframe(): boolean {
@@ -148,7 +145,7 @@ export class StereoScreen {
     return s.depthBytes[y * w + x] / 255;
   }
 
-  /** Per frame: advance the zoom about the focus (screen uv), govern depth, set uniforms. */
+  /** Per frame: advance the zoom about the focus (screen uv), govern depth, set the shared uniforms. */
   update(dtSec: number, focusU: number, focusV: number): void {
     const p = this.playback;
     if (p.currentSlot < 0) return;
@@ -174,9 +171,6 @@ export class StereoScreen {
     }
     u.scale.value = this.override ? this.override.scale : this.comfort.scale;
     u.z0.value = this.override ? this.override.z0 : this.comfort.z0;
-    const m = this.mesh.uniforms;
-    m.angleScale.value = meshAngleScale(u.scale.value as number, this.comfort.config.screenFovDeg);
-    m.ipd.value = Math.max(MIN_IPD_M, this.ipd);
   }
 
   dispose(): void {
@@ -188,7 +182,6 @@ export class StereoScreen {
     this.blank.dispose();
     this.left.dispose();
     this.right.dispose();
-    this.mesh.dispose();
   }
 }
 

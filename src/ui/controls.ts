@@ -2,13 +2,11 @@
 // person's own image), recipe, zoom, depth, pause, capture and the shareable URL. main.ts only hands
 // the parts over. The frame hook (`frame`) allocates nothing.
 import type * as THREE from 'three';
-import type { ViewMode } from '../stereo/modes';
-import type { StereoMethod } from '../stereo/meshDepth';
+import type { ViewMode, StereoMethodName } from '../stereo';
 import type { BackendName } from '../platform';
-import type { DreamEvent } from '../dream/protocol';
-import { RECIPES, type Recipe } from '../dream/recipes';
-import { screenPoint } from '../gaze/hit';
-import type { ScreenLayout } from '../xr/screenLayout';
+import { RECIPES, type DreamEvent, type Recipe } from '../dream';
+import { screenPoint } from '../gaze';
+import type { ScreenLayout } from '../xr';
 import { ControlPanel, type PanelState } from './panel';
 import { encodeShareParams, USER_SEED, ZOOM_RANGE, type ShareParams } from './recipeUrl';
 import { VRLabel } from './vrLabel';
@@ -48,15 +46,17 @@ export interface ControlsOptions {
   stereo: StereoLike;
   client: DreamLike | null;
   recipes: readonly string[];
-  /** The share parameters to start from (resolveShareParams), what the URL set, and its warnings. */
-  initial: { params: ShareParams; given: Partial<ShareParams>; warnings: string[] };
+  /** The share parameters to start from (src/app/config.ts) and which of them the URL set. */
+  initial: { params: ShareParams; given: Partial<ShareParams> };
+  /** The backend the page was asked for (`?backend=`), null for the automatic choice. */
+  backend: BackendName | null;
   /** Keyframe size [w, h] (the dream worker's), for seeds and snapshots. */
   size: [number, number];
-  /** For ?dream=off: show the initial seed even without a dream. */
+  /** Without a dream (tests' ?dream=off): show the URL's seed anyway. */
   showInitialSeed: boolean;
   /** Stereo method at start (?stereo=) and how to switch it (main.ts); absent: the panel's method control changes nothing. */
-  method?: StereoMethod;
-  setStereoMethod?(m: StereoMethod): void;
+  method?: StereoMethodName;
+  setStereoMethod?(m: StereoMethodName): void;
   /** Frame guard (src/dream/pace.ts): on at start? and how to switch it (main.ts). */
   frameGuard?(): boolean;
   setFrameGuard?(on: boolean): void;
@@ -74,8 +74,6 @@ export class ProductControls {
   readonly state: PanelState;
   readonly panel: ControlPanel;
   private captureImpl: StereoCapture | null = null;
-  /** Warnings from the URL (also shown as messages). */
-  readonly urlWarnings: string[];
   private ready = false;
   private pendingSeed: SeedPixels | null = null;
   private pendingRecipe: string | Recipe | null = null;
@@ -92,16 +90,13 @@ export class ProductControls {
   readonly loads = new Map<string, { loaded: number; total: number }>();
 
   constructor(private readonly o: ControlsOptions) {
-    this.urlWarnings = o.initial.warnings;
-    this.urlWarnings.forEach((w, i) => o.hud.message('warning', w, `url-${i}`));
     const c = o.stereo.comfort.config;
     const r0 = RECIPES[o.initial.params.recipe] ?? Object.values(RECIPES)[0];
-    const backend = new URLSearchParams(location.search).get('backend');
     this.state = {
       ...o.initial.params, method: o.method ?? 'warp', depth: c.strength, budget: c.maxDisparityDeg, paused: false,
       frameGuard: o.frameGuard?.() ?? true,
       steps: r0.steps, stepSize: r0.stepSize, octaves: r0.octaves,
-      backend: (BACKEND_CHOICES as readonly string[]).includes(backend ?? '') ? backend! : 'auto',
+      backend: o.backend ?? 'auto',
     };
     // The URL's zoom speed wins; otherwise keep the screen's own (reduced motion halves it).
     if (o.initial.given.zoom !== undefined) o.stereo.playback.config.speedScale = o.initial.given.zoom;

@@ -1,7 +1,7 @@
 // The page's heads-up display around the canvas: title, status line, messages, mode picker and
 // the Enter-VR button. Plain DOM (no framework); only outside XR — in XR nothing here is seen.
-import { VIEW_MODES, type ViewMode } from '../stereo/modes';
-import type { XRButtonState } from '../xr/support';
+import { VIEW_MODES, type ViewMode } from '../stereo';
+import type { XRButtonState } from '../xr';
 import './hud.css';
 
 export type MessageLevel = 'info' | 'warning' | 'error';

@@ -1,9 +1,8 @@
 // Desktop controls (lil-gui): every control edits one field of PanelState and calls one handler, so
 // the panel is only a view; what a change does lives in controls.ts. Not shown in XR (DOM).
 import GUI, { type Controller } from 'lil-gui';
-import { VIEW_MODES, type ViewMode } from '../stereo/modes';
+import { VIEW_MODES, STEREO_METHODS, type ViewMode, type StereoMethodName } from '../stereo';
 import { ZOOM_RANGE } from './recipeUrl';
-import { STEREO_METHODS, type StereoMethod } from '../stereo/meshDepth';
 // lil-gui's stylesheet as a file, not the <style> element it would inject: the CSP allows no inline styles.
 import 'lil-gui.css';
 import './panel.css';
@@ -15,7 +14,7 @@ export interface PanelState {
   rng: number;
   mode: ViewMode;
   /** 'warp': per-eye textures warped by depth; 'mesh': one depth-displaced screen both eyes see. */
-  method: StereoMethod;
+  method: StereoMethodName;
   /** 0..1 depth strength (comfort `strength`). */
   depth: number;
   /** Largest disparity, degrees (comfort `maxDisparityDeg`). */
@@ -40,7 +39,7 @@ export interface PanelHandlers {
   zoom(z: number): void;
   rng(n: number): void;
   mode(m: ViewMode): void;
-  method(m: StereoMethod): void;
+  method(m: StereoMethodName): void;
   depth(strength: number, budgetDeg: number): void;
   paused(p: boolean): void;
   frameGuard(on: boolean): void;
@@ -102,7 +101,7 @@ export class ControlPanel {
     motion.add(s, 'depth', 0, 1, 0.05).name('depth strength').onChange(() => h.depth(s.depth, s.budget));
     motion.add(s, 'budget', 0, 2, 0.1).name('comfort budget (°)').onChange(() => h.depth(s.depth, s.budget));
     motion.add(s, 'mode', [...VIEW_MODES]).name('stereo view').onChange((v: ViewMode) => h.mode(v));
-    motion.add(s, 'method', [...STEREO_METHODS]).name('stereo method').onChange((v: StereoMethod) => h.method(v));
+    motion.add(s, 'method', [...STEREO_METHODS]).name('stereo method').onChange((v: StereoMethodName) => h.method(v));
     motion.add(s, 'frameGuard').name('frame rate first (VR)').onChange((v: boolean) => h.frameGuard(v));
     motion.add(s, 'rng').step(1).name('random seed (restarts)').onFinishChange((v: number) => h.rng(v));
 
@@ -121,6 +120,16 @@ export class ControlPanel {
   /** Reflect a change made elsewhere (URL, VR buttons, the page's mode menu). */
   refresh(): void {
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+  }
+
+  /**
+   * Sets the control shown as `name` as a person would: its handler runs. For the test API (in VR the panel
+   * is folded away, so a test cannot click it).
+   */
+  set(name: string, value: unknown): void {
+    const c = this.gui.controllersRecursive().find((k) => k.$name.textContent === name);
+    if (!c) throw new Error(`no panel control named "${name}"`);
+    c.setValue(value);
   }
 
   /** Opens the file picker (the person's own seed image). */

@@ -1,7 +1,7 @@
 // A dream's shareable settings in the page URL: recipe, seed image, zoom speed, random seed, view mode.
 // Pure: no DOM, no globals. Decoding never throws on what a person typed or pasted; it keeps what is
 // valid and says, in a warning each, what it ignored and why.
-import { parseViewMode, type ViewMode } from '../stereo/modes';
+import { parseViewMode, type ViewMode } from '../stereo';
 
 export interface ShareParams {
   recipe: string;
@@ -27,46 +27,50 @@ export interface Known {
   seeds: readonly string[];
 }
 
+/** A value the decoder ignored, and why, in words for the page. */
+export interface ShareWarning { param: keyof ShareParams; text: string }
+
 export interface Decoded {
   /** Only the parameters present and valid; the caller fills the rest with its defaults. */
   params: Partial<ShareParams>;
-  warnings: string[];
+  warnings: ShareWarning[];
 }
 
 /** Reads the share parameters from a query string ('?a=b&…' or 'a=b&…'). */
 export function decodeShareParams(search: string, known: Known): Decoded {
   const q = new URLSearchParams(search);
   const params: Partial<ShareParams> = {};
-  const warnings: string[] = [];
+  const warnings: ShareWarning[] = [];
+  const warn = (param: keyof ShareParams, text: string) => warnings.push({ param, text });
 
   const recipe = q.get(SHARE_KEYS.recipe);
   if (recipe !== null) {
     if (known.recipes.includes(recipe)) params.recipe = recipe;
-    else warnings.push(`Unknown recipe "${recipe}" (recipes: ${known.recipes.join(', ')}).`);
+    else warn('recipe', `Unknown recipe "${recipe}" (recipes: ${known.recipes.join(', ')}).`);
   }
   const seed = q.get(SHARE_KEYS.seed);
   if (seed !== null) {
     if (known.seeds.includes(seed)) params.seed = seed;
-    else if (seed === USER_SEED) warnings.push('This link was made with the sender\'s own image, which never leaves their device; using a default seed.');
-    else warnings.push(`Unknown seed "${seed}" (seeds: ${known.seeds.join(', ')}).`);
+    else if (seed === USER_SEED) warn('seed', 'This link was made with the sender\'s own image, which never leaves their device; using a default seed.');
+    else warn('seed', `Unknown seed "${seed}" (seeds: ${known.seeds.join(', ')}).`);
   }
   const zoom = q.get(SHARE_KEYS.zoom);
   if (zoom !== null) {
     const z = strictNumber(zoom);
     if (z !== null && z >= ZOOM_RANGE[0] && z <= ZOOM_RANGE[1]) params.zoom = z;
-    else warnings.push(`Zoom speed "${zoom}" is not a number in [${ZOOM_RANGE[0]}, ${ZOOM_RANGE[1]}].`);
+    else warn('zoom', `Zoom speed "${zoom}" is not a number in [${ZOOM_RANGE[0]}, ${ZOOM_RANGE[1]}].`);
   }
   const rng = q.get(SHARE_KEYS.rng);
   if (rng !== null) {
     const r = strictNumber(rng);
     if (r !== null && Number.isInteger(r) && r >= 0 && r <= RNG_MAX) params.rng = r;
-    else warnings.push(`Random seed "${rng}" is not a whole number in [0, ${RNG_MAX}].`);
+    else warn('rng', `Random seed "${rng}" is not a whole number in [0, ${RNG_MAX}].`);
   }
   const mode = q.get(SHARE_KEYS.mode);
   if (mode !== null) {
     const m = parseViewMode(mode);
     if (m) params.mode = m;
-    else warnings.push(`Unknown view mode "${mode}" (mono, side-by-side, anaglyph).`);
+    else warn('mode', `Unknown view mode "${mode}" (mono, side-by-side, anaglyph).`);
   }
   return { params, warnings };
 }
@@ -102,10 +106,4 @@ function strictNumber(s: string): number | null {
   if (!/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(s.trim()) || s.trim() !== s) return null;
   const n = Number(s);
   return Number.isFinite(n) ? n : null;
-}
-
-/** decodeShareParams with the gaps filled from `defaults`; `given` says what the URL itself set. */
-export function resolveShareParams(search: string, known: Known, defaults: ShareParams): { params: ShareParams; given: Partial<ShareParams>; warnings: string[] } {
-  const d = decodeShareParams(search, known);
-  return { params: { ...defaults, ...d.params }, given: d.params, warnings: d.warnings };
 }

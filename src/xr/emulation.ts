@@ -7,8 +7,8 @@ export const EMULATED_DEVICES = ['quest3'] as const;
 export type EmulatedDevice = (typeof EMULATED_DEVICES)[number];
 
 export interface EmulationDecisionInput {
-  /** location.search of the page. */
-  search: string;
+  /** What the page's configuration asks (`?emulate=`, src/app/config.ts): a device, 'off', or null = decide here. */
+  asked: EmulatedDevice | 'off' | null;
   /** Whether the browser's own navigator.xr reports immersive-vr support. */
   nativeImmersiveVR: boolean;
   /**
@@ -19,17 +19,12 @@ export interface EmulationDecisionInput {
 }
 
 /**
- * Decide whether to install the emulator. `?emulate=quest3` forces it, `?emulate=off` forbids it;
- * otherwise it is installed exactly when no native immersive-vr is offered in a secure context.
+ * Decide whether to install the emulator. A device asked for is installed, 'off' forbids it; otherwise
+ * it is installed exactly when no native immersive-vr is offered in a secure context.
  */
-export function emulationChoice({ search, nativeImmersiveVR, secureContext = true }: EmulationDecisionInput): EmulatedDevice | null {
-  const asked = new URLSearchParams(search).get('emulate');
-  if (asked === 'off' || asked === 'none') return null;
-  if (asked !== null) {
-    const name = asked.toLowerCase();
-    if ((EMULATED_DEVICES as readonly string[]).includes(name)) return name as EmulatedDevice;
-    throw new Error(`Unknown ?emulate=${asked}: supported are ${EMULATED_DEVICES.join(', ')} or off`);
-  }
+export function emulationChoice({ asked, nativeImmersiveVR, secureContext = true }: EmulationDecisionInput): EmulatedDevice | null {
+  if (asked === 'off') return null;
+  if (asked !== null) return asked;
   return nativeImmersiveVR || !secureContext ? null : 'quest3';
 }
 
@@ -63,7 +58,7 @@ export async function installEmulator(name: EmulatedDevice): Promise<Emulator> {
  * IWER clears the app's framebuffer at every emulated frame and, around that, reads the clear colour,
  * depth and stencil back with `getParameter` to restore them. In Chromium each of those calls is a
  * synchronous round trip to the GPU process that waits for everything queued before it (the previous
- * frame's drawing): on a software rasteriser that wait was 94 % of the main thread's time, and every
+ * frame's drawing): on a software rasteriser that wait took most of the main thread's time, and every
  * frame became a long task. The clear values only change through `clearColor`/`clearDepth`/
  * `clearStencil` on this context, so this shadows them here (from WebGL's defaults) and answers those
  * three queries from the shadow; all other queries go to the context. Emulation only: a real headset

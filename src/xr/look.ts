@@ -48,3 +48,27 @@ export function bindDragLook(el: HTMLElement, onChange: (dxPx: number, dyPx: num
     el.removeEventListener('pointercancel', up);
   };
 }
+
+/** What drag-look turns: the viewer's desktop camera, or while presenting the emulated head. */
+export interface LookTarget {
+  readonly presenting: boolean;
+  readonly camera: { rotation: { set(x: number, y: number, z: number): unknown } };
+  readonly renderer: { domElement: HTMLElement };
+}
+
+/**
+ * Mouse drag looks around: the desktop camera outside XR, the emulated headset (`head`, IWER's device)
+ * inside it; a real headset's pose is its own. Returns an unbind function.
+ */
+export function bindViewerLook(viewer: LookTarget, head: { quaternion: { set(x: number, y: number, z: number, w: number): unknown } } | null): () => void {
+  let look: LookAngles = { yaw: 0, pitch: 0 };
+  return bindDragLook(viewer.renderer.domElement, (dx, dy) => {
+    look = applyDrag(look, dx, dy);
+    if (viewer.presenting && head) {
+      const [x, y, z, w] = lookQuaternion(look);
+      head.quaternion.set(x, y, z, w);
+    } else {
+      viewer.camera.rotation.set(look.pitch, look.yaw, 0);
+    }
+  });
+}

@@ -3,7 +3,7 @@
 // without a GPU — every pixel is drawn by the CPU, the frame rate follows the pixel count, and the
 // dream worker competes for the same cores: there the eyes are drawn at half size in each direction
 // (a quarter of the pixels) and scaled up, as headsets' own dynamic resolution does under load.
-// `?xrScale=` (0.25–1) overrides the choice either way.
+// `?xrScale=` (0.25–1, validated by src/app/config.ts) overrides the choice either way.
 import { isSoftwareRenderer } from '../platform';
 export { webglRendererName } from '../platform';
 
@@ -14,20 +14,13 @@ export interface XrScaleChoice {
   scale: number;
   /** Why: 'asked' (?xrScale=), 'software' (a CPU rasteriser) or 'default'. */
   reason: 'asked' | 'software' | 'default';
-  /** Set when ?xrScale= was given but unusable (the choice then ignores it). */
-  error?: string;
 }
 
-export function xrScaleChoice(search: string, rendererName: string | null): XrScaleChoice {
-  const asked = new URLSearchParams(search).get('xrScale');
-  let error: string | undefined;
-  if (asked !== null) {
-    const f = Number(asked);
-    if (asked.trim() !== '' && Number.isFinite(f) && f >= MIN_XR_SCALE && f <= 1) return { scale: f, reason: 'asked' };
-    error = `?xrScale=${asked} is not a number from ${MIN_XR_SCALE} to 1`;
-  }
+/** `asked`: the page's validated ?xrScale= (MIN_XR_SCALE…1), or null to choose from the renderer. */
+export function xrScaleChoice(asked: number | null, rendererName: string | null): XrScaleChoice {
+  if (asked !== null) return { scale: asked, reason: 'asked' };
   const software = rendererName !== null && isSoftwareRenderer(rendererName);
-  return { scale: software ? SOFTWARE_XR_SCALE : 1, reason: software ? 'software' : 'default', ...(error ? { error } : {}) };
+  return { scale: software ? SOFTWARE_XR_SCALE : 1, reason: software ? 'software' : 'default' };
 }
 
 /** Canvas size an emulated headset's framebuffer should have for a window of w × h CSS pixels. */

@@ -1,7 +1,7 @@
 // The dream screen: one curved panel drawn twice, once per eye. The left mesh lives on three.js
 // layer 1 (seen only by the left XR camera), the right mesh on layer 2. Both share one geometry.
-// The "mesh" stereo method instead shows one finely tessellated copy, displaced by depth in its
-// vertex shader, on every layer (both eyes): built on first use.
+// A stereo method may instead show one finely tessellated copy, displaced by depth in its vertex
+// shader, on every layer (both eyes): built on first use (src/stereo/meshMethod.ts).
 import * as THREE from 'three';
 import screenVert from '../../shaders/screen.vert?raw';
 import screenFrag from '../../shaders/screen.frag?raw';
@@ -47,12 +47,6 @@ export class DreamScreen {
     });
   }
 
-  /** Points the eyes at new textures (e.g. render targets of the stereo warp). No allocation. */
-  setEyeTextures(left: THREE.Texture, right: THREE.Texture): void {
-    this.materials.left.uniforms.map.value = left;
-    this.materials.right.uniforms.map.value = right;
-  }
-
   /**
    * Shows other per-eye materials (e.g. the stereo warp of dream keyframes); null restores the
    * plain texture materials. The caller keeps ownership of the materials it passes.
@@ -63,7 +57,7 @@ export class DreamScreen {
   }
 
   /**
-   * Shows the depth-displaced screen (one mesh, both eyes) with `material` (e.g. StereoScreen.mesh),
+   * Shows the depth-displaced screen (one mesh, both eyes) with `material` (the mesh stereo method's),
    * hiding the per-eye meshes; null goes back to them. The caller keeps ownership of the material.
    */
   setDisplacedMaterial(material: THREE.Material | null): void {

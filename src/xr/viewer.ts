@@ -5,7 +5,7 @@ import fullscreenVert from '../../shaders/fullscreen.vert?raw';
 import anaglyphFrag from '../../shaders/anaglyph.frag?raw';
 import { DreamScreen, LEFT_EYE_LAYER, RIGHT_EYE_LAYER } from './screen';
 import { contentHeight, pickReferenceSpace, SESSION_INIT, DEFAULT_EYE_HEIGHT, type RefSpaceType } from './session';
-import { eyeViewportsInto, DEFAULT_VIEW_MODE, type ViewMode, type EyeViewport } from '../stereo/modes';
+import { eyeViewportsInto, DEFAULT_VIEW_MODE, type ViewMode, type EyeViewport } from '../stereo';
 import type { ScreenLayoutOptions } from './screenLayout';
 import { emulatedFramebufferSize } from './resolution';
 import { shadowClearState } from './emulation';

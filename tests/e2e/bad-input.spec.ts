@@ -1,13 +1,14 @@
 import { test, expect, type Page, type Route } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { blackPng } from '../fixtures/images';
+import type {} from '../../src/app/testApi';
 
 // Bad input never crashes the viewer: each case gets a clear on-page message and a working fallback
 // (the previous seed, another recipe, flat stereo, the automatic backend, the flat preview).
 
 const keyframes = async (page: Page) => Number((await page.getByTestId('status').textContent())?.match(/keyframe (\d+)/)?.[1] ?? 0);
 const alerts = (page: Page) => page.getByRole('alert');
-const hooks = (page: Page) => page.waitForFunction(() => !!(window.__dreamGoggles as any)?.controls, undefined, { timeout: 60_000 });
+const hooks = (page: Page) => page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
 
 /** Uncaught page errors: none of these cases may throw. */
 function pageErrors(page: Page): string[] {
@@ -17,14 +18,14 @@ function pageErrors(page: Page): string[] {
 }
 
 /** The displayed zoom window's width (1 = a keyframe's full view; shrinks while zooming). */
-const zoomWidth = (page: Page) => page.evaluate(() => (window.__dreamGoggles as any).stereo.playback.current.w as number);
+const zoomWidth = (page: Page) => page.evaluate(() => window.__dreamGoggles!.playback().current.w);
 
 test('bad seed files: empty, not an image, SVG, truncated JPEG, 16000×16000 PNG, damaged data — a message each, the dream goes on with its seed', async ({ page }) => {
   const errors = pageErrors(page);
-  await page.goto('./?emulate=quest3&backend=wasm&size=48&seed=rings', { waitUntil: 'commit' });
+  await page.goto('./?emulate=quest3&testHooks=1&backend=wasm&size=48&seed=rings', { waitUntil: 'commit' });
   await hooks(page);
   await expect.poll(() => keyframes(page), { timeout: 90_000 }).toBeGreaterThan(0);
-  const seedBefore = await page.evaluate(() => (window.__dreamGoggles as any).controls.state.seed);
+  const seedBefore = await page.evaluate(() => window.__dreamGoggles!.controls().state.seed);
   expect(seedBefore).toBe('rings');
 
   // Real files made here: a JPEG from the browser's encoder, cut in half; a real 16000×16000 PNG (32 KB);
@@ -52,7 +53,7 @@ test('bad seed files: empty, not an image, SVG, truncated JPEG, 16000×16000 PNG
   for (const c of cases) {
     await page.getByTestId('seed-file').setInputFiles({ name: c.name, mimeType: c.mimeType, buffer: c.buffer });
     await expect(alerts(page), c.name).toContainText(c.message);
-    expect(await page.evaluate(() => (window.__dreamGoggles as any).controls.state.seed), c.name).toBe('rings');
+    expect(await page.evaluate(() => window.__dreamGoggles!.controls().state.seed), c.name).toBe('rings');
   }
   // Dropped rather than picked: the same checks.
   await page.evaluate(() => {
@@ -90,12 +91,12 @@ test('models/manifest.json missing or malformed: the message names the file, the
   ] as const) {
     await page.context().unrouteAll();
     await serveBroken(page, '**/models/manifest.json', answer);
-    await page.goto('./?emulate=quest3&backend=wasm&size=48&seed=waves', { waitUntil: 'commit' });
+    await page.goto('./?emulate=quest3&testHooks=1&backend=wasm&size=48&seed=waves', { waitUntil: 'commit' });
     await hooks(page);
     await expect(alerts(page), label).toContainText(message);
     await expect(page.getByTestId('status')).toContainText('no dream network (see the message) · the seed keeps zooming');
     // Fallback: the seed is on screen and keeps zooming (the stereo playback runs without keyframes).
-    await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.hasKeyframe);
+    await page.waitForFunction(() => window.__dreamGoggles!.playback().hasKeyframe);
     const w0 = await zoomWidth(page);
     await expect.poll(() => zoomWidth(page), { timeout: 10_000 }).toBeLessThan(w0 * 0.98);
     expect(await keyframes(page)).toBe(0);
@@ -124,7 +125,7 @@ test('broken dream models (truncated shard, missing file, wrong feed node, missi
   });
   await page.context().route('**/models/depth/model.json', (route) => route.fulfill({ status: 404, body: '' }));
 
-  await page.goto('./?emulate=quest3&backend=wasm&size=48', { waitUntil: 'commit' });
+  await page.goto('./?emulate=quest3&testHooks=1&backend=wasm&size=48', { waitUntil: 'commit' });
   await hooks(page);
   await expect(alerts(page)).toContainText(
     /The 'crowds' dream could not start: model movenet-lightning: weight shards truncated: movenet-lightning\.bin \(100000 bytes\) hold 100000 bytes, movenet-lightning\.json needs 4650216\. Dreaming 'figures' instead\./,
@@ -132,18 +133,19 @@ test('broken dream models (truncated shard, missing file, wrong feed node, missi
   );
   await expect.poll(() => keyframes(page), { timeout: 90_000 }).toBeGreaterThan(1);
   // The panel and the share link say what is dreaming, not what was asked for.
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).controls.state.recipe)).toBe('figures');
+  expect(await page.evaluate(() => window.__dreamGoggles!.controls().state.recipe)).toBe('figures');
   expect(new URL(page.url()).searchParams.get('recipe')).toBe('figures');
   await expect(page.getByTestId('status')).toContainText('flat (no depth yet)');
   await expect(alerts(page)).toContainText(/depth model not loaded \(.*models\/depth\/model\.json.*\); the dream is shown without stereo depth/);
 
-  // Choosing a broken recipe later: the message names the file; the running dream goes on.
-  await page.evaluate(() => (window.__dreamGoggles as any).client.setRecipe('objects'));
+  // Choosing a broken recipe later (the panel): the message names the file; the running dream goes on.
+  const recipeSelect = page.getByTestId('panel').getByRole('combobox', { name: 'recipe' });
+  await recipeSelect.selectOption({ label: 'objects' });
   // (vite preview answers a missing file with its index.html, so here it is "not a model file", not a 404)
   await expect(alerts(page)).toContainText(/Dream engine: model: .*models\/human\/nanodet-gone\.json/);
-  await page.evaluate(() => (window.__dreamGoggles as any).client.setRecipe('faces'));
+  await recipeSelect.selectOption({ label: 'faces' });
   await expect(alerts(page)).toContainText("Dream engine: model posenet: feed node 'no_such_feed' is not in the graph of posenet.json");
-  await page.evaluate(() => (window.__dreamGoggles as any).client.setRecipe('textures'));
+  await recipeSelect.selectOption({ label: 'textures' });
   await expect(alerts(page)).toContainText("Dream engine: recipe 'textures': unknown node 'no/such/layer' in model 'centernet'");
   const n = await keyframes(page);
   await expect.poll(() => keyframes(page), { timeout: 60_000 }).toBeGreaterThan(n);
@@ -154,7 +156,7 @@ test('broken dream models (truncated shard, missing file, wrong feed node, missi
 test('every dream model broken: the error names the file, the seed keeps zooming', async ({ page }) => {
   const errors = pageErrors(page);
   await page.context().route('**/models/human/*.bin', (route) => route.fulfill({ status: 200, body: Buffer.alloc(64) }));
-  await page.goto('./?emulate=quest3&backend=wasm&size=48&seed=dusk', { waitUntil: 'commit' });
+  await page.goto('./?emulate=quest3&testHooks=1&backend=wasm&size=48&seed=dusk', { waitUntil: 'commit' });
   await hooks(page);
   await expect(alerts(page)).toContainText(
     /Dream engine: no dream network could start \(5 recipes tried\); 'crowds': model movenet-lightning: weight shards truncated: movenet-lightning\.bin \(64 bytes\)/,
@@ -168,11 +170,11 @@ test('every dream model broken: the error names the file, the seed keeps zooming
 
 test('an unknown ?backend= is said on the page, and nothing breaks', async ({ page }) => {
   const errors = pageErrors(page);
-  await page.goto('./?emulate=quest3&backend=foo&size=32&seed=rings', { waitUntil: 'commit' });
+  await page.goto('./?emulate=quest3&testHooks=1&backend=foo&size=32&seed=rings', { waitUntil: 'commit' });
   await hooks(page);
   await expect(alerts(page)).toContainText("unknown backend 'foo' (use one of webgpu, webgl, wasm, cpu, auto): choosing a backend automatically.");
   await expect(page.getByTestId('vr-button')).toHaveText('ENTER VR');
-  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.hasKeyframe); // the seed is up meanwhile
+  await page.waitForFunction(() => window.__dreamGoggles!.playback().hasKeyframe); // the seed is up meanwhile
   expect(errors).toEqual([]);
 });
 
@@ -225,7 +227,7 @@ async function previewShowsPicture(page: Page): Promise<boolean> {
 test('no WebXR: the button and a message say so; the flat preview shows the seed', async ({ page }) => {
   const errors = pageErrors(page);
   await page.addInitScript(() => { delete (Navigator.prototype as { xr?: unknown }).xr; });
-  await page.goto('./?emulate=off&dream=off&seed=rings', { waitUntil: 'commit' });
+  await page.goto('./?emulate=off&testHooks=1&dream=off&seed=rings', { waitUntil: 'commit' });
   await expect(page.getByTestId('vr-button')).toHaveText('WEBXR NOT AVAILABLE');
   await expect(alerts(page)).toContainText('This browser has no WebXR. The flat preview still works');
   await expect.poll(() => previewShowsPicture(page), { timeout: 20_000 }).toBe(true);
@@ -241,7 +243,7 @@ test('plain HTTP on a LAN address: the page explains HTTPS (and does not fake a 
     const res = await route.fetch({ url: route.request().url().replace(lan, new URL(baseURL!).origin) });
     await route.fulfill({ response: res });
   });
-  await page.goto(`${lan}/?dream=off&seed=rings`, { waitUntil: 'commit' });
+  await page.goto(`${lan}/?testHooks=1&dream=off&seed=rings`, { waitUntil: 'commit' });
   expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
   await expect(page.getByTestId('vr-button')).toHaveText('WEBXR NEEDS HTTPS');
   await expect(alerts(page)).toContainText('WebXR needs a secure context: open the viewer over https:// (npm start -- --host serves HTTPS on the LAN) or on localhost.');

@@ -1,10 +1,11 @@
 import { test, expect } from '@playwright/test';
+import type {} from '../../src/app/testApi';
 
-// Graceful degradation (issue 8.5) in the assembled viewer: with a keyframe limit no device can meet
+// Graceful degradation in the assembled viewer: with a keyframe limit no device can meet
 // (?dreamLimit=0.001 s), the dream is lowered, the status line says so, and the render loop keeps going.
 
 test('too-slow keyframes lower the dream, the status line says so, and frames keep coming', async ({ page }) => {
-  await page.goto('./?emulate=quest3&backend=wasm&size=96&dreamLimit=0.001', { waitUntil: 'commit' });
+  await page.goto('./?emulate=quest3&testHooks=1&backend=wasm&size=96&dreamLimit=0.001', { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   await page.getByTestId('vr-button').click();
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);

@@ -1,34 +1,35 @@
 import { test, expect } from '@playwright/test';
+import type {} from '../../src/app/testApi';
 
 // The real thing: the dream worker (wasm) dreams, predicts depth, and the headset shows both eyes.
 // Saves both eyes at three moments of the zoom and an anaglyph frame as artifacts to look at.
 
 test('both eyes of a live dream zoom at three moments, and an anaglyph frame', async ({ page }) => {
   test.setTimeout(420_000); // model loads, warm-up and keyframes on two CPU cores
-  await page.goto('./?emulate=quest3&backend=wasm', { waitUntil: 'commit' });
+  await page.goto('./?emulate=quest3&testHooks=1&backend=wasm', { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   // Wait for a keyframe that carries depth: from then on the eyes differ.
   await expect(page.getByTestId('status')).toContainText('stereo depth', { timeout: 360_000 });
   // …and that keyframe is the one on screen (the display runs a keyframe or two behind the worker)
-  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.showingDepth, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => window.__dreamGoggles!.playback().showingDepth, undefined, { timeout: 120_000 });
   await page.getByTestId('vr-button').click();
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
 
   const moments: { logZoom: number; eyeDiff: number; scale: number }[] = [];
   for (let m = 0; m < 3; m++) {
     if (m > 0) {
-      const k = await page.evaluate(() => (window.__dreamGoggles as any).stereo.playback.logZoom);
-      await page.waitForFunction((z) => (window.__dreamGoggles as any).stereo.playback.logZoom > z + 0.03, k, { timeout: 120_000 });
+      const k = await page.evaluate(() => window.__dreamGoggles!.playback().logZoom);
+      await page.waitForFunction((z) => window.__dreamGoggles!.playback().logZoom > z + 0.03, k, { timeout: 120_000 });
     }
     await page.screenshot({ path: test.info().outputPath(`eyes-moment-${m + 1}.png`) });
     const frame = await page.evaluate(async () => {
-      const h = window.__dreamGoggles as any;
+      const h = window.__dreamGoggles!;
       // With the eye cameras together (IPD 0), any difference between the halves is the warp's disparity.
-      const ipd = h.emulator.device.ipd;
-      h.emulator.device.ipd = 0;
+      const ipd = h.headset.ipd();
+      h.headset.setIpd(0);
       await h.readFrame();
       const f = await h.readFrame();
-      h.emulator.device.ipd = ipd;
+      h.headset.setIpd(ipd);
       // Compare the central region of each eye: same dream, shifted by the disparity.
       const { width: W, height: H, pixels } = f;
       let diff = 0, n = 0;
@@ -39,7 +40,7 @@ test('both eyes of a live dream zoom at three moments, and an anaglyph frame', a
           n += 3;
         }
       }
-      return { logZoom: h.stereo.playback.logZoom, eyeDiff: diff / n, scale: h.stereo.comfort.scale };
+      return { logZoom: h.playback().logZoom, eyeDiff: diff / n, scale: h.comfort().scale };
     });
     moments.push(frame);
   }

@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import type {} from '../../src/app/testApi';
 
 // Faults the viewer must dream through: a lost WebGL context (renderer and worker), a crashed dream
 // worker, the system ending the XR session, a hidden tab and a background window, a stalled dream. The dream runs for
@@ -17,24 +18,24 @@ async function open(page: Page, query = '&backend=wasm&size=32'): Promise<void> 
     pageErrors.push(e.message);
   });
   (page as unknown as { pageErrors: string[] }).pageErrors = pageErrors;
-  await page.goto(`./?emulate=quest3&recipe=faces${query}`, { waitUntil: 'commit' });
-  await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.client, undefined, { timeout: 60_000 });
+  await page.goto(`./?emulate=quest3&testHooks=1&recipe=faces${query}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   // Record every keyframe (pixels at 8×8, drawn from the bitmap before the viewer can close it) and the client's events.
   await page.evaluate(() => {
-    const h = window.__dreamGoggles as any;
+    const h = window.__dreamGoggles!;
     const rec: Rec = { keyframes: [], restarts: [], states: [], errors: [], events: [] };
     (window as any).__rec = rec;
     const ctx = new OffscreenCanvas(8, 8).getContext('2d', { willReadFrequently: true })!;
-    h.client.on('keyframe', (k: { index: number; bitmap: ImageBitmap }) => {
+    h.onDreamEvent('keyframe', (k) => {
       ctx.drawImage(k.bitmap, 0, 0, 8, 8);
       rec.keyframes.push({ index: k.index, px: Array.from(ctx.getImageData(0, 0, 8, 8).data), t: performance.now() });
-      rec.events.push({ type: 'keyframe', t: performance.now(), index: k.index, ms: (k as { ms?: number }).ms });
+      rec.events.push({ type: 'keyframe', t: performance.now(), index: k.index, ms: k.ms });
     });
     // The restart's phases, in the order they happen (timestamps: the page's performance.now()). A restart
     // is quick, so what the page says about it is read when it starts (the page's handler ran first), and
     // the next rendered frame's dream points: the last keyframe must stay on screen meanwhile.
-    for (const type of ['restarting', 'restarted', 'ready']) {
-      h.client.on(type, (e: Record<string, unknown>) => {
+    for (const type of ['restarting', 'restarted', 'ready'] as const) {
+      h.onDreamEvent(type, (e) => {
         const ev: Ev = { ...e, type, t: performance.now() };
         if (type === 'restarting') {
           ev.status = document.querySelector('[data-testid="status"]')?.textContent;
@@ -45,10 +46,10 @@ async function open(page: Page, query = '&backend=wasm&size=32'): Promise<void> 
       });
     }
     // When the worker applied an injected fault (its clock and the page's share an epoch: timeOrigin + now).
-    h.client.on('faultApplied', (e: { fault: string; atEpochMs: number }) => rec.events.push({ type: 'faultApplied', fault: e.fault, t: e.atEpochMs - performance.timeOrigin }));
-    h.client.on('restarting', (e: { attempt: number; reason: string }) => rec.restarts.push({ attempt: e.attempt, reason: e.reason }));
-    h.client.on('state', (e: { running: boolean }) => rec.states.push(e.running));
-    h.client.on('error', (e: { message: string }) => rec.errors.push(e.message));
+    h.onDreamEvent('faultApplied', (e) => rec.events.push({ type: 'faultApplied', fault: e.fault, t: e.atEpochMs - performance.timeOrigin }));
+    h.onDreamEvent('restarting', (e) => rec.restarts.push({ attempt: e.attempt, reason: e.reason }));
+    h.onDreamEvent('state', (e) => rec.states.push(e.running));
+    h.onDreamEvent('error', (e) => rec.errors.push(e.message));
   });
 }
 
@@ -101,30 +102,29 @@ test('renderer context lost and restored: a message while lost, the last keyfram
   test.setTimeout(240_000);
   await open(page);
   await moreKeyframes(page, 2);
-  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.hasKeyframe);
+  await page.waitForFunction(() => window.__dreamGoggles!.playback().hasKeyframe);
   const before = await pixels(page, DREAM_POINTS);
   expect(brightness(before)).toBeGreaterThan(100);
 
   await page.evaluate(() => {
-    const h = window.__dreamGoggles as any;
-    (window as any).__lose = h.viewer.renderer.getContext().getExtension('WEBGL_lose_context');
+    (window as any).__lose = window.__dreamGoggles!.gl().getExtension('WEBGL_lose_context');
     (window as any).__lose.loseContext();
   });
-  await page.waitForFunction(() => (window.__dreamGoggles as any).viewer.contextLost === true);
+  await page.waitForFunction(() => window.__dreamGoggles!.state().contextLost);
   await expect(page.locator('[data-key="context"]')).toContainText('graphics context was lost');
   await expect(page.locator('[data-key="pause"]')).toContainText('Dream paused: the graphics context was lost');
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).client.pausedBy)).toContain('context');
+  expect(await page.evaluate(() => window.__dreamGoggles!.dream().pausedBy)).toContain('context');
 
   // Hold the dream after the restore so the first frames can only show the old keyframes, re-uploaded
   // (a keyframe in flight at the loss has landed by now: n0 must not move until the check below).
   await page.waitForTimeout(3000);
   const n0 = await keyframes(page);
   const restoreMs = await page.evaluate(async () => {
-    const h = window.__dreamGoggles as any;
-    h.client.pause('test');
+    const h = window.__dreamGoggles!;
+    h.pauseDream('test');
     const t0 = performance.now();
     (window as any).__lose.restoreContext();
-    await new Promise<void>((res) => { const off = h.viewer.onContextChange((lost: boolean) => { if (!lost) { off(); res(); } }); });
+    await new Promise<void>((res) => { const off = h.onContextChange((lost) => { if (!lost) { off(); res(); } }); });
     // First frame drawn after the restore whose dream points are not dark.
     for (;;) {
       const px: number[][] = await h.readPixels([[0.5, 0.5], [0.45, 0.4], [0.55, 0.6], [0.4, 0.55]]);
@@ -139,7 +139,7 @@ test('renderer context lost and restored: a message while lost, the last keyfram
   expect(await keyframes(page)).toBe(n0); // what came back on screen is the old keyframes, uploaded again
   expect(brightness(await pixels(page, DREAM_POINTS))).toBeGreaterThan(100);
 
-  await page.evaluate(() => (window.__dreamGoggles as any).client.resume('test'));
+  await page.evaluate(() => window.__dreamGoggles!.resumeDream('test'));
   await moreKeyframes(page, 2);
   expect(brightness(await pixels(page, DREAM_POINTS))).toBeGreaterThan(100);
   await page.screenshot({ path: test.info().outputPath('after-context-restore.png') });
@@ -151,7 +151,7 @@ test('renderer context lost for a while: a clear message, the page keeps running
   await open(page);
   await moreKeyframes(page, 1);
   await page.evaluate(() => {
-    (window as any).__lose = (window.__dreamGoggles as any).viewer.renderer.getContext().getExtension('WEBGL_lose_context');
+    (window as any).__lose = window.__dreamGoggles!.gl().getExtension('WEBGL_lose_context');
     (window as any).__lose.loseContext();
   });
   await expect(page.locator('[data-key="context"]')).toContainText('has not come back', { timeout: 10_000 });
@@ -180,7 +180,7 @@ test('renderer context lost in VR: the session ends (it cannot draw), the flat p
   await page.getByTestId('vr-button').click();
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
   await page.evaluate(() => {
-    (window as any).__lose = (window.__dreamGoggles as any).viewer.renderer.getContext().getExtension('WEBGL_lose_context');
+    (window as any).__lose = window.__dreamGoggles!.gl().getExtension('WEBGL_lose_context');
     (window as any).__lose.loseContext();
   });
   await page.waitForFunction(() => !window.__dreamGoggles!.state().presenting);
@@ -201,7 +201,7 @@ test('the dream worker crashes: restarted, the last frame stays on screen, the d
   await open(page);
   await moreKeyframes(page, 5); // far enough from the first keyframe that "continues" and "starts over" differ clearly
   const crashAt = (await rec(page)).keyframes.length;
-  const crashT = await page.evaluate(() => { (window.__dreamGoggles as any).client.injectFault('crash'); return performance.now(); });
+  const crashT = await page.evaluate(() => { window.__dreamGoggles!.injectFault('crash'); return performance.now(); });
   await expect.poll(async () => (await rec(page)).restarts.length).toBe(1);
   expect((await rec(page)).restarts[0].reason).toContain('injected fault: the dream worker crashed');
 
@@ -227,7 +227,7 @@ test('the dream worker crashes: restarted, the last frame stays on screen, the d
   expect(jump).toBeLessThan(0.75 * fromStart); // …not a fresh start from a seed
   await moreKeyframes(page, 2);
   await expect(page.locator('[data-key="dream-restart"]')).toHaveCount(0);
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).client.restartAttempts)).toBe(0);
+  expect(await page.evaluate(() => window.__dreamGoggles!.dream().restartAttempts)).toBe(0);
   expect(r.errors).toEqual([]);
 });
 
@@ -239,9 +239,9 @@ test('the system ends the XR session: back to the flat preview, the dream goes o
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
   // The page blurs when a headset's compositor takes over: that must not pause the dream in XR.
   await page.evaluate(() => window.dispatchEvent(new Event('blur')));
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).client.pausedBy)).toEqual([]);
+  expect(await page.evaluate(() => window.__dreamGoggles!.dream().pausedBy)).toEqual([]);
   await moreKeyframes(page, 1);
-  await page.evaluate(() => (window.__dreamGoggles as any).viewer.renderer.xr.getSession().end());
+  await page.evaluate(() => window.__dreamGoggles!.endSession());
   await page.waitForFunction(() => !window.__dreamGoggles!.state().presenting);
   await expect(page.getByTestId('vr-button')).toHaveText('ENTER VR');
   await moreKeyframes(page, 2);
@@ -286,13 +286,12 @@ test('webgl dream backend: the worker loses its WebGL context, reports it, and i
   test.setTimeout(600_000);
   await open(page, '&backend=webgl&size=32');
   await page.evaluate(() => {
-    const h = window.__dreamGoggles as any;
     (window as any).__progress = 0;
-    h.client.on('progress', () => (window as any).__progress++);
+    window.__dreamGoggles!.onDreamEvent('progress', () => (window as any).__progress++);
   });
   const progress = () => page.evaluate(() => (window as any).__progress as number);
   await expect.poll(progress, { timeout: 120_000 }).toBeGreaterThan(0);
-  const lossT = await page.evaluate(() => { (window.__dreamGoggles as any).client.injectFault('loseContext'); return performance.now(); });
+  const lossT = await page.evaluate(() => { window.__dreamGoggles!.injectFault('loseContext'); return performance.now(); });
   // The worker reads the command (and loses its context) once its thread is free: tfjs compiles a warm-up's
   // shaders synchronously, which takes tens of seconds on SwiftShader; the phases are timed from the loss itself.
   await expect.poll(async () => (await rec(page)).restarts.map((r) => r.reason), { timeout: 300_000 }).toEqual(['the dream worker lost its WebGL context']);
@@ -306,7 +305,7 @@ test('webgl dream backend: the worker loses its WebGL context, reports it, and i
   expect(phases.created).toMatchObject({ attempt: 1, backend: 'wasm' });
   expect(phases.ready).toMatchObject({ backend: 'wasm' });
   await expect(page.getByTestId('status')).toContainText('· wasm · keyframe');
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).client.requestedBackend)).toBe('wasm');
+  expect(await page.evaluate(() => window.__dreamGoggles!.dream().requestedBackend)).toBe('wasm');
   expect(r.restarts).toHaveLength(1);
   expect(r.errors).toEqual([]);
   expect(pageErrors(page)).toEqual([]);
@@ -317,10 +316,10 @@ test('the dream stalls (worker stopped, playback not paused): the zoom eases to 
   await open(page);
   await moreKeyframes(page, 3);
   const view = () => page.evaluate(() => {
-    const p = (window.__dreamGoggles as any).stereo.playback;
-    return { ahead: -Math.log(p.current.w), queued: p.queued as number, speed: p.logSpeed as number, logZoom: p.logZoom as number, overshoot: p.config.maxLogOvershoot as number, accel: p.config.maxLogAccel as number };
+    const p = window.__dreamGoggles!.playback();
+    return { ahead: -Math.log(p.current.w), queued: p.queued, speed: p.logSpeed, logZoom: p.logZoom, overshoot: p.config.maxLogOvershoot, accel: p.config.maxLogAccel };
   });
-  await page.evaluate(() => (window.__dreamGoggles as any).client.stop());
+  await page.evaluate(() => window.__dreamGoggles!.stopDream());
   await expect.poll(async () => (await rec(page)).states.at(-1)).toBe(false);
   const atStop = await view();
   // Without the brake the zoom runs on at its floor speed for ever (and the picture blurs away).
@@ -332,7 +331,7 @@ test('the dream stalls (worker stopped, playback not paused): the zoom eases to 
   expect(b.logZoom - a.logZoom).toBeLessThan(2e-3); // held still
   // at most one keyframe's zoom plus the allowed overshoot (and the braking distance from the speed it had) into the newest one
   expect(a.ahead).toBeLessThanOrEqual(Math.log(1.05) + a.overshoot + atStop.speed ** 2 / (2 * a.accel) + 1e-3);
-  await page.evaluate(() => (window.__dreamGoggles as any).client.start());
+  await page.evaluate(() => window.__dreamGoggles!.startDream());
   await moreKeyframes(page, 2);
   await expect.poll(async () => (await view()).logZoom, { timeout: 30_000 }).toBeGreaterThan(b.logZoom + 0.01);
   expect(pageErrors(page)).toEqual([]);

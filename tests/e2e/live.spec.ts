@@ -1,9 +1,10 @@
 import { test, expect, type Page } from '@playwright/test';
+import type {} from '../../src/app/testApi';
 
 // The assembled viewer: gaze → zoom focus → stereo screen, in the emulated headset.
 
 async function openXR(page: Page, query = '&dream=off'): Promise<void> {
-  await page.goto(`./?emulate=quest3${query}`, { waitUntil: 'commit' });
+  await page.goto(`./?emulate=quest3&testHooks=1${query}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   await page.getByTestId('vr-button').click();
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
@@ -12,25 +13,25 @@ async function openXR(page: Page, query = '&dream=off'): Promise<void> {
 test('turning the emulated head to the right moves the zoom focus right within one frame', async ({ page }) => {
   await openXR(page);
   const r = await page.evaluate(async () => {
-    const h = window.__dreamGoggles as any;
+    const h = window.__dreamGoggles!;
     // a plain keyframe so the zoom runs
     const W = 64, data = new Uint8Array(W * W * 4).fill(200);
-    h.stereo.push({ image: { data, width: W, height: W }, depth: null, stepZoom: 1, focus: [0.5, 0.5], reset: true }, performance.now() / 1000);
+    h.pushKeyframe({ image: { data, width: W, height: W }, depth: null, stepZoom: 1, focus: [0.5, 0.5], reset: true });
     await new Promise((res) => setTimeout(res, 500));
-    const before = { u: h.focus.u, cx: h.stereo.playback.current.cx };
+    const before = { u: h.focus().u, cx: h.playback().current.cx };
     const half = (20 * Math.PI) / 360; // yaw −20°: look right
     return await new Promise<{ before: typeof before; after: { u: number; raw: number | null; frames: number } }>((resolve) => {
       let frames = 0;
-      const off = h.viewer.onFrame(() => {
+      const off = h.onFrame(() => {
         frames++;
         if (frames === 1) {
-          h.emulator.device.quaternion.set(0, -Math.sin(half), 0, Math.cos(half));
+          h.headset.setOrientation(0, -Math.sin(half), 0, Math.cos(half));
           return;
         }
         // the first frame rendered with the new pose: the zoom centre must already have moved
         off();
-        const raw = h.gaze.update(0).raw;
-        resolve({ before, after: { u: h.focus.u, raw: raw ? raw[0] : null, frames } });
+        const raw = h.gaze().raw; // this frame's, measured by the page's own frame work
+        resolve({ before, after: { u: h.focus().u, raw: raw ? raw[0] : null, frames } });
       });
     });
   });
@@ -42,21 +43,21 @@ test('turning the emulated head to the right moves the zoom focus right within o
 test('a controller select locks the focus and a second one releases it', async ({ page }) => {
   await openXR(page);
   // three.js forwards a select only from input sources it has mapped to a controller: wait for them.
-  await page.waitForFunction(() => ((window.__dreamGoggles as any).viewer.renderer.xr.getSession()?.inputSources?.length ?? 0) >= 2);
+  await page.waitForFunction(() => window.__dreamGoggles!.state().inputSources >= 2);
   const frames = (n: number) => page.evaluate((k) => new Promise<void>((res) => {
-    const h = window.__dreamGoggles as any;
-    const t = h.viewer.frameCount + k;
-    const off = h.viewer.onFrame(() => { if (h.viewer.frameCount >= t) { off(); res(); } });
+    const h = window.__dreamGoggles!;
+    const t = h.state().frameCount + k;
+    const off = h.onFrame(() => { if (h.state().frameCount >= t) { off(); res(); } });
   }), n);
   await frames(3);
   // IWER samples buttons once per frame and fires select on the press: hold until it lands, then release.
-  const trigger = (v: number) => page.evaluate((x) => (window.__dreamGoggles as any).emulator.device.controllers.right.updateButtonValue('trigger', x), v);
+  const trigger = (v: number) => page.evaluate((x) => window.__dreamGoggles!.headset.button('right', 'trigger', x), v);
   await trigger(1);
-  await page.waitForFunction(() => (window.__dreamGoggles as any).gaze.isLocked === true);
+  await page.waitForFunction(() => window.__dreamGoggles!.gaze().locked === true);
   await trigger(0);
   await frames(3);
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).gaze.isLocked)).toBe(true); // release does not unlock
+  expect(await page.evaluate(() => window.__dreamGoggles!.gaze().locked)).toBe(true); // release does not unlock
   await trigger(1);
-  await page.waitForFunction(() => (window.__dreamGoggles as any).gaze.isLocked === false);
+  await page.waitForFunction(() => window.__dreamGoggles!.gaze().locked === false);
   await trigger(0);
 });

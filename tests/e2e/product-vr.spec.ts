@@ -1,18 +1,19 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
+import type {} from '../../src/app/testApi';
 
 // The product inside an (IWER-emulated) headset: controller buttons and thumbstick, hand pinches, the
-// in-scene label, and capture while presenting. Dream engine off (?dream=off): the stereo screen shows
+// in-scene label, and capture while presenting. Dream engine off (?testHooks=1&dream=off): the stereo screen shows
 // the seed, and what the controls do is read from the page's state.
 
 async function enterVR(page: Page, query = '&seed=bokeh'): Promise<void> {
-  await page.goto(`./?emulate=quest3&dream=off${query}`, { waitUntil: 'commit' });
-  await page.waitForFunction(() => !!(window.__dreamGoggles as any)?.controls, undefined, { timeout: 60_000 });
-  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.hasKeyframe);
+  await page.goto(`./?emulate=quest3&testHooks=1&dream=off${query}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => window.__dreamGoggles!.playback().hasKeyframe);
   await page.getByTestId('vr-button').click();
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
-  await page.waitForFunction(() => ((window.__dreamGoggles as any).viewer.renderer.xr.getSession()?.inputSources?.length ?? 0) >= 2);
+  await page.waitForFunction(() => window.__dreamGoggles!.state().inputSources >= 2);
 }
 
 /** Frames rendered so far (IWER samples buttons once per frame: a press must span a few). */
@@ -23,27 +24,28 @@ async function waitFrames(page: Page, n: number): Promise<void> {
 }
 
 async function press(page: Page, hand: 'left' | 'right', button: string): Promise<void> {
-  await page.evaluate(([h, b]) => (window.__dreamGoggles as any).emulator.device.controllers[h].updateButtonValue(b, 1), [hand, button]);
+  await page.evaluate(([h, b]) => window.__dreamGoggles!.headset.button(h, b, 1), [hand, button] as const);
   await waitFrames(page, 3);
-  await page.evaluate(([h, b]) => (window.__dreamGoggles as any).emulator.device.controllers[h].updateButtonValue(b, 0), [hand, button]);
+  await page.evaluate(([h, b]) => window.__dreamGoggles!.headset.button(h, b, 0), [hand, button] as const);
   await waitFrames(page, 3);
 }
 
 async function flick(page: Page, hand: 'left' | 'right', x: number, y: number): Promise<void> {
-  await page.evaluate(([h, x, y]) => (window.__dreamGoggles as any).emulator.device.controllers[h].updateAxes('thumbstick', x, y), [hand, x, y] as const);
+  await page.evaluate(([h, x, y]) => window.__dreamGoggles!.headset.thumbstick(h, x, y), [hand, x, y] as const);
   await waitFrames(page, 3);
-  await page.evaluate(([h]) => (window.__dreamGoggles as any).emulator.device.controllers[h].updateAxes('thumbstick', 0, 0), [hand] as const);
+  await page.evaluate(([h]) => window.__dreamGoggles!.headset.thumbstick(h, 0, 0), [hand] as const);
   await waitFrames(page, 3);
 }
 
 const state = (page: Page) => page.evaluate(() => {
-  const c = (window.__dreamGoggles as any).controls;
-  return { ...c.state, label: c.label.text as string, shown: c.label.shown as number, speed: (window.__dreamGoggles as any).stereo.playback.config.speedScale as number };
+  const h = window.__dreamGoggles!;
+  const label = h.label();
+  return { ...h.controls().state, label: label.text, shown: label.shown, speed: h.playback().config.speedScale };
 });
 
 /** The label became visible with this text (it fades after ~1.5 s: wait for the show, not a moment). */
 async function expectLabel(page: Page, text: string, shownBefore: number): Promise<void> {
-  await page.waitForFunction(([t, n]) => { const l = (window.__dreamGoggles as any).controls.label; return l.shown > n && l.text === t; }, [text, shownBefore] as const);
+  await page.waitForFunction(([t, n]) => { const l = window.__dreamGoggles!.label(); return l.shown > n && l.text === t; }, [text, shownBefore] as const);
 }
 
 test('in VR, controller buttons and thumbstick pause, step the zoom speed and the recipe, with a fading in-scene label', async ({ page }) => {
@@ -54,7 +56,7 @@ test('in VR, controller buttons and thumbstick pause, step the zoom speed and th
   await press(page, 'right', 'a-button');
   await expectLabel(page, 'paused', s.shown);
   expect((await state(page)).paused).toBe(true);
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).stereo.playback.paused)).toBe(true);
+  expect(await page.evaluate(() => window.__dreamGoggles!.playback().paused)).toBe(true);
   s = await state(page);
   await press(page, 'left', 'x-button'); // either hand
   await expectLabel(page, 'dreaming', s.shown);
@@ -84,26 +86,30 @@ test('in VR, controller buttons and thumbstick pause, step the zoom speed and th
   s = await state(page);
   await press(page, 'right', 'trigger');
   await expectLabel(page, 'focus locked', s.shown);
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).gaze.isLocked)).toBe(true);
+  expect(await page.evaluate(() => window.__dreamGoggles!.gaze().locked)).toBe(true);
 });
 
 test('the in-VR label is drawn into both eyes, then fades away', async ({ page }) => {
   await enterVR(page);
-  // Where the label's centre lands in each eye: project it with each XR eye camera.
+  // Where the label's centre lands in each eye: project it with each XR eye camera (view, then projection
+  // with the perspective divide; column-major matrices).
   const at = () => page.evaluate(() => {
-    const h = window.__dreamGoggles as any;
-    const mesh = h.controls.label.mesh;
-    const cams = h.viewer.renderer.xr.getCamera().cameras;
-    return cams.slice(0, 2).map((cam: any, eye: number) => {
-      const p = mesh.position.clone().setFromMatrixPosition(mesh.matrixWorld).project(cam);
-      return [eye * 0.5 + ((p.x + 1) / 2) * 0.5, (1 - p.y) / 2];
+    const h = window.__dreamGoggles!;
+    const apply = (m: number[], [x, y, z]: number[]) => {
+      const w = m[3] * x + m[7] * y + m[11] * z + m[15];
+      return [0, 1, 2].map((r) => (m[r] * x + m[r + 4] * y + m[r + 8] * z + m[r + 12]) / w);
+    };
+    const centre = h.label().position;
+    return h.eyes().slice(0, 2).map(({ projection, view }, eye) => {
+      const [x, y] = apply(projection, apply(view, centre));
+      return [eye * 0.5 + ((x + 1) / 2) * 0.5, (1 - y) / 2];
     }) as [number, number][];
   });
   const grid = (c: [number, number][]) => c.flatMap(([x, y]) => Array.from({ length: 45 }, (_, i) => [x + ((i % 15) - 7) * 0.006, y + (Math.floor(i / 15) - 1) * 0.01] as [number, number]));
   const read = async (pts: [number, number][]) => page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
   // Held on while the pixels are read (a loaded machine can take longer than the 1.5 s fade to get there).
-  const defaults = await page.evaluate(() => { const o = (window.__dreamGoggles as any).controls.label.options; const d = { ...o }; o.holdSec = 60; o.fadeSec = 61; return d; });
-  const shown = await page.evaluate(() => (window.__dreamGoggles as any).controls.label.shown);
+  const defaults = await page.evaluate(() => window.__dreamGoggles!.setLabelTiming({ holdSec: 60, fadeSec: 61 }));
+  const shown = await page.evaluate(() => window.__dreamGoggles!.label().shown);
   await press(page, 'right', 'a-button');
   await expectLabel(page, 'paused', shown);
   const centres = await at();
@@ -111,8 +117,8 @@ test('the in-VR label is drawn into both eyes, then fades away', async ({ page }
   const pts = grid(centres);
   const withLabel = await read(pts);
   await page.screenshot({ path: test.info().outputPath('vr-label.png') });
-  await page.evaluate((d) => Object.assign((window.__dreamGoggles as any).controls.label.options, d), defaults);
-  await page.waitForFunction(() => !(window.__dreamGoggles as any).controls.label.visible, undefined, { timeout: 30_000 });
+  await page.evaluate((d) => window.__dreamGoggles!.setLabelTiming(d), defaults);
+  await page.waitForFunction(() => !window.__dreamGoggles!.label().visible, undefined, { timeout: 30_000 });
   const without = await read(pts);
   // Per eye: the label (dark plate, light text) changes the pixels under it.
   for (const eye of [0, 1]) {
@@ -121,22 +127,19 @@ test('the in-VR label is drawn into both eyes, then fades away', async ({ page }
     expect(diff / 45 / 3, `eye ${eye}`).toBeGreaterThan(8);
   }
   // Redrawn only when the text changes: the same text again costs no canvas draw.
-  const draws = await page.evaluate(() => (window.__dreamGoggles as any).controls.label.draws);
-  await page.evaluate(() => (window.__dreamGoggles as any).controls.label.show('paused'));
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).controls.label.draws)).toBe(draws);
+  const draws = await page.evaluate(() => window.__dreamGoggles!.label().draws);
+  await page.evaluate(() => window.__dreamGoggles!.showLabel('paused'));
+  expect(await page.evaluate(() => window.__dreamGoggles!.label().draws)).toBe(draws);
 });
 
 test('in VR, a left-hand pinch pauses and a right-hand pinch locks the focus', async ({ page }) => {
   await enterVR(page);
-  await page.evaluate(() => { (window.__dreamGoggles as any).emulator.device.primaryInputMode = 'hand'; });
-  await page.waitForFunction(() => {
-    const srcs = (window.__dreamGoggles as any).viewer.renderer.xr.getSession()?.inputSources ?? [];
-    return [...srcs].filter((s: XRInputSource) => !!s.hand).length >= 2;
-  });
+  await page.evaluate(() => window.__dreamGoggles!.headset.useHands());
+  await page.waitForFunction(() => window.__dreamGoggles!.state().hands >= 2);
   const pinch = async (hand: 'left' | 'right') => {
-    await page.evaluate((h) => (window.__dreamGoggles as any).emulator.device.hands[h].updatePinchValue(1), hand);
+    await page.evaluate((h) => window.__dreamGoggles!.headset.pinch(h, 1), hand);
     await waitFrames(page, 3);
-    await page.evaluate((h) => (window.__dreamGoggles as any).emulator.device.hands[h].updatePinchValue(0), hand);
+    await page.evaluate((h) => window.__dreamGoggles!.headset.pinch(h, 0), hand);
     await waitFrames(page, 3);
   };
   let shown = (await state(page)).shown;
@@ -154,7 +157,7 @@ test('in VR, a left-hand pinch pauses and a right-hand pinch locks the focus', a
 
 test('from inside VR: B saves a side-by-side PNG twice the eye width, the thumbstick press records a WebM with a duration', async ({ page }) => {
   await enterVR(page, '&seed=rings&recipe=faces');
-  const eye = await page.evaluate(() => (window.__dreamGoggles as any).controls.capture.options as { eyeWidth: number; eyeHeight: number });
+  const eye = await page.evaluate(() => window.__dreamGoggles!.capture());
   const dl = page.waitForEvent('download', (d) => d.suggestedFilename().endsWith('_sbs.png'));
   await press(page, 'right', 'b-button');
   const d = await dl;
@@ -169,7 +172,7 @@ test('from inside VR: B saves a side-by-side PNG twice the eye width, the thumbs
   expect(await page.evaluate(() => window.__dreamGoggles!.state().presenting)).toBe(true);
 
   await press(page, 'right', 'thumbstick');
-  await page.waitForFunction(() => (window.__dreamGoggles as any).controls.capture.recording === true);
+  await page.waitForFunction(() => window.__dreamGoggles!.capture().recording === true);
   expect((await state(page)).label).toBe('● recording');
   await waitFrames(page, 20);
   const vdl = page.waitForEvent('download', (x) => x.suggestedFilename().endsWith('_video.webm'));

@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import type {} from '../../src/app/testApi';
 
 // The "mesh" stereo method (?stereo=mesh): one depth-displaced screen that both eyes see through
 // the emulated headset's own projections. Keyframes carry the sub-pixel position code of
@@ -30,9 +31,9 @@ function decodeFine(r: number, g: number, b: number): number | null {
 async function open(page: Page, search: string): Promise<void> {
   // xrScale=1: the vergence is measured to a fraction of a pixel, at the emulated headset's full size
   // (on SwiftShader the page would otherwise draw the eyes at half size).
-  await page.goto(`./?emulate=quest3&dream=off&xrScale=1&${search}`, { waitUntil: 'commit' });
+  await page.goto(`./?emulate=quest3&testHooks=1&dream=off&xrScale=1&${search}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
-  await page.evaluate((ipd) => { window.__dreamGoggles!.emulator.device.ipd = ipd; }, IPD);
+  await page.evaluate((ipd) => window.__dreamGoggles!.headset.setIpd(ipd), IPD);
   await page.getByTestId('vr-button').click();
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
 }
@@ -40,7 +41,7 @@ async function open(page: Page, search: string): Promise<void> {
 /** Near third (depth 0), middle third at z0 (0.5), far third (1). */
 async function pushSteps(page: Page): Promise<void> {
   await page.evaluate((W) => {
-    const h = window.__dreamGoggles! as unknown as { stereo: any };
+    const h = window.__dreamGoggles!;
     const H = 16;
     const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15;
     const data = new Uint8Array(W * H * 4);
@@ -50,16 +51,15 @@ async function pushSteps(page: Page): Promise<void> {
       data[o] = x >> 2; data[o + 1] = tri(x); data[o + 2] = tri(x + 2); data[o + 3] = 255;
       depth[y * W + x] = x < W / 3 ? 0 : x < (2 * W) / 3 ? 0.5 : 1;
     }
-    h.stereo.push({ image: { data, width: W, height: H }, depth: { data: depth, width: W, height: H }, stepZoom: 1, focus: [0.5, 0.5], reset: true }, performance.now() / 1000);
-    h.stereo.playback.setPaused(true);
-    h.stereo.playback.logSpeed = 0;
+    h.pushKeyframe({ image: { data, width: W, height: H }, depth: { data: depth, width: W, height: H }, stepZoom: 1, focus: [0.5, 0.5], reset: true });
+    h.setPlayback({ paused: true, logSpeed: 0 });
   }, FINE_W);
 }
 
 /** Sets the disparity scale, waits two frames drawn with it, and measures each target column's vergence (degrees). */
 async function measure(page: Page, scale: number, targets: number[]): Promise<{ vergence: (number | null)[]; fbWidth: number }> {
-  await page.evaluate((k) => { (window.__dreamGoggles as any).stereo.override = { z0: 0.5, scale: k }; }, scale);
-  await page.waitForFunction((k) => (window.__dreamGoggles as any).stereo.left.uniforms.scale.value === k, scale);
+  await page.evaluate((k) => window.__dreamGoggles!.overrideComfort({ z0: 0.5, scale: k }), scale);
+  await page.waitForFunction((k) => window.__dreamGoggles!.uniforms().scale === k, scale);
   await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
   const { width: FW } = await page.evaluate(() => window.__dreamGoggles!.state());
   const half = Math.floor(FW / 2);
@@ -67,10 +67,7 @@ async function measure(page: Page, scale: number, targets: number[]): Promise<{ 
   for (let x = 0; x < FW; x++) pts.push([(x + 0.5) / FW, 0.5]);
   const px = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
   // The eye cameras' projections: horizontal angle of an eye-viewport x.
-  const proj = await page.evaluate(() => {
-    const cams = (window.__dreamGoggles as any).viewer.renderer.xr.getCamera().cameras;
-    return cams.map((c: any) => [c.projectionMatrix.elements[0], c.projectionMatrix.elements[8]]);
-  }) as [number, number][];
+  const proj = await page.evaluate(() => window.__dreamGoggles!.eyes().map((c) => [c.projection[0], c.projection[8]] as [number, number]));
   const angleOf = (eye: number, xInEye: number) => {
     const ndc = (2 * xInEye) / half - 1;
     return (Math.atan((ndc + proj[eye][1]) / proj[eye][0]) * 180) / Math.PI;
@@ -96,7 +93,7 @@ async function measure(page: Page, scale: number, targets: number[]): Promise<{ 
 test('mesh method: a depth step gives crossed disparity in front, uncrossed behind, none at the gaze depth, within the 1° budget', async ({ page }) => {
   test.setTimeout(180_000);
   await open(page, 'stereo=mesh');
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.screen.displacedShown)).toBe(true);
+  expect(await page.evaluate(() => window.__dreamGoggles!.state().displacedShown)).toBe(true);
   await pushSteps(page);
   // keyframe columns in the middle of each third, and two more each side of the centre
   const targets = [FINE_W / 6, FINE_W / 6 + 40, FINE_W / 2 - 40, FINE_W / 2 + 40, (5 * FINE_W) / 6, (5 * FINE_W) / 6 - 40];
@@ -123,12 +120,12 @@ test('flat depth in mesh mode makes no disparity: the eyes see exactly the plain
   const targets = [FINE_W / 6, FINE_W / 2, (5 * FINE_W) / 6];
   // Default method (warp), depth scale 0: both eyes see the undisplaced screen, only its own vergence.
   await open(page, '');
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.screen.displacedShown)).toBe(false);
+  expect(await page.evaluate(() => window.__dreamGoggles!.state().displacedShown)).toBe(false);
   await pushSteps(page);
   const warp = await measure(page, 0, targets);
   // Mesh method, same depth step, scale 0 (the governor's flat): no disparity added anywhere.
   await open(page, 'stereo=mesh');
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.screen.displacedShown)).toBe(true);
+  expect(await page.evaluate(() => window.__dreamGoggles!.state().displacedShown)).toBe(true);
   await pushSteps(page);
   const mesh = await measure(page, 0, targets);
   console.log('flat vergence', JSON.stringify({ warp: warp.vergence, mesh: mesh.vergence }));
@@ -142,12 +139,12 @@ test('flat depth in mesh mode makes no disparity: the eyes see exactly the plain
 test('mesh mode keeps the flat preview modes working, the panel switches it live, and a bad method name says so and falls back to the warp', async ({ page }) => {
   test.setTimeout(180_000);
   for (const mode of ['sbs', 'anaglyph', 'mono']) {
-    await page.goto(`./?emulate=quest3&dream=off&stereo=mesh&mode=${mode}`, { waitUntil: 'commit' });
+    await page.goto(`./?emulate=quest3&testHooks=1&dream=off&stereo=mesh&mode=${mode}`, { waitUntil: 'commit' });
     await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
-    expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.screen.displacedShown)).toBe(true);
+    expect(await page.evaluate(() => window.__dreamGoggles!.state().displacedShown)).toBe(true);
     await pushSteps(page);
-    await page.evaluate((k) => { (window.__dreamGoggles as any).stereo.override = { z0: 0.5, scale: k }; }, K);
-    await page.waitForFunction((k) => (window.__dreamGoggles as any).stereo.mesh.uniforms.angleScale.value > 0 && (window.__dreamGoggles as any).stereo.left.uniforms.scale.value === k, K);
+    await page.evaluate((k) => window.__dreamGoggles!.overrideComfort({ z0: 0.5, scale: k }), K);
+    await page.waitForFunction((k) => { const u = window.__dreamGoggles!.uniforms(); return u.angleScale! > 0 && u.scale === k; }, K);
     await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
     // The screen is drawn (not the dark room) at each shown eye's centre.
     const pts: [number, number][] = mode === 'sbs' ? [[0.25, 0.5], [0.75, 0.5]] : [[0.5, 0.5]];
@@ -157,17 +154,17 @@ test('mesh mode keeps the flat preview modes working, the panel switches it live
     await page.screenshot({ path: test.info().outputPath(`mesh-preview-${mode}.png`) });
   }
   // The panel's control switches it live and puts it in the URL (and back).
-  await page.goto('./?emulate=quest3&dream=off', { waitUntil: 'commit' });
+  await page.goto('./?emulate=quest3&testHooks=1&dream=off', { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   const select = page.getByTestId('panel').getByRole('combobox', { name: 'stereo method' });
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.screen.displacedShown)).toBe(false);
+  expect(await page.evaluate(() => window.__dreamGoggles!.state().displacedShown)).toBe(false);
   await select.selectOption('mesh');
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.screen.displacedShown)).toBe(true);
+  expect(await page.evaluate(() => window.__dreamGoggles!.state())).toMatchObject({ displacedShown: true, stereoMethod: 'mesh' });
   await expect.poll(() => new URL(page.url()).searchParams.get('stereo')).toBe('mesh');
   await select.selectOption('warp');
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.screen.displacedShown)).toBe(false);
-  await page.goto('./?emulate=quest3&dream=off&stereo=wobbly', { waitUntil: 'commit' });
+  expect(await page.evaluate(() => window.__dreamGoggles!.state())).toMatchObject({ displacedShown: false, stereoMethod: 'warp' });
+  await page.goto('./?emulate=quest3&testHooks=1&dream=off&stereo=wobbly', { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   await expect(page.getByText('Unknown stereo method "wobbly"')).toBeVisible();
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).viewer.screen.displacedShown)).toBe(false);
+  expect(await page.evaluate(() => window.__dreamGoggles!.state().displacedShown)).toBe(false);
 });

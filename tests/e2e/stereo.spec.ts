@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import type { TestKeyframe } from '../../src/app/testApi';
 
 // The stereo warp, read back from the emulated headset's framebuffer. Keyframes here are coded:
 // R = keyframe column (0..255), G = row, so a read-back pixel says which keyframe point each eye
@@ -8,9 +9,9 @@ import { test, expect, type Page } from '@playwright/test';
 async function open(page: Page): Promise<void> {
   // xrScale=1: disparities are measured to a fraction of a pixel at the emulated headset's full size (on
   // SwiftShader the page otherwise draws the eyes at half size, where position codes blend across texels).
-  await page.goto('./?emulate=quest3&dream=off&xrScale=1', { waitUntil: 'commit' });
+  await page.goto('./?emulate=quest3&testHooks=1&dream=off&xrScale=1', { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
-  await page.evaluate(() => { window.__dreamGoggles!.emulator.device.ipd = 0; });
+  await page.evaluate(() => window.__dreamGoggles!.headset.setIpd(0));
   await page.getByTestId('vr-button').click();
   await page.waitForFunction(() => window.__dreamGoggles!.state().presenting);
 }
@@ -19,7 +20,7 @@ async function open(page: Page): Promise<void> {
 async function installCoder(page: Page): Promise<void> {
   await page.evaluate(() => {
     const g = window as unknown as Record<string, unknown>;
-    g.codedKeyframe = (depthOf: (x: number, y: number) => number, stepZoom = 1, reset = true) => {
+    g.codedKeyframe = (depthOf: (x: number, y: number) => number, stepZoom = 1, reset = true): TestKeyframe => {
       const W = 256, H = 64;
       const data = new Uint8Array(W * H * 4);
       const depth = new Float32Array(W * H);
@@ -50,7 +51,7 @@ async function installFineCoder(page: Page): Promise<void> {
     const H = 16;
     const tri = (p: number) => 60 * (4 - Math.abs((((p % 8) + 8) % 8) - 4)) + 15; // 15..255
     const g = window as unknown as Record<string, unknown>;
-    g.fineKeyframe = (depthOf: (x: number, y: number) => number, stepZoom = 1, reset = true) => {
+    g.fineKeyframe = (depthOf: (x: number, y: number) => number, stepZoom = 1, reset = true): TestKeyframe => {
       const data = new Uint8Array(W * H * 4);
       const depth = new Float32Array(W * H);
       for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
@@ -79,12 +80,11 @@ test('a synthetic depth step gives the expected per-eye disparity within 1 px, n
   const K = 0.06; // disparity per unit depth, screen uv
   await installFineCoder(page);
   await page.evaluate(({ k, W }) => {
-    const h = window.__dreamGoggles! as unknown as { stereo: any };
-    const fineKeyframe = (window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom?: number, reset?: boolean) => unknown }).fineKeyframe;
-    h.stereo.push(fineKeyframe((x) => (x < W / 2 ? 0 : 1)), performance.now() / 1000); // near left half, far right half
-    h.stereo.playback.setPaused(true);
-    h.stereo.playback.logSpeed = 0;
-    h.stereo.override = { z0: 0.5, scale: k };
+    const h = window.__dreamGoggles!;
+    const fineKeyframe = (window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom?: number, reset?: boolean) => TestKeyframe }).fineKeyframe;
+    h.pushKeyframe(fineKeyframe((x) => (x < W / 2 ? 0 : 1))); // near left half, far right half
+    h.setPlayback({ paused: true, logSpeed: 0 });
+    h.overrideComfort({ z0: 0.5, scale: k });
   }, { k: K, W: FINE_W });
   const n = 200;
   const fx = (i: number) => 0.12 + (0.26 * i) / n;
@@ -92,7 +92,7 @@ test('a synthetic depth step gives the expected per-eye disparity within 1 px, n
   for (let i = 0; i < n; i++) pts.push([fx(i), 0.5]);
   for (let i = 0; i < n; i++) pts.push([fx(i) + 0.5, 0.5]);
   // the override is in the uniforms, and two more frames have been drawn with it
-  await page.waitForFunction((k) => (window.__dreamGoggles as any).stereo.left.uniforms.scale.value === k, K);
+  await page.waitForFunction((k) => window.__dreamGoggles!.uniforms().scale === k, K);
   await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
   const px = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), pts);
   const fbWidth = (await page.evaluate(() => window.__dreamGoggles!.state())).width;
@@ -132,20 +132,18 @@ test('while two keyframes cross-fade, both are seen through the new one\'s dispa
   // the new keyframe's disparity (the old one's has the opposite sign).
   await installFineCoder(page);
   await page.evaluate((k) => {
-    const h = window.__dreamGoggles! as unknown as { stereo: any };
-    const fineKeyframe = (window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom?: number, reset?: boolean) => unknown }).fineKeyframe;
-    const p = h.stereo.playback;
-    p.config.fadeSeconds = 1e6; // the fade starts on the next frame and stays where we put it
-    h.stereo.push(fineKeyframe(() => 1, 1, true), performance.now() / 1000);
-    p.setPaused(true);
-    p.logSpeed = 0;
-    h.stereo.override = { z0: 0.5, scale: k };
-    h.stereo.push(fineKeyframe(() => 0, 1, false), performance.now() / 1000);
+    const h = window.__dreamGoggles!;
+    const fineKeyframe = (window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom?: number, reset?: boolean) => TestKeyframe }).fineKeyframe;
+    h.setPlayback({ fadeSeconds: 1e6 }); // the fade starts on the next frame and stays where we put it
+    h.pushKeyframe(fineKeyframe(() => 1, 1, true));
+    h.setPlayback({ paused: true, logSpeed: 0 });
+    h.overrideComfort({ z0: 0.5, scale: k });
+    h.pushKeyframe(fineKeyframe(() => 0, 1, false));
   }, K);
-  await page.waitForFunction(() => (window.__dreamGoggles as any).stereo.playback.previousSlot >= 0);
-  await page.evaluate(() => { (window.__dreamGoggles as any).stereo.playback.fade = 0.5; });
+  await page.waitForFunction(() => window.__dreamGoggles!.playback().previousSlot >= 0);
+  await page.evaluate(() => window.__dreamGoggles!.setPlayback({ fade: 0.5 }));
   await page.waitForFunction((c) => window.__dreamGoggles!.state().frameCount > c, (await page.evaluate(() => window.__dreamGoggles!.state().frameCount)) + 2);
-  expect(await page.evaluate(() => (window.__dreamGoggles as any).stereo.left.uniforms.fade.value)).toBeCloseTo(0.5, 3);
+  expect(await page.evaluate(() => window.__dreamGoggles!.uniforms().fade)).toBeCloseTo(0.5, 3);
   const n = 100;
   const pts: [number, number][] = [];
   for (let i = 0; i < n; i++) pts.push([0.15 + (0.2 * i) / n, 0.5]);
@@ -171,30 +169,31 @@ test('disparity stays inside the 1° budget over 200 frames of zooming, gazing a
   await open(page);
   await installFineCoder(page);
   const result = await page.evaluate(async (W) => {
-    const h = window.__dreamGoggles! as unknown as { stereo: any; viewer: any; focus: { u: number; v: number } };
+    const h = window.__dreamGoggles!;
     // The fine position code of the depth-step test (installFineCoder), made and decoded in the page.
-    const { fineKeyframe, fineDecode: decode } = window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom: number, reset: boolean) => unknown; fineDecode: (r: number, g: number, b: number) => number | null };
+    const { fineKeyframe, fineDecode: decode } = window as unknown as { fineKeyframe: (d: (x: number, y: number) => number, stepZoom: number, reset: boolean) => TestKeyframe; fineDecode: (r: number, g: number, b: number) => number | null };
     const H = 16;
     // a bumpy depth field over the full 0..1 range, different for every keyframe
     const keyframe = (s: number, stepZoom: number, reset: boolean) =>
       fineKeyframe((x, y) => 0.5 + 0.5 * Math.sin((11 * (x + 0.5)) / W + s) * Math.cos((7 * (y + 0.5)) / H + 2 * s), stepZoom, reset);
-    h.stereo.push(keyframe(0, 1, true), performance.now() / 1000);
-    (h.focus as { manual?: boolean }).manual = true; // a scripted gaze path below
+    h.pushKeyframe(keyframe(0, 1, true));
+    const f0 = h.focus();
+    h.setFocus(f0.u, f0.v); // a scripted gaze path below
     let seed = 1;
-    const timer = setInterval(() => h.stereo.push(keyframe(seed++, 1.08, false), performance.now() / 1000), 700);
-    const gl: WebGL2RenderingContext = h.viewer.renderer.getContext();
+    const timer = setInterval(() => h.pushKeyframe(keyframe(seed++, 1.08, false)), 700);
+    const gl = h.gl();
     const px = new Uint8Array(4);
     const fov = 65; // DEFAULT_SCREEN_LAYOUT.horizontalFovDeg
     let maxDeg = 0, frames = 0, samples = 0;
     await new Promise<void>((resolve) => {
-      const off = h.viewer.onAfterRender(() => {
+      const off = h.onAfterRender(() => {
         const t = frames / 30;
-        h.focus.u = 0.5 + 0.35 * Math.sin(t);
-        h.focus.v = 0.5 + 0.3 * Math.cos(0.7 * t);
+        h.setFocus(0.5 + 0.35 * Math.sin(t), 0.5 + 0.3 * Math.cos(0.7 * t));
         const FW = gl.drawingBufferWidth, FH = gl.drawingBufferHeight;
-        const w = h.stereo.playback.current.w;
+        const p = h.playback();
+        const w = p.current.w;
         // While two keyframes cross-fade a pixel is a blend of two codes: measure only settled frames.
-        const settled = h.stereo.playback.fade >= 1;
+        const settled = p.fade >= 1;
         for (let i = 0; settled && i < 24; i++) {
           const fx = 0.16 + (0.18 * i) / 24;
           const y = Math.floor(FH * (0.4 + 0.2 * ((i * 7) % 24) / 24));
@@ -212,7 +211,8 @@ test('disparity stays inside the 1° budget over 200 frames of zooming, gazing a
       });
     });
     clearInterval(timer);
-    return { maxDeg, samples, z0: h.stereo.comfort.z0, scale: h.stereo.comfort.scale, logZoom: h.stereo.playback.logZoom };
+    const c = h.comfort();
+    return { maxDeg, samples, z0: c.z0, scale: c.scale, logZoom: h.playback().logZoom };
   }, FINE_W);
   console.log('disparity budget', JSON.stringify(result));
   expect(result.samples).toBeGreaterThan(1000);
@@ -227,26 +227,28 @@ test('the displayed zoom advances smoothly between keyframes: never backwards, n
   await open(page);
   await installCoder(page);
   const r = await page.evaluate(async () => {
-    const h = window.__dreamGoggles! as unknown as { stereo: any; viewer: any };
-    const code = (window as any).codedKeyframe;
-    h.stereo.push(code(() => 0.5), performance.now() / 1000);
+    const h = window.__dreamGoggles!;
+    const code = (window as unknown as { codedKeyframe: (d: (x: number, y: number) => number, stepZoom?: number, reset?: boolean) => TestKeyframe }).codedKeyframe;
+    h.pushKeyframe(code(() => 0.5));
     // Irregular arrivals: bursts and gaps, as a busy worker delivers them.
     const gaps = [150, 600, 80, 80, 900, 300, 120, 1200, 200, 200];
     let i = 0, cum = 1, stopped = false;
     const pushNext = () => {
       if (stopped) return;
       cum *= 1.1;
-      h.stereo.push(code(() => 0.5, 1.1, false), performance.now() / 1000);
+      h.pushKeyframe(code(() => 0.5, 1.1, false));
       setTimeout(pushNext, gaps[i++ % gaps.length]);
     };
     setTimeout(pushNext, 100);
-    const max = h.stereo.playback.config.maxLogSpeed;
+    const p0 = h.playback();
+    const max = p0.config.maxLogSpeed;
     const steps: number[] = [];
-    let last = h.stereo.playback.logZoom, lastT = -1, worst = 0, backwards = 0, switches = 0, lastSlot = h.stereo.playback.currentSlot;
+    let last = p0.logZoom, lastT = -1, worst = 0, backwards = 0, switches = 0, lastSlot = p0.currentSlot;
     await new Promise<void>((resolve) => {
-      const off = h.viewer.onFrame((tMs: number) => {
-        // runs before the stereo update of this frame: measure the previous frame's step
-        const z = h.stereo.playback.logZoom;
+      const off = h.onFrame((tMs: number) => {
+        // measures the step of the frame about to be drawn (the page's own frame work ran before this)
+        const p = h.playback();
+        const z = p.logZoom;
         if (lastT >= 0) {
           const dt = Math.min(0.1, (tMs - lastT) / 1000);
           const step = z - last;
@@ -254,13 +256,13 @@ test('the displayed zoom advances smoothly between keyframes: never backwards, n
           if (step < 0) backwards++;
           worst = Math.max(worst, step / Math.max(dt, 1e-3) / max);
         }
-        if (h.stereo.playback.currentSlot !== lastSlot) { switches++; lastSlot = h.stereo.playback.currentSlot; }
+        if (p.currentSlot !== lastSlot) { switches++; lastSlot = p.currentSlot; }
         last = z; lastT = tMs;
         if (steps.length >= 150) { off(); resolve(); }
       });
     });
     stopped = true;
-    return { backwards, worst, switches, total: h.stereo.playback.logZoom, frames: steps.length };
+    return { backwards, worst, switches, total: h.playback().logZoom, frames: steps.length };
   });
   console.log('zoom smoothness', JSON.stringify(r));
   expect(r.frames).toBe(150);

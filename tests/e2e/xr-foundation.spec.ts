@@ -1,5 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { decodeCalibrationPixel, LEFT_EYE_MARK, RIGHT_EYE_MARK } from '../../src/stereo/calibration';
+import type {} from '../../src/app/testApi';
 
 // Enters immersive-vr through IWER's emulated Quest 3 and reads back what each eye saw, inside
 // the frame loop (the XR framebuffer is the canvas's: left eye = left half, right eye = right half).
@@ -7,7 +8,7 @@ import { decodeCalibrationPixel, LEFT_EYE_MARK, RIGHT_EYE_MARK } from '../../src
 const SHIFT = 8;
 
 async function openEmulated(page: Page, query = ''): Promise<void> {
-  await page.goto(`./?emulate=quest3&source=calibration&shift=${SHIFT}${query}`, { waitUntil: 'commit' });
+  await page.goto(`./?emulate=quest3&testHooks=1&source=calibration&shift=${SHIFT}${query}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => !!window.__dreamGoggles, undefined, { timeout: 60_000 });
   await expect(page.getByTestId('vr-button')).toHaveText('ENTER VR');
 }
@@ -30,7 +31,7 @@ async function sampleEye(page: Page, eye: 'left' | 'right') {
 test('immersive-vr in the emulated headset shows each eye its own pattern, right eye shifted', async ({ page }) => {
   await openEmulated(page);
   // Zero IPD: both eye cameras coincide, so any difference between the halves is the textures'.
-  await page.evaluate(() => { window.__dreamGoggles!.emulator.device.ipd = 0; });
+  await page.evaluate(() => window.__dreamGoggles!.headset.setIpd(0));
   await enterVR(page);
   const state = await page.evaluate(() => window.__dreamGoggles!.state());
   expect(state.refSpace).toBe('local-floor');
@@ -58,7 +59,7 @@ test("the emulator's per-frame clear-value queries are answered from a shadow th
   await enterVR(page);
   // A distinctive clear state set behind three.js's back (three only re-sets it when its own value changes).
   const n = await page.evaluate(() => {
-    const gl = window.__dreamGoggles!.viewer.renderer.getContext();
+    const gl = window.__dreamGoggles!.gl();
     gl.clearColor(0.2, 0.4, 0.6, 1);
     gl.clearDepth(0.75);
     gl.clearStencil(5);
@@ -68,7 +69,7 @@ test("the emulator's per-frame clear-value queries are answered from a shadow th
   // Five frames of IWER clearing with its own values and restoring what it read later: the wrapped
   // getParameter (the shadow) against the prototype's own (the real, synchronous query).
   const r = await page.evaluate(() => {
-    const gl = window.__dreamGoggles!.viewer.renderer.getContext() as WebGL2RenderingContext;
+    const gl = window.__dreamGoggles!.gl();
     const real = WebGL2RenderingContext.prototype.getParameter;
     const q = (get: (p: number) => unknown) => [gl.COLOR_CLEAR_VALUE, gl.DEPTH_CLEAR_VALUE, gl.STENCIL_CLEAR_VALUE]
       .map((p) => { const v = get(p); return ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v; });
@@ -120,11 +121,8 @@ test('turning the emulated head changes what the eyes see', async ({ page }) => 
   const probe: [number, number][] = [[0.25, 0.5], [0.75, 0.5]];
   const before = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), probe);
   expect(decodeCalibrationPixel(...(before[0].slice(0, 3) as [number, number, number]))?.eye ?? 'left').toBe('left');
-  await page.evaluate(() => window.__dreamGoggles!.emulator.device.remote.dispatch('set_transform', { device: 'headset', orientation: { yaw: -90 } }));
-  await page.waitForFunction(() => {
-    const q = window.__dreamGoggles!.emulator.device.quaternion;
-    return Math.abs(q.y) > 0.5;
-  });
+  await page.evaluate(() => window.__dreamGoggles!.headset.look(-90));
+  await page.waitForFunction(() => Math.abs(window.__dreamGoggles!.headset.orientation()[1]) > 0.5);
   const h = await page.evaluate(() => window.__dreamGoggles!.state().frameCount);
   await page.waitForFunction((n) => window.__dreamGoggles!.state().frameCount > n + 2, h);
   const after = await page.evaluate((p) => window.__dreamGoggles!.readPixels(p), probe);
@@ -139,13 +137,13 @@ test('turning the emulated head changes what the eyes see', async ({ page }) => 
 test('mouse drag in the emulated session turns the head', async ({ page }) => {
   await openEmulated(page);
   await enterVR(page);
-  const q0 = await page.evaluate(() => window.__dreamGoggles!.emulator.device.quaternion.y);
+  const q0 = await page.evaluate(() => window.__dreamGoggles!.headset.orientation()[1]);
   const box = (await page.locator('canvas').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2 + 200, box.y + box.height / 2, { steps: 5 });
   await page.mouse.up();
-  const q1 = await page.evaluate(() => window.__dreamGoggles!.emulator.device.quaternion.y);
+  const q1 = await page.evaluate(() => window.__dreamGoggles!.headset.orientation()[1]);
   expect(q1).toBeLessThan(q0 - 0.2); // dragged right → yaw to the right (negative about +Y)
 });
 

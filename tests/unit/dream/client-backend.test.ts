@@ -11,14 +11,14 @@ beforeEach(() => {
   FakeWorker.all = [];
   vi.stubGlobal('Worker', FakeWorker);
   vi.stubGlobal('document', { baseURI: 'http://localhost/' });
-  vi.stubGlobal('self', { location: { href: 'http://localhost/', search: '?backend=wasm' } });
+  vi.stubGlobal('self', { location: { href: 'http://localhost/', search: '' } });
   vi.stubGlobal('createImageBitmap', async (b: FakeBitmap) => bitmap(`copy of ${b.id}`));
 });
 afterEach(() => { vi.unstubAllGlobals(); });
 
 describe('DreamClient.setBackend', () => {
   it('replaces the worker on the new backend with the recipe, focus, last keyframe and running state', async () => {
-    const c = new DreamClient({ recipe: 'faces', size: [8, 8] });
+    const c = new DreamClient({ recipe: 'faces', size: [8, 8], backend: 'wasm' });
     const restarting: DreamEvent[] = [];
     c.on('restarting', (e) => restarting.push(e));
     const w1 = FakeWorker.all[0];

@@ -218,11 +218,17 @@ describe('DreamClient switches: accelerator and test hooks', () => {
     on.dispose(); off.dispose();
   });
 
-  it('a client created without the option (the page before its test switch) keeps fault injection', () => {
+  it('a client created without the option has no fault injection, and its worker is told so', () => {
     const c = new DreamClient({ size: [8, 8] });
-    expect(initOptions(FakeWorker.all[0]).testHooks).toBe(true);
-    c.injectFault('loseContext');
-    expect(FakeWorker.all[0].types()).toEqual(['init', 'fault']);
+    expect(initOptions(FakeWorker.all[0]).testHooks).toBe(false);
+    expect(() => c.injectFault('loseContext')).toThrow('needs the testHooks option');
+    expect(FakeWorker.all[0].types()).toEqual(['init']);
+    c.dispose();
+  });
+
+  it('leaves the backend to the worker unless told (the page parses ?backend=, src/app/config.ts)', () => {
+    const c = new DreamClient({ size: [8, 8] });
+    expect((FakeWorker.all[0].posted[0] as unknown as { options: { backend: unknown } }).options.backend).toBeNull();
     c.dispose();
   });
 });

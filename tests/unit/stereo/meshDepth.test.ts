@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   ComfortGovernor, disparityUv, budgetUv, meshAngleScale, meshDisplacement, meshDisparityRad, angularDisparity,
-  parseStereoMethod, MIN_IPD_M,
+  MIN_IPD_M,
 } from '../../../src/stereo';
 
 const RAD = Math.PI / 180;
@@ -66,10 +66,4 @@ describe('mesh stereo depth (displacement from the comfort governor)', () => {
     expect(Number.isFinite(meshDisplacement(1, 0, 1, 0.063, 2.5))).toBe(true);
   });
 
-  it('parses the method names and nothing else', () => {
-    expect(parseStereoMethod('mesh')).toBe('mesh');
-    expect(parseStereoMethod(' Warp ')).toBe('warp');
-    expect(parseStereoMethod('meshy')).toBeNull();
-    expect(parseStereoMethod(null)).toBeNull();
-  });
 });
