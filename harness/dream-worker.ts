@@ -1,6 +1,6 @@
 // Drives a DreamClient and records what comes back on window.__dream for the e2e test.
 import { DreamClient, type DreamEvent } from '../src/dream';
-import { parseBackendOverride } from '../src/platform';
+import { parseBackendOverride, type BackendName } from '../src/platform';
 
 const q = new URLSearchParams(location.search);
 const size = Number(q.get('size') ?? 64);
@@ -19,6 +19,16 @@ interface Record { events: Omit<DreamEvent, 'bitmap'>[]; keyframes: number; diff
 const rec: Record = { events: [], keyframes: 0, diffFromSeed: [], errors: [] };
 (window as unknown as { __dream: Record }).__dream = rec;
 
+// ?backend=NAME forces the dream's backend; absent: the worker times them and keeps the fastest. An unknown name is
+// reported as the page reports it (src/app/config.ts) and the choice stays automatic.
+let backend: BackendName | null = null;
+let backendNotice: string | null = null;
+try {
+  backend = parseBackendOverride(q.get('backend'));
+} catch (e) {
+  backendNotice = `${(e as Error).message.replace(/^backend: /, '')}: choosing a backend automatically.`;
+}
+
 const client = new DreamClient({
   modelBaseUrl: new URL(q.get('models') ?? '../models/human/', location.href).href,
   wasmPath: new URL('../tfjs/', location.href).href,
@@ -29,13 +39,13 @@ const client = new DreamClient({
   // ?accel=off: the worker without the wasm accelerator; fault injection only with ?testHooks=1
   ...(q.get('accel') === 'off' ? { accelerator: false } : {}),
   testHooks: q.get('testHooks') === '1',
-  // ?backend=NAME forces the dream's backend; absent: the worker times them and keeps the fastest
-  backend: parseBackendOverride(q.get('backend')),
+  backend,
 });
 (window as unknown as { __client: DreamClient }).__client = client;
 for (const type of ['ready', 'state', 'error', 'degraded', 'notice'] as const) {
   client.on(type, (e) => { rec.events.push(e); log.textContent += `${JSON.stringify(e)}\n`; if (e.type === 'error') rec.errors.push(e.message); });
 }
+if (backendNotice) rec.events.push({ type: 'notice', message: backendNotice } as Omit<DreamEvent, 'bitmap'>);
 client.on('keyframe', ({ bitmap, pixels: px, ...meta }) => {
   // Shown from the bitmap; measured from the pixels the worker sends along (a 2D-canvas readback of the
   // bitmap can stall this page for a keyframe's time on a software rasteriser).
