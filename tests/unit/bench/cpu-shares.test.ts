@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { cpuBucket, cpuShares, CPU_BUCKETS, type CpuProfile } from '../../../bench/cpu-shares';
+import { cpuBucket, cpuShares, CPU_BUCKETS, type CpuProfile } from '../../../scripts/bench/cpu-shares';
 
 const NM = 'file:///repo/node_modules/@tensorflow';
 

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { nhwcIslands, nhwcTwins, UNFOLDED_PROFILE, type GraphArtifacts, type GraphNode, type WeightSpec } from '../../../src/model';
 import { FUSED_CONV } from '../../../src/tf/ops/names';
-import { ancestors } from '../../../bench/flops';
-import { fixedNodes } from '../../../scripts/bench-engine';
+import { ancestors } from '../../../scripts/bench/flops';
+import { fixedNodes } from '../../../scripts/bench/bench-engine';
 import { entry, expectFoldsKeepValues, load, wasm } from '../dream/helpers';
 
 /** A graph whose int32 constants hold `consts` (in order) and whose other nodes are `nodes`. */

@@ -1,5 +1,5 @@
 // Element-wise kernels on tfjs-backend-wasm's heap, each one pass where TF.js runs several kernels (profile of a
-// crowds 128² step, `scripts/bench-engine.ts`), as the SIMD module's functions (./simd.ts) with a JS loop over heap
+// crowds 128² step, `scripts/bench/bench-engine.ts`), as the SIMD module's functions (./simd.ts) with a JS loop over heap
 // views for the rest (elements past the last multiple of 4, or where SIMD cannot run):
 //  - Relu6's gradient: dy · (x == relu6(x)) as ONE pass. wasm's Equal alone was 16 % of the step (its
 //    comparisons run a generic broadcasting loop), plus a Cast (a JS copy) and a Multiply.

@@ -5,7 +5,7 @@ import { installOverrides } from '../../../../src/tf';
 import { relu6OutGradOnHeap } from '../../../../src/tf/accel/heap/elementwise';
 import { fuseConvAct, type GraphNode } from '../../../../src/model';
 import { seededRng } from '../../../../src/dream/transforms';
-import { fixedNodes } from '../../../../scripts/bench-engine';
+import { fixedNodes } from '../../../../scripts/bench/bench-engine';
 import { entry, expectFoldsKeepValues, wasm } from '../../dream/helpers';
 import { heapBackends } from '../helpers';
 

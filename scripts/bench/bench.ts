@@ -6,17 +6,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpus, hostname } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { recipeObjective } from '../src/dream/dreamer';
-import { RECIPES, DEFAULT_RECIPE } from '../src/dream/recipes';
-import { MODEL_DIR, ROOT, nodeBackend, nodeModel } from './dream-node';
-import { loadDreamModel, NAIVE_PROFILE } from '../src/model';
-import { DEFAULT_CLIENT_OPTIONS } from '../src/dream/client';
-import { fileFetch } from '../src/tf/file-fetch';
-import { onTheLine, pairedRatios, type Spread } from '../bench/spread';
+import { recipeObjective } from '../../src/dream/dreamer';
+import { RECIPES, DEFAULT_RECIPE } from '../../src/dream/recipes';
+import { MODEL_DIR, ROOT, nodeBackend, nodeModel } from '../dream-node';
+import { loadDreamModel, NAIVE_PROFILE } from '../../src/model';
+import { DEFAULT_CLIENT_OPTIONS } from '../../src/dream/client';
+import { fileFetch } from '../../src/tf/file-fetch';
+import { onTheLine, pairedRatios, type Spread } from './spread';
 import { type KeyframeLoop, depthJob, timed, fixedNodes, interleavedSamples, matmulGflops, median, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
-import { CPU_BUCKETS, type CpuBucket } from '../bench/cpu-shares';
+import { CPU_BUCKETS, type CpuBucket } from './cpu-shares';
 import { pageBench } from './bench-page';
-import { installOverrides, installWasmAccelerator, removeWasmAccelerator, STOCK_OVERRIDES } from '../src/tf';
+import { installOverrides, installWasmAccelerator, removeWasmAccelerator, STOCK_OVERRIDES } from '../../src/tf';
 
 const argv = process.argv.slice(2);
 const flag = (k: string) => argv.includes(`--${k}`);
@@ -67,7 +67,7 @@ function row(id: string, what: string, backend: string, value: number, unit: str
   const r = rows[rows.length - 1];
   console.log(`  ${id.padEnd(4)} ${what.padEnd(44)} ${fmt(value).padStart(8)} ${unit.padEnd(6)} ${cmp} ${String(target).padEnd(5)} ${pass ? 'PASS' : 'MISS'} ${target === 0 ? `+${fmt(r.ratio)}` : `×${fmt(r.ratio)}`}`);
 }
-/** The row's paired per-round ratios (bench/spread.ts), flagged when their quartiles straddle the target. */
+/** The row's paired per-round ratios (./spread.ts), flagged when their quartiles straddle the target. */
 function spreadLine(sp: Spread, target: number): void {
   console.log(`       per round (${sp.n} paired): median ${fmt(sp.median)} · quartiles ${fmt(sp.q1)}–${fmt(sp.q3)}${onTheLine(sp, target) ? ' · ON THE LINE: the verdict moves with the load' : ''}`);
 }
