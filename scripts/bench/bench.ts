@@ -43,7 +43,7 @@ const opt = {
   pageQuery: arg('page-query', ''), // page: extra URL query, e.g. stereo=mesh or xrScale=1 (exploration)
   engine: !flag('no-engine'),
   build: !flag('no-build'),
-  before: !flag('no-before'), // also time the engine with the stock wasm Conv2DBackpropInput (src/tf/conv-backprop-as-conv.ts off)
+  before: !flag('no-before'), // also time the engine on stock TF.js kernels (no accelerator, STOCK_OVERRIDES: wasm's own Conv2DBackpropInput)
 };
 
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? '?').trim();
@@ -152,7 +152,7 @@ if (opt.engine) {
         { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, perRound: stepSpread, stockConvgrad: { stepMs: msBefore, ratio: before, speedup: msBefore / ms }, byOp: flops.byOp, unknownShapes: flops.unknown });
       spreadLine(stepSpread, 0.5);
       // the reference is ~3 MB of operands against a step's ~1 MB: another tenant's memory traffic can slow it
-      // alone (one run here read 10.7 GFLOP/s for four rows in a row, the steps unchanged, ratios of 1.6–2.1)
+      // alone (a slowed reference inflates the row's ratio with the step unchanged)
       if (side.matmulGflops < 0.5 * mm.gflops) console.log(`       ! the matmul reference read ${fmt(side.matmulGflops)} GFLOP/s here, ${fmt(mm.gflops)} at the start: the host was busy; rerun before quoting this row`);
       if (opt.before) console.log(`       before (stock TF.js kernels): ${fmt(before)} · step ${msBefore.toFixed(0)} → ${ms.toFixed(0)} ms (×${(msBefore / ms).toFixed(2)})`);
       if (opt.cpuSteps > 0) {
