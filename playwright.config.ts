@@ -29,11 +29,11 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
     viewport: { width: 1280, height: 720 },
   },
-  // `npm run test:e2e` builds first, and scripts/ensure-dist.ts builds again when a source is newer than dist/ (a
+  // `npm run test:e2e` builds first, and scripts/test-tools/ensure-dist.ts builds again when a source is newer than dist/ (a
   // bare `npx playwright test` after an edit); the server is always started fresh, so a stale build or a stray
   // dev server can never be what gets tested.
   webServer: {
-    command: `node node_modules/tsx/dist/cli.mjs scripts/ensure-dist.ts && node node_modules/vite/bin/vite.js preview --port ${port} --strictPort`,
+    command: `node node_modules/tsx/dist/cli.mjs scripts/test-tools/ensure-dist.ts && node node_modules/vite/bin/vite.js preview --port ${port} --strictPort`,
     url: `http://localhost:${port}/`,
     reuseExistingServer: false,
     timeout: 240_000, // room for that build (~1 min here)

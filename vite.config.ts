@@ -90,15 +90,15 @@ export default defineConfig(({ command }) => ({
   // dream worker starts sooner); Vitest and the dev server keep the full package.
   resolve: { alias: {
     'lil-gui.css': resolve(import.meta.dirname, 'node_modules/lil-gui/dist/lil-gui.css'),
-    // Build only: the dev server's dependency pre-bundling gives the deep tfjs-core imports of tfjs-lite.ts
-    // their own copy of tfjs-core (no flags registered there: the worker died with "Cannot evaluate flag
+    // Build only: the dev server's dependency pre-bundling would give the deep tfjs-core imports of tfjs-lite.ts
+    // their own copy of tfjs-core (no flags registered there: the worker dies with "Cannot evaluate flag
     // 'DEBUG'" under `npm start`).
     ...(command === 'build' && !process.env.VITEST ? { '@tensorflow/tfjs': resolve(import.meta.dirname, 'src/tf/tfjs-lite.ts') } : {}),
   } },
   server: { port: 5173 },
   // Dev server: pre-bundle TF.js and its backends in one pass so they share one tfjs-core. Found one at a time
-  // (the backends are imported lazily), each got its own copy, and the wasm backend registered itself on a
-  // tfjs-core the dream never saw: under `npm start` the dream stayed at "loading" for ever.
+  // (the backends are imported lazily), each would get its own copy, and the wasm backend would register itself
+  // on a tfjs-core the dream never sees: under `npm start` the dream would stay at "loading" for ever.
   optimizeDeps: {
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-cpu',
       '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu'],

@@ -19,7 +19,7 @@ for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu'] as const) {
   cases.push({ name: `depthwise 3×3 s2 valid ${activation}`, x: [1, 9, 8, 8], k: 3, cout: 8, stride: 2, pad: 'valid', depthwise: true, activation });
 }
 cases.push({ name: 'conv 1×1 s2 explicit pads relu6, batch 2', x: [2, 7, 7, 4], k: 1, cout: 12, stride: 2, pad: [[0, 0], [1, 0], [0, 1], [0, 0]], depthwise: false, activation: 'relu6' });
-// a ZeroPadding2D folded into a stride-2 depthwise conv (src/dream/graph.ts's foldPads: BlazePose)
+// a ZeroPadding2D folded into a stride-2 depthwise conv (src/model/passes.ts's foldPads: BlazePose)
 cases.push({ name: 'depthwise 3×3 s2 explicit pads relu6', x: [1, 9, 10, 16], k: 3, cout: 16, stride: 2, pad: [[0, 0], [0, 1], [1, 1], [0, 0]], depthwise: true, activation: 'relu6' });
 
 /** Output, input gradient of sum(op · dy) and the kernels that ran, for one case (seeded inputs). */

@@ -106,8 +106,8 @@ export function parseAppConfig(search: string, catalogue: Catalogue = DEFAULT_CA
   try {
     backend = parseBackendOverride(q.get('backend'));
   } catch (e) {
-    // The dream client said this in its own words before the page parsed ?backend=; same words, and the
-    // text as the key, as its notices have.
+    // The same words as the dream-worker harness reports (harness/dream-worker.ts), keyed by the text as the
+    // dream's notices are.
     const text = `${(e as Error).message.replace(/^backend: /, '')}: choosing a backend automatically.`;
     warn('backend', text, text);
   }

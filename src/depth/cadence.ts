@@ -17,7 +17,7 @@ export interface DepthCadenceConfig {
   maxSkip: number;
 }
 
-/** 0.18: under the bench's B3 target of 0.2 (issue 6) with room for the noise of one keyframe's timing. */
+/** 0.18: under the bench's B3 target of 0.2 (bench/README.md) with room for the noise of one keyframe's timing. */
 export const DEFAULT_DEPTH_CADENCE_CONFIG: Readonly<DepthCadenceConfig> = Object.freeze({ share: 0.18, maxSkip: 2 });
 
 export interface DepthCadence {

@@ -110,7 +110,7 @@ export async function createDepthEstimator(config: Partial<DepthEstimatorConfig>
       check(image);
       const [h, w] = c.outputSize ?? [image.shape[0], image.shape[1]];
       // the same kernels on every keyframe of a size: on wasm a replayed program after two calls
-      // (src/tf/replay-cache.ts), without TF.js's engine between the net's ~60 kernel calls
+      // (src/tf/accel/replay/replay-cache.ts), without TF.js's engine between the net's ~60 kernel calls
       return replayed(net, `${image.dtype}|${image.shape}|${h}x${w}`, image, () => tf.tidy(() => {
         const depth = disparityToDepth(disparity(image), c.lowQuantile, c.highQuantile);
         return tf.image.resizeBilinear(depth.expandDims(2) as tf.Tensor3D, [h, w], false, true).squeeze([2]) as tf.Tensor2D;

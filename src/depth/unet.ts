@@ -73,7 +73,7 @@ export function phaseKernels(kernel: tf.Tensor4D): { kernels: tf.Tensor4D[]; pad
 export function convOfUpsampled(coarse: tf.Tensor4D, phases: ReturnType<typeof phaseKernels>): tf.Tensor4D {
   return tf.tidy(() => {
     const [p00, p01, p10, p11] = phases.kernels.map((k, p) => tf.conv2d(coarse, k, 1, phases.pads[p]));
-    // the four phases interleaved: on wasm one strided copy per phase row (src/tf/ops.ts)
+    // the four phases interleaved: on wasm one strided copy per phase row (src/tf/ops/portable.ts, src/tf/accel/heap/copy.ts)
     return interleave2x2(p00, p01, p10, p11);
   });
 }

@@ -37,7 +37,7 @@ export interface InitOptions {
   testHooks?: boolean;
 }
 
-/** Whether the worker's backend runs the accelerated kernels, and why not (src/tf/accelerator-status.ts). */
+/** Whether the worker's backend runs the accelerated kernels, and why not (src/tf acceleratorStatus, src/tf/accel/install.ts). */
 export interface AcceleratorReport { on: boolean; reason: string | null }
 
 export type DreamCommand =

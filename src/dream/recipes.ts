@@ -29,7 +29,7 @@ export const RECIPES: Record<string, Recipe> = {
     name: 'objects', model: 'nanodet', terms: [{ node: 'leaky_26', weight: 1 }],
     octaves: 3, octaveScale: 1.4, steps: 6, stepSize: 0.015, jitter: 16, zoom: 1.05, colour: 0.3,
   },
-  // posenet's mid layers: big faces with eyes and noses in swirling skin (the "eyes" preset).
+  // posenet's mid layers: big faces with eyes and noses in swirling skin (the "eyes" preset).
   faces: {
     name: 'faces', model: 'posenet', terms: [{ node: 'pw5', weight: 1 }, { node: 'pw9', weight: 0.5 }],
     octaves: 3, octaveScale: 1.4, steps: 6, stepSize: 0.015, jitter: 16, zoom: 1.05, colour: 0.3,

@@ -1,4 +1,4 @@
-// The dream step's gradient as a replayed kernel program (src/tf/kernel-replay.ts): for a (model, objective,
+// The dream step's gradient as a replayed kernel program (src/tf/accel/replay/kernel-replay.ts): for a (model, objective,
 // image shape), recorded on the second call, checked against TF.js on the third, replayed from then on (a
 // shape seen once, like the worker's warm-up, costs nothing). Each keyframe runs 18 steps at three sizes, so
 // from the first full keyframe on every gradient is a replay.
@@ -24,7 +24,7 @@ export const gradientProgramShapes = (model: DreamModel): string[] => programKey
 
 /**
  * `grad(image)` (a pure function of `image` for this model and objective), replayed where a checked program
- * exists (src/tf/replay-cache.ts: recorded on the second call, checked on the third).
+ * exists (src/tf/accel/replay/replay-cache.ts: recorded on the second call, checked on the third).
  */
 export function replayedGradient(model: DreamModel, obj: Objective, image: tf.Tensor4D, grad: () => tf.Tensor4D): tf.Tensor4D {
   return replayed(model, keyOf(obj, image), image, grad);

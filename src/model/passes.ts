@@ -66,7 +66,7 @@ const isNhwc = (n: GraphNode) => n.attr?.data_format?.s == null || decode(n.attr
 /**
  * Fold each NHWC Conv2D / DepthwiseConv2dNative whose only consumer adds its bias (BiasAdd, BIAS_RELU6, or an Add
  * of a constant [c]), with the activation after the bias when that is its only consumer (Relu, LeakyRelu), into one FUSED_CONV /
- * FUSED_DEPTHWISE node under the chain's last name (src/tf/fused-conv.ts: one XNNPACK call on wasm).
+ * FUSED_DEPTHWISE node under the chain's last name (src/tf/ops/fused-conv.ts: one XNNPACK call on wasm).
  */
 export function fuseConvAct(g: GraphArtifacts): GraphArtifacts {
   const counts = consumerCounts(g.nodes);
@@ -142,7 +142,7 @@ export function foldPads(g: GraphArtifacts): GraphArtifacts {
 
 /**
  * Fold each NHWC BiasAdd whose only consumer is a Relu6 into one BIAS_RELU6 node under the Relu6's name
- * (src/tf/bias-relu6.ts: one pass on wasm, Add + Relu6 elsewhere). Done with `unfuse`, which makes these pairs.
+ * (src/tf/ops/bias-relu6.ts: one pass on wasm, Add + Relu6 elsewhere). Done with `unfuse`, which makes these pairs.
  */
 export function fuseBiasRelu6(g: GraphArtifacts): GraphArtifacts {
   const consumers = consumerCounts(g.nodes);
@@ -177,7 +177,7 @@ function scalarFoldContext(g: GraphArtifacts) {
 /**
  * Fold each h-swish spelled Mul(Mul(s, x), Relu6(Add(x, t))) (s, t scalar constants; either operand order of
  * each Mul; the inner three used only there) into one HARD_SWISH node (x, s, t) under the outer Mul's name
- * (src/tf/hard-swish.ts).
+ * (src/tf/ops/hard-swish.ts).
  */
 export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
   const { byName, scalarConst, plain } = scalarFoldContext(g);
@@ -203,7 +203,7 @@ export function fuseHardSwish(g: GraphArtifacts): GraphArtifacts {
 
 /**
  * Fold each h-sigmoid spelled Mul(s, Relu6(Add(x, t))) (s, t scalar constants; either operand order of the Mul;
- * the inner two used only there) into one HARD_SIGMOID node (x, s, t) under the Mul's name (src/tf/hard-swish.ts):
+ * the inner two used only there) into one HARD_SIGMOID node (x, s, t) under the Mul's name (src/tf/ops/hard-swish.ts):
  * squeeze-excite's gate. Run after fuseHardSwish (whose outer Mul reads a Mul, not a constant).
  */
 export function fuseHardSigmoid(g: GraphArtifacts): GraphArtifacts {

@@ -1,4 +1,4 @@
-// A fetch-shaped reader of local files, so the one model loader (src/dream/model.ts) also runs in Node
+// A fetch-shaped reader of local files, so the one model loader (src/model) also runs in Node
 // (tests, scripts). Node-only: never import it from browser code.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// The default seed images (made by scripts/make-seeds.ts, procedural, 160×160) and the procedural
+// The default seed images (made by scripts/media/make-seeds.ts, procedural, 160×160) and the procedural
 // noise seed the dream worker makes itself from the random seed. Ids are what the share URL carries.
 import rings from '../../assets/seeds/rings.png?url';
 import waves from '../../assets/seeds/waves.png?url';

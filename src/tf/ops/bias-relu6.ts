@@ -1,6 +1,6 @@
 // BiasAdd + Relu6 (after every conv of a MobileNet) as one graph op: one pass over the activation instead of two
 // on wasm (src/tf/accel/heap), two fewer engine calls in the forward pass and a one-pass gradient.
-// src/dream/graph.ts rewrites BiasAdd → Relu6 pairs into this op at load time; it is registered with the graph
+// src/model/passes.ts rewrites BiasAdd → Relu6 pairs into this op at load time; it is registered with the graph
 // converter here, so a graph that has it loads on every backend (elsewhere it runs as Add + Relu6).
 // Gradient: dy · (0 ≤ x + bias ≤ 6), from the op's inputs: exactly src/tf/overrides/relu6.ts's dy · (x == relu6(x))
 // on the pre-activation (the same f32 sum is recomputed), so the dream's gradients do not change.

@@ -2,7 +2,7 @@
 // the forward pass runs as one XNNPACK call on wasm (the bias goes into the accumulators, the clamp into the
 // store: no pass over the activation, two fewer engine calls per conv), with a gradient that computes only what
 // a dream asks for: the input gradient (TF.js's own fused-conv gradient always computes the filter gradient,
-// which wasm lacks, and supports no Relu6). src/dream/graph.ts folds the chains into these ops at load time.
+// which wasm lacks, and supports no Relu6). src/model/passes.ts folds the chains into these ops at load time.
 //
 // The gradient's mask comes from the op's output y (the pre-activation is never stored): Relu y > 0, LeakyRelu
 // y > 0 (both the same as from x), Relu6 0 < y < 6, which is TensorFlow's own Relu6Grad (TF.js's and
@@ -111,7 +111,7 @@ export const registerFusedConvOps = registerOnce(() => {
 
 /**
  * Backends whose fused conv kernels take a bias and these activations in one call: XNNPACK's on wasm, one shader
- * program on webgl (conv, Add and activation were three, each writing a texture the next one reads).
+ * program on webgl (unfused, conv, Add and activation are three, each writing a texture the next one reads).
  * WebGPU's kernels take them too, but nothing here can run WebGPU to test them, so it keeps conv + Add + act.
  */
 export const FUSED_CONV_BACKENDS: readonly string[] = ['wasm', 'webgl'];

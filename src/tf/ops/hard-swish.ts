@@ -2,7 +2,7 @@
 // block's gate: Add, Relu6, Mul, three kernels forward and three in the tape's backward pass on a [1,1,1,C]
 // vector, ~5 µs of overhead each; six gates on the textures path), each as one graph op. H-swish: the graph spells it as Mul, Add, Relu6, Mul
 // (four kernels forward, about ten in the tape's backward pass, each a pass over the activation), ~17 times
-// on the textures recipe's path. src/dream/graph.ts folds that pattern into this op at load time. On wasm it is
+// on the textures recipe's path. src/model/passes.ts folds that pattern into this op at load time. On wasm it is
 // one SIMD pass each way (src/tf/accel/heap) with the same float32 roundings as the four ops and their
 // TF.js gradients; elsewhere it runs as those ops. The scalars (1/6 and 3, from the graph's constants) are inputs.
 import * as tf from '@tensorflow/tfjs';

@@ -28,11 +28,11 @@ export function kernelScope(backend: tf.KernelBackend) {
 /**
  * Filters derived from a weight (flipped, transposed, reshaped) for the input-gradient kernels, kept on the
  * backend while the weight's data lives: a graph's weights are the same tensors every step, so each is flipped
- * once, not in every backward pass (wasm's Reverse and Transpose of [3,3,C,C'] filters were 16 % of a nanodet
+ * once, not in every backward pass (on wasm, Reverse and Transpose of [3,3,C,C'] filters are ~16 % of a nanodet
  * step), and XNNPACK keeps its packed copy of the same filter id. Entries whose weight was freed are freed when
  * a new entry is made, at least every SWEEP_EVERY calls, or by `sweepDerivedFilters` (a model's dispose) or
  * `clearDerivedFilters`: the sweep asks the backend for every weight's reference count, ~6 µs a call with the ~60
- * weights of a textures net, 0.3 ms a step when it ran on every call.
+ * weights of a textures net: too dear to run on every call.
  */
 const derived = new WeakMap<tf.KernelBackend, Map<object, Map<string, Info>>>();
 export const SWEEP_EVERY = 64;

@@ -2,7 +2,7 @@
 // TF.js's own builds a tensor of ones the size of the activation in JS on every backward pass (makeOnesTypedArray,
 // then an upload) and multiplies by it with a broadcast: ~4 % of a wasm crowds 128² step. Here, where every reduced
 // axis comes before the kept ones (size-1 axes aside: a full mean, or [1,h,w,c] over H,W), dx is dy / n repeated,
-// filled into the input's shape on the heap (the wasm accelerator's FILL_LIKE; wasm's Tile was slower still): the
+// filled into the input's shape on the heap (the wasm accelerator's FILL_LIKE; wasm's Tile is slower still): the
 // same values (dy · 1 / n and dy / n are the same float operation), no JS-side allocation. Other reductions and
 // backends: TF.js's own.
 import * as tf from '@tensorflow/tfjs';

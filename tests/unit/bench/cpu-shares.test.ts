@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { cpuBucket, cpuShares, CPU_BUCKETS, type CpuProfile } from '../../../bench/cpu-shares';
+import { cpuBucket, cpuShares, CPU_BUCKETS, type CpuProfile } from '../../../scripts/bench/cpu-shares';
 
 const NM = 'file:///repo/node_modules/@tensorflow';
 
@@ -11,7 +11,7 @@ describe('cpuBucket', () => {
     expect(cpuBucket('mul_', `${NM}/tfjs/dist/tf.node.js`)).toBe('tfjs');
     expect(cpuBucket('executeOp', `${NM}/tfjs-converter/dist/tf-converter.node.js`)).toBe('graph');
     expect(cpuBucket('kernelFunc', `${NM}/tfjs-backend-wasm/dist/tf-backend-wasm.node.js`)).toBe('backend');
-    expect(cpuBucket('transformOnHeap', 'file:///repo/src/tf/heap-kernels.ts')).toBe('ours');
+    expect(cpuBucket('transformOnHeap', 'file:///repo/src/tf/accel/heap/kernels.ts')).toBe('ours');
     expect(cpuBucket('(garbage collector)', '')).toBe('gc');
     expect(cpuBucket('(idle)', '')).toBe('other');
     expect(cpuBucket('x', 'file:///repo/node_modules/some/src/a.js')).toBe('other'); // a package's src/ is not ours
@@ -26,7 +26,7 @@ describe('cpuShares', () => {
         { id: 1, callFrame: { functionName: '(root)', url: '' }, children: [2, 3, 4, 5] },
         { id: 2, callFrame: { functionName: 'wasm-function[400]', url: 'wasm://wasm/0019ea4a' } },
         { id: 3, callFrame: { functionName: 'runKernel', url: `${NM}/tfjs-core/dist/tf-core.node.js` } },
-        { id: 4, callFrame: { functionName: 'rollOnHeap', url: 'file:///repo/src/tf/heap-kernels.ts' } },
+        { id: 4, callFrame: { functionName: 'rollOnHeap', url: 'file:///repo/src/tf/accel/heap/kernels.ts' } },
         { id: 5, callFrame: { functionName: '(garbage collector)', url: '' } },
       ],
       samples: [2, 3, 2, 4, 2, 4, 5, 99],

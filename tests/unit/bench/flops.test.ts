@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { GraphNode } from '../../../src/model';
-import { ancestors, countFlops, shapeNodes, BACKWARD_FACTOR } from '../../../bench/flops';
+import { ancestors, countFlops, shapeNodes, BACKWARD_FACTOR } from '../../../scripts/bench/flops';
 import { FUSED_CONV, FUSED_DEPTHWISE } from '../../../src/tf/ops/names';
 
 // A hand-made graph: x [1,8,8,3] → conv 3×3 (4 ch) → relu → depthwise 3×3 stride 2 → reshape → matmul (10),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onTheLine, pairedRatios, quantile } from '../../../bench/spread';
+import { onTheLine, pairedRatios, quantile } from '../../../scripts/bench/spread';
 
 describe('paired-ratio spread (bench rows)', () => {
   it('interpolates quantiles between neighbours (type 7)', () => {

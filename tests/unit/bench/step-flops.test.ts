@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { fixedNodes, stepFlops } from '../../../scripts/bench-engine';
+import { fixedNodes, stepFlops } from '../../../scripts/bench/bench-engine';
 import { MODEL_DIR, manifest } from '../../../scripts/dream-node';
 import { RECIPES } from '../../../src/dream/recipes';
 import { recipeObjective } from '../../../src/dream/dreamer';

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { nhwcIslands, nhwcTwins, UNFOLDED_PROFILE, type GraphArtifacts, type GraphNode, type WeightSpec } from '../../../src/model';
 import { FUSED_CONV } from '../../../src/tf/ops/names';
-import { ancestors } from '../../../bench/flops';
-import { fixedNodes } from '../../../scripts/bench-engine';
+import { ancestors } from '../../../scripts/bench/flops';
+import { fixedNodes } from '../../../scripts/bench/bench-engine';
 import { entry, expectFoldsKeepValues, load, wasm } from '../dream/helpers';
 
 /** A graph whose int32 constants hold `consts` (in order) and whose other nodes are `nodes`. */
@@ -96,7 +96,7 @@ describe('nhwcIslands on NanoDet (the objects recipe, real weights)', () => {
     expect(onPath(before, 'Transpose')).toBeGreaterThan(20);
     expect(onPath(fixed, 'Transpose')).toBe(1); // the objective node itself, its twin back to NCHW (DreamModel asks for the twin)
     expect(onPath(fixed, FUSED_CONV)).toBe(onPath(before, 'Conv2D')); // every conv with its bias (and LeakyRelu)
-    // and with the Pad in front of it (graph.ts's foldPads): only the feed's pad, into NHWC, is left on the path
+    // and with the Pad in front of it (passes.ts's foldPads): only the feed's pad, into NHWC, is left on the path
     expect(onPath(before, 'Pad')).toBeGreaterThan(8);
     expect(onPath(fixed, 'Pad')).toBe(0); // the feed's too: it pads the feed's NHWC twin, folded into the first conv
     await expectFoldsKeepValues('nanodet', [nanodet.nodes.leaky_21, node], 64, 5);

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph, foldPads, globalAvgPoolToMean, PASS_PROFILES, relaxPlaceholders, unfuse, validateManifest, type GraphArtifacts, type GraphNode } from '../../../src/model';
 import { FUSED_CONV, FUSED_DEPTHWISE } from '../../../src/tf/ops/names';
-import { ancestors } from '../../../bench/flops';
-import { fixedNodes } from '../../../scripts/bench-engine';
+import { ancestors } from '../../../scripts/bench/flops';
+import { fixedNodes } from '../../../scripts/bench/bench-engine';
 import { noiseSeed } from '../../../src/dream/seed';
 import { entry, expectFoldsKeepValues, load, MODEL_DIR, ROOT, wasm } from '../dream/helpers';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newestFile, staleReason } from '../../../scripts/dist-fresh';
+import { newestFile, staleReason } from '../../../scripts/test-tools/dist-fresh';
 
 describe('dist freshness (e2e global setup)', () => {
   let root: string;

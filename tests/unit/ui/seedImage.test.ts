@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { checkSeedFile, centreCrop, decodeSize, imageSize, sniffImageType, looksComplete, MAX_SEED_PIXELS } from '../../../src/ui/seedImage';
 import { blackPng } from '../../fixtures/images';
-import { SEED_SHADERS, renderSeed } from '../../../scripts/make-seeds';
+import { SEED_SHADERS, renderSeed } from '../../../scripts/media/make-seeds';
 
 const file = (bytes: Uint8Array, name = 'x', type = '') => checkSeedFile({ name, type, size: bytes.length }, bytes);
 

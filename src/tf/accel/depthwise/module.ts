@@ -1,6 +1,6 @@
 // Depthwise convolution as WebAssembly SIMD generated for one geometry (sizes, filter, strides, pads, channels,
 // bias, activation), on tfjs-backend-wasm's own heap. XNNPACK's 5×5 depthwise kernels in tfjs-backend-wasm 4.22
-// ran at 5–6 GFLOP/s here, half its 3×3 rate, and every net runs 9–17 depthwise convs per pass, forward and
+// run at about half its 3×3 rate (~5–6 GFLOP/s on a 2-core x86 VM), and every net runs 9–17 depthwise convs per pass, forward and
 // (as a flipped depthwise conv, src/tf/overrides/depthwise-input-grad.ts) backward. With the geometry baked in,
 // every tap is one load at a constant offset: no index arithmetic, no bounds checks, no padded copy (rows outside
 // the image read a row of zeros; the edge columns' pixels are unrolled with only their inside taps), and four

@@ -1,6 +1,6 @@
 // Copies on tfjs-backend-wasm's heap where wasm's own kernels are slow for the shapes a dream uses: Slice / SplitV
 // (wasm's own reads the whole input out of the heap, then copies one innermost row at a time through a new
-// subarray, 3 floats per pixel for an image: 5 % of a step went to the jitter's roll; here the longest contiguous
+// subarray, 3 floats per pixel for an image: ~5 % of a step would go to the jitter's roll; here the longest contiguous
 // runs, copied inside the heap with copyWithin), PadV2, the jitter's roll, the interleave of a strided input
 // gradient's phases (and of the depth decoder's ×2 phases), and Mean's gradient as a repeat.
 // Views are made after the output is allocated (an allocation may grow the heap and detach older views).
@@ -101,7 +101,7 @@ export function interleave2x2OnHeap(backend: WasmBackend, p: tf.TensorInfo[]): t
 /**
  * x padded by `paddings` ([before, after] per axis, ≥ 0) with `constantValue`: the output filled, then x's rows
  * copied in, a row being x's extent from the last padded axis on (contiguous in both: for an NHWC image padded in H
- * and W, one W·C run per image row). wasm's own PadV2 took 0.6 ms for a 128² RGB image (the pose models pad before
+ * and W, one W·C run per image row). on wasm its own PadV2 is ~0.6 ms for a 128² RGB image (the pose models pad before
  * their strided convs).
  */
 export function padOnHeap(backend: WasmBackend, x: tf.TensorInfo, paddings: [number, number][], constantValue: number): tf.TensorInfo {

@@ -1,7 +1,7 @@
 // Element-wise kernels on tfjs-backend-wasm's heap, each one pass where TF.js runs several kernels (profile of a
-// crowds 128² step, `scripts/bench-engine.ts`), as the SIMD module's functions (./simd.ts) with a JS loop over heap
+// crowds 128² step, `scripts/bench/bench-engine.ts`), as the SIMD module's functions (./simd.ts) with a JS loop over heap
 // views for the rest (elements past the last multiple of 4, or where SIMD cannot run):
-//  - Relu6's gradient: dy · (x == relu6(x)) as ONE pass. wasm's Equal alone was 16 % of the step (its
+//  - Relu6's gradient: dy · (x == relu6(x)) as ONE pass. On wasm, Equal alone is ~16 % of the step (its
 //    comparisons run a generic broadcasting loop), plus a Cast (a JS copy) and a Multiply.
 //  - BiasAdd + Relu6 as one pass (src/tf/ops/bias-relu6.ts), and its gradient as one pass; h-swish and h-sigmoid
 //    and their gradients (src/tf/ops/hard-swish.ts); LeakyRelu's gradient; Relu6's gradient from its output.

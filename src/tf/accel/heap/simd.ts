@@ -1,7 +1,7 @@
 // Element-wise kernels, reductions and col2im's (scalar) scatter as WebAssembly SIMD functions that work on
 // tfjs-backend-wasm's own heap (the module imports the backend's WebAssembly.Memory): 4 lanes per instruction, no
 // copies. JS loops over the same views (the heap kernels keep them as the fallback where SIMD or the memory object
-// is missing) were ~6× slower. Pointers are byte offsets into the heap, counts are elements. Functions:
+// is missing) are ~6× slower. Pointers are byte offsets into the heap, counts are elements. Functions:
 //   relu6grad(out, dy, x, y, n)       out = dy · (x == y)                 Relu6's gradient from its input and output
 //   biasRelu6(out, x, bias, n, c)     out = min(max(x + b, 0), 6), b = bias[i mod c]   BiasAdd + Relu6 in one pass
 //   biasRelu6grad(out, dy, x, bias, n, c)   out = dy · (0 ≤ x + b ≤ 6)   its gradient (the same mask as relu6grad's)

@@ -5,7 +5,7 @@ import { installOverrides } from '../../../../src/tf';
 import { relu6OutGradOnHeap } from '../../../../src/tf/accel/heap/elementwise';
 import { fuseConvAct, type GraphNode } from '../../../../src/model';
 import { seededRng } from '../../../../src/dream/transforms';
-import { fixedNodes } from '../../../../scripts/bench-engine';
+import { fixedNodes } from '../../../../scripts/bench/bench-engine';
 import { entry, expectFoldsKeepValues, wasm } from '../../dream/helpers';
 import { heapBackends } from '../helpers';
 
@@ -20,7 +20,7 @@ for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu'] as const) {
 }
 cases.push({ x: [2, 7, 7, 4], k: 1, cout: 12, stride: 2, pad: [[0, 0], [1, 0], [0, 1], [0, 0]], depthwise: false, activation: 'relu6' }); // explicit pads, batch 2
 cases.push({ x: [1, 10, 10, 4], k: 5, cout: 4, stride: 1, pad: 'same', depthwise: true, activation: 'relu6' });
-// a ZeroPadding2D folded into a stride-2 depthwise conv (graph.ts's foldPads: BlazePose), asymmetric like Keras'
+// a ZeroPadding2D folded into a stride-2 depthwise conv (src/model/passes.ts's foldPads: BlazePose), asymmetric like Keras'
 cases.push({ x: [1, 9, 10, 16], k: 3, cout: 16, stride: 2, pad: [[0, 0], [0, 1], [1, 1], [0, 0]], depthwise: true, activation: 'relu6' });
 
 /** The op's output and d sum(op · dy)/dx, with the fused kernel where `kernels`, as conv + Add + act where not. */

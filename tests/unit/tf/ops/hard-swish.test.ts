@@ -4,7 +4,7 @@ import { HARD_SIGMOID, HARD_SIGMOID_GRAD, HARD_SWISH, HARD_SWISH_GRAD, hardSigmo
 import { hardSigmoidOnHeap, hardSwishGradOnHeap, hardSwishOnHeap } from '../../../../src/tf/accel/heap/elementwise';
 import { fuseHardSigmoid, fuseHardSwish, type GraphNode } from '../../../../src/model';
 import { seededRng } from '../../../../src/dream/transforms';
-import { fixedNodes } from '../../../../scripts/bench-engine';
+import { fixedNodes } from '../../../../scripts/bench/bench-engine';
 import { entry, expectFoldsKeepValues, wasm } from '../../dream/helpers';
 import { heapBackends, withOptions, type HeapBackend } from '../helpers';
 

@@ -4,7 +4,7 @@
 // process started here is stopped here, by its PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type Page } from 'playwright-core';
-import type {} from '../src/app/testApi';
+import type {} from '../../src/app/testApi';
 
 // Same flags as playwright.config.ts (WebGL2 = ANGLE on SwiftShader).
 const CHROMIUM_ARGS = [

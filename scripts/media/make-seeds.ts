@@ -1,5 +1,5 @@
 // Makes the default seed images in assets/seeds/: procedural, made here, nothing third-party.
-// Usage: npx tsx scripts/make-seeds.ts   (deterministic: the same PNGs every run)
+// Usage: npx tsx scripts/media/make-seeds.ts   (deterministic: the same PNGs every run)
 // Soft shapes and gradients, because DeepDream grows detail out of the seed's edges and colour
 // changes; 160×160 = the dream's keyframe size (src/dream/client.ts DEFAULT_CLIENT_OPTIONS.size).
 import { PNG } from 'pngjs';
@@ -65,7 +65,7 @@ export function renderSeed(shader: Shader, size = SIZE): Buffer {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  const dir = resolve(import.meta.dirname, '../assets/seeds');
+  const dir = resolve(import.meta.dirname, '../../assets/seeds');
   mkdirSync(dir, { recursive: true });
   for (const [name, shader] of Object.entries(SEED_SHADERS)) {
     const buf = renderSeed(shader);

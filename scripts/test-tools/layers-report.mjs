@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const rules = createRequire(import.meta.url)('../.dependency-cruiser.cjs').forbidden.map((r) => r.name);
+const rules = createRequire(import.meta.url)('../../.dependency-cruiser.cjs').forbidden.map((r) => r.name);
 const r = spawnSync('npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
 let violations = [];
 let crashed = null;

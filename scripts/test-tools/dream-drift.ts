@@ -2,10 +2,10 @@
 // prints per-channel mean/std every 20 keyframes; exits 1 if any keyframe drifts to grey (std below half the
 // seed's), saturation (std above twice the seed's, or many clipped pixels) or a colour cast (mean off by > 0.15).
 import * as tf from '@tensorflow/tfjs';
-import { channelStats, Dreamer } from '../src/dream/dreamer';
-import { RECIPES } from '../src/dream/recipes';
-import { noiseSeed } from '../src/dream/seed';
-import { nodeBackend, nodeModel } from './dream-node';
+import { channelStats, Dreamer } from '../../src/dream/dreamer';
+import { RECIPES } from '../../src/dream/recipes';
+import { noiseSeed } from '../../src/dream/seed';
+import { nodeBackend, nodeModel } from '../dream-node';
 
 const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const size = Number(arg('size', '48'));

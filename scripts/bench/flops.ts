@@ -16,8 +16,8 @@
 //   path from x, so no filter gradients). The input gradient of a conv/matmul is a transposed conv/matmul
 //   with the same MAC count, so backward = 1 × forward and a step = forward + backward = 2 × forward.
 //   `BACKWARD_FACTOR` holds that 1; change it in one place if the rule changes.
-import type { GraphNode } from '../src/model';
-import { FUSED_CONV, FUSED_DEPTHWISE } from '../src/tf/ops/names';
+import type { GraphNode } from '../../src/model';
+import { FUSED_CONV, FUSED_DEPTHWISE } from '../../src/tf/ops/names';
 
 export const BACKWARD_FACTOR = 1;
 

@@ -8,13 +8,13 @@
 import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type {} from '../src/app/testApi';
+import type {} from '../../src/app/testApi';
 
 const RECIPES = (process.env.RECIPES ?? 'crowds,objects,faces,textures,figures').split(',');
 const KEYFRAMES = Number(process.env.KEYFRAMES ?? 8);
 const CLIP = process.env.CLIP ?? 'crowds';
 const CLIP_SECONDS = Number(process.env.CLIP_SECONDS ?? 10);
-const OUT = join(import.meta.dirname, '..', 'docs', 'recipes');
+const OUT = join(import.meta.dirname, '..', '..', 'docs', 'recipes');
 // A small page: the flat preview costs less to draw, so the recorder gets more frames on a slow machine.
 test.use({ viewport: { width: 480, height: 270 } });
 

@@ -2,10 +2,10 @@
 // into the zoom) in training/depth/data/dream-bank/, for texturing the synthetic depth-training scenes.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
-import { Dreamer } from '../src/dream/dreamer';
-import { RECIPES } from '../src/dream/recipes';
-import { noiseSeed } from '../src/dream/seed';
-import { nodeBackend, nodeModel, ROOT, toRgba, writePng } from './dream-node';
+import { Dreamer } from '../../src/dream/dreamer';
+import { RECIPES } from '../../src/dream/recipes';
+import { noiseSeed } from '../../src/dream/seed';
+import { nodeBackend, nodeModel, ROOT, toRgba, writePng } from '../dream-node';
 
 const SIZE = 128;
 const SEQUENCES = 12;

@@ -10,10 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import pwConfig from '../playwright.config';
-import type {} from '../src/app/testApi';
+import pwConfig from '../../playwright.config';
+import type {} from '../../src/app/testApi';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = '/tmp/soak-dist';
 /** Heap growth counted as noise: GC timing moves the used heap by a few MB either way. */
 const HEAP_NOISE_BYTES = 8 * 2 ** 20;

@@ -1,7 +1,6 @@
 // Is dist/ built from the sources as they are now? Playwright serves dist/ (`vite preview`), so an e2e run that
-// skipped `vite build` after an edit tested the old code, and passed or failed for reasons not in the tree
-// (session 10's stall test passed against an old dist/ before that was noticed). scripts/ensure-dist.ts asks this before every e2e run and builds
-// when the answer is no. Pure apart from reading mtimes, so a unit test can drive it with a temp tree.
+// skipped `vite build` after an edit would test the old code, and pass or fail for reasons not in the tree.
+// scripts/test-tools/ensure-dist.ts asks this before every e2e run and builds when the answer is no. Pure apart from reading mtimes, so a unit test can drive it with a temp tree.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 

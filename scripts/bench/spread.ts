@@ -1,7 +1,7 @@
 // How much a bench ratio moves from round to round. The jobs of a row run interleaved (a, b, a, b, …), so each
 // round gives one paired ratio a_i / b_i measured seconds apart, under the same load; the row's value stays the
 // ratio of the medians, and this adds the paired ratios' median and quartiles. A row whose quartiles straddle its
-// target is "on the line": the verdict would flip with the machine's load (B3 read 0.18–0.20 in session 10).
+// target is "on the line": the verdict would flip with the machine's load (e.g. rounds reading 0.18–0.20 against B3's 0.2).
 // Pure, so a unit test can check it on hand-made samples.
 
 export interface Spread { median: number; q1: number; q3: number; n: number }

@@ -2,7 +2,7 @@
 // the same MACs done as a forward Conv2D with the filter transposed (exact for 1×1 stride-1 convs, and for k×k
 // stride 1 SAME with the filter also flipped). Shapes are MobileNetV2's at 128² (crowds). Same process, interleaved.
 import * as tf from '@tensorflow/tfjs';
-import { nodeBackend } from './dream-node';
+import { nodeBackend } from '../dream-node';
 
 await nodeBackend('wasm');
 const cases: { name: string; x: [number, number, number, number]; f: [number, number, number, number] }[] = [
@@ -34,7 +34,7 @@ for (const c of cases) {
 
 // The composed kernel (src/tf/overrides/conv-input-grad.ts and the accelerator's paths above it, src/tf/accel/conv,
 // which useBackend('wasm') installs) against the backend's own, on strided and odd shapes too.
-const { installOverrides, installWasmAccelerator } = await import('../src/tf');
+const { installOverrides, installWasmAccelerator } = await import('../../src/tf');
 const setConvBackpropAsConv = (on: boolean) => {
   installOverrides('wasm', { convInputGradAsConv: on });
   installWasmAccelerator({ convInputGrad: on });
@@ -54,8 +54,8 @@ checks.forEach(([xs, fs, s, p], i) => {
 setConvBackpropAsConv(false);
 
 // A whole ascent step of each recipe, stock kernel vs as-conv, interleaved in this process.
-const { RECIPES } = await import('../src/dream/recipes');
-const { nodeModel } = await import('./dream-node');
+const { RECIPES } = await import('../../src/dream/recipes');
+const { nodeModel } = await import('../dream-node');
 const { stepMs } = await import('./bench-engine');
 const sizes = (process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ?? '128,224').split(',').map(Number);
 for (const r of Object.values(RECIPES)) {

@@ -3,10 +3,10 @@
 // and one full-size frame (docs/recipes/<recipe>.png). Node, wasm.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
-import { Dreamer } from '../src/dream/dreamer';
-import { RECIPES } from '../src/dream/recipes';
-import { noiseSeed } from '../src/dream/seed';
-import { grid, nodeBackend, quantise, nodeModel, ROOT, toRgba, writePng } from './dream-node';
+import { Dreamer } from '../../src/dream/dreamer';
+import { RECIPES } from '../../src/dream/recipes';
+import { noiseSeed } from '../../src/dream/seed';
+import { grid, nodeBackend, quantise, nodeModel, ROOT, toRgba, writePng } from '../dream-node';
 
 const args = process.argv.slice(2);
 const size = Number(args.find((a) => a.startsWith('--size='))?.slice(7) ?? 160);

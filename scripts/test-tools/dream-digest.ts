@@ -6,12 +6,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Dreamer } from '../src/dream/dreamer';
-import { RECIPES } from '../src/dream/recipes';
-import { noiseSeed } from '../src/dream/seed';
-import { createDepthEstimator } from '../src/depth';
-import { fileFetch } from '../src/tf/file-fetch';
-import { nodeBackend, nodeModel, ROOT } from './dream-node';
+import { Dreamer } from '../../src/dream/dreamer';
+import { RECIPES } from '../../src/dream/recipes';
+import { noiseSeed } from '../../src/dream/seed';
+import { createDepthEstimator } from '../../src/depth';
+import { fileFetch } from '../../src/tf/file-fetch';
+import { nodeBackend, nodeModel, ROOT } from '../dream-node';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };

@@ -2,19 +2,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { cpuShares, type CpuBucket, type CpuProfile } from '../bench/cpu-shares';
-import { ancestors, countFlops, shapeNodes, type FlopCount } from '../bench/flops';
-import { compileGraph, PASS_PROFILES, type DreamModel, type GraphNode, type ModelEntry, type PassProfile, type WeightSpec } from '../src/model';
-import { activationsOf, type Objective } from '../src/dream/objectives';
-import { Dreamer, recipeObjective, recipeTransform } from '../src/dream/dreamer';
-import type { Recipe } from '../src/dream/recipes';
-import { noiseSeed } from '../src/dream/seed';
-import { ascentStep } from '../src/dream/step';
-import { seededRng } from '../src/dream/transforms';
-import { zoom } from '../src/dream/zoom';
-import { budgetedDepth, createDepthCadence, createDepthEstimator, createDepthStabilizer } from '../src/depth';
-import { fileFetch } from '../src/tf/file-fetch';
-import { MODEL_DIR, ROOT } from './dream-node';
+import { cpuShares, type CpuBucket, type CpuProfile } from './cpu-shares';
+import { ancestors, countFlops, shapeNodes, type FlopCount } from './flops';
+import { compileGraph, PASS_PROFILES, type DreamModel, type GraphNode, type ModelEntry, type PassProfile, type WeightSpec } from '../../src/model';
+import { activationsOf, type Objective } from '../../src/dream/objectives';
+import { Dreamer, recipeObjective, recipeTransform } from '../../src/dream/dreamer';
+import type { Recipe } from '../../src/dream/recipes';
+import { noiseSeed } from '../../src/dream/seed';
+import { ascentStep } from '../../src/dream/step';
+import { seededRng } from '../../src/dream/transforms';
+import { zoom } from '../../src/dream/zoom';
+import { budgetedDepth, createDepthCadence, createDepthEstimator, createDepthStabilizer } from '../../src/depth';
+import { fileFetch } from '../../src/tf/file-fetch';
+import { MODEL_DIR, ROOT } from '../dream-node';
 
 /** The bench's median: the upper middle one of the values (the row values have always used this one). */
 export const median = (x: readonly number[]): number => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];
@@ -109,7 +109,7 @@ export async function stepMs(model: DreamModel, recipe: Recipe, size: number, ru
 }
 
 /**
- * Where `steps` ascent steps' CPU time goes by layer (bench/cpu-shares.ts), sampled every 100 µs by V8's profiler
+ * Where `steps` ascent steps' CPU time goes by layer (./cpu-shares.ts), sampled every 100 µs by V8's profiler
  * around nothing but the steps (after `warm` untimed ones). The profiler's own cost is in `other`.
  */
 export async function stepCpuShares(model: DreamModel, recipe: Recipe, size: number, steps: number, warm = 3): Promise<{ stepMs: number; totalMs: number; shares: Record<CpuBucket, number> }> {
@@ -144,7 +144,7 @@ export function realLoop(model: DreamModel, recipe: Recipe, size: number): Keyfr
 }
 
 /** Ms of every call of each job, in round order, calls interleaved (a, b, c, a, b, c, …) so drift in the machine's
- *  load hits all: samples[k][i] is job k's call in round i (bench/spread.ts pairs them by round); `warm` untimed rounds first. */
+ *  load hits all: samples[k][i] is job k's call in round i (./spread.ts pairs them by round); `warm` untimed rounds first. */
 export async function interleavedSamples(jobs: KeyframeLoop[], runs: number, warm = 1): Promise<number[][]> {
   for (let i = 0; i < warm; i++) for (const j of jobs) await j.keyframe();
   const t: number[][] = jobs.map(() => []);

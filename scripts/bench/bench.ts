@@ -6,17 +6,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpus, hostname } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { recipeObjective } from '../src/dream/dreamer';
-import { RECIPES, DEFAULT_RECIPE } from '../src/dream/recipes';
-import { MODEL_DIR, ROOT, nodeBackend, nodeModel } from './dream-node';
-import { loadDreamModel, NAIVE_PROFILE } from '../src/model';
-import { DEFAULT_CLIENT_OPTIONS } from '../src/dream/client';
-import { fileFetch } from '../src/tf/file-fetch';
-import { onTheLine, pairedRatios, type Spread } from '../bench/spread';
+import { recipeObjective } from '../../src/dream/dreamer';
+import { RECIPES, DEFAULT_RECIPE } from '../../src/dream/recipes';
+import { MODEL_DIR, ROOT, nodeBackend, nodeModel } from '../dream-node';
+import { loadDreamModel, NAIVE_PROFILE } from '../../src/model';
+import { DEFAULT_CLIENT_OPTIONS } from '../../src/dream/client';
+import { fileFetch } from '../../src/tf/file-fetch';
+import { onTheLine, pairedRatios, type Spread } from './spread';
 import { type KeyframeLoop, depthJob, timed, fixedNodes, interleavedSamples, matmulGflops, median, naiveLoop, realLoop, stepBesideMatmul, stepCpuShares, stepFlops, stepKernels, stepMs } from './bench-engine';
-import { CPU_BUCKETS, type CpuBucket } from '../bench/cpu-shares';
+import { CPU_BUCKETS, type CpuBucket } from './cpu-shares';
 import { pageBench } from './bench-page';
-import { installOverrides, installWasmAccelerator, removeWasmAccelerator, STOCK_OVERRIDES } from '../src/tf';
+import { installOverrides, installWasmAccelerator, removeWasmAccelerator, STOCK_OVERRIDES } from '../../src/tf';
 
 const argv = process.argv.slice(2);
 const flag = (k: string) => argv.includes(`--${k}`);
@@ -43,7 +43,7 @@ const opt = {
   pageQuery: arg('page-query', ''), // page: extra URL query, e.g. stereo=mesh or xrScale=1 (exploration)
   engine: !flag('no-engine'),
   build: !flag('no-build'),
-  before: !flag('no-before'), // also time the engine with the stock wasm Conv2DBackpropInput (src/tf/conv-backprop-as-conv.ts off)
+  before: !flag('no-before'), // also time the engine on stock TF.js kernels (no accelerator, STOCK_OVERRIDES: wasm's own Conv2DBackpropInput)
 };
 
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? '?').trim();
@@ -67,7 +67,7 @@ function row(id: string, what: string, backend: string, value: number, unit: str
   const r = rows[rows.length - 1];
   console.log(`  ${id.padEnd(4)} ${what.padEnd(44)} ${fmt(value).padStart(8)} ${unit.padEnd(6)} ${cmp} ${String(target).padEnd(5)} ${pass ? 'PASS' : 'MISS'} ${target === 0 ? `+${fmt(r.ratio)}` : `×${fmt(r.ratio)}`}`);
 }
-/** The row's paired per-round ratios (bench/spread.ts), flagged when their quartiles straddle the target. */
+/** The row's paired per-round ratios (./spread.ts), flagged when their quartiles straddle the target. */
 function spreadLine(sp: Spread, target: number): void {
   console.log(`       per round (${sp.n} paired): median ${fmt(sp.median)} · quartiles ${fmt(sp.q1)}–${fmt(sp.q3)}${onTheLine(sp, target) ? ' · ON THE LINE: the verdict moves with the load' : ''}`);
 }
@@ -152,7 +152,7 @@ if (opt.engine) {
         { recipe: name, model: recipe.model, size, stepMs: ms, stepGflop: flops.step / 1e9, gflops, matmulGflops: ref.gflops, perRound: stepSpread, stockConvgrad: { stepMs: msBefore, ratio: before, speedup: msBefore / ms }, byOp: flops.byOp, unknownShapes: flops.unknown });
       spreadLine(stepSpread, 0.5);
       // the reference is ~3 MB of operands against a step's ~1 MB: another tenant's memory traffic can slow it
-      // alone (one run here read 10.7 GFLOP/s for four rows in a row, the steps unchanged, ratios of 1.6–2.1)
+      // alone (a slowed reference inflates the row's ratio with the step unchanged)
       if (side.matmulGflops < 0.5 * mm.gflops) console.log(`       ! the matmul reference read ${fmt(side.matmulGflops)} GFLOP/s here, ${fmt(mm.gflops)} at the start: the host was busy; rerun before quoting this row`);
       if (opt.before) console.log(`       before (stock TF.js kernels): ${fmt(before)} · step ${msBefore.toFixed(0)} → ${ms.toFixed(0)} ms (×${(msBefore / ms).toFixed(2)})`);
       if (opt.cpuSteps > 0) {

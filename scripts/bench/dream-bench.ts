@@ -7,16 +7,16 @@
 //                      stridePhases option), with the gradient's kernel replay off (src/tf/accel/replay: a replay
 //                      calls the kernels it recorded)
 import * as tf from '@tensorflow/tfjs';
-import { recipeObjective, recipeTransform } from '../src/dream/dreamer';
-import { RECIPES } from '../src/dream/recipes';
-import { noiseSeed } from '../src/dream/seed';
-import { ascentStep } from '../src/dream/step';
-import { seededRng } from '../src/dream/transforms';
-import { loadDreamModel, UNFOLDED_PROFILE, type DreamModel } from '../src/model';
-import { fileFetch } from '../src/tf/file-fetch';
-import { installWasmAccelerator, type BackendName } from '../src/tf';
-import { MODEL_DIR, nodeBackend, nodeModel } from './dream-node';
-import type { Recipe } from '../src/dream/recipes';
+import { recipeObjective, recipeTransform } from '../../src/dream/dreamer';
+import { RECIPES } from '../../src/dream/recipes';
+import { noiseSeed } from '../../src/dream/seed';
+import { ascentStep } from '../../src/dream/step';
+import { seededRng } from '../../src/dream/transforms';
+import { loadDreamModel, UNFOLDED_PROFILE, type DreamModel } from '../../src/model';
+import { fileFetch } from '../../src/tf/file-fetch';
+import { installWasmAccelerator, type BackendName } from '../../src/tf';
+import { MODEL_DIR, nodeBackend, nodeModel } from '../dream-node';
+import type { Recipe } from '../../src/dream/recipes';
 
 const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const size = Number(arg('size', '128'));
