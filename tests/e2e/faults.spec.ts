@@ -268,7 +268,7 @@ test('a hidden tab or a background window pauses the dream (no keyframes), visib
     const n = await keyframes(page);
     // no work: at most the keyframe that was in flight arrives (on a loaded machine it may take several seconds)
     let m = n;
-    for (let quiet = 0; quiet < 3;) {
+    for (let quiet = 0, tries = 0; quiet < 3 && tries < 30; tries++) {
       await page.waitForTimeout(1000);
       const k = await keyframes(page);
       quiet = k === m ? quiet + 1 : 0;
