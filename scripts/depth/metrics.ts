@@ -43,7 +43,8 @@ const median = (xs: number[]): number => { const s = [...xs].sort((p, q) => p - 
 
 /** pred: disparity-like (larger = nearer) [S·S]; truth: true disparity (figures are judged only where they are
  *  surfaces); mask: figure coverage 0–255. contrast = (median over the figures − median over the ring) / the
- *  prediction's 2–98 % range: how big a step the relief makes there, comparable between net and truth. Null when
+ *  2–98 % range of the prediction over figures and ring together: how big a step the relief makes there, in [−1, 1]
+ *  and comparable between net and truth (whose step is nearly all of its range). Null when
  *  the figures or the ring have fewer than 8 pixels. */
 export function standsOut(pred: ArrayLike<number>, truth: ArrayLike<number>, mask: ArrayLike<number>, S: number): StandOut | null {
   const fig = new Uint8Array(S * S), grown = new Uint8Array(S * S), rad = Math.max(2, Math.round(S / 24));
@@ -55,14 +56,13 @@ export function standsOut(pred: ArrayLike<number>, truth: ArrayLike<number>, mas
       if (yy >= 0 && yy < S && xx >= 0 && xx < S && dx * dx + dy * dy <= rad * rad) grown[yy * S + xx] = 1;
     }
   }
-  const inFig: number[] = [], inRing: number[] = [], all: number[] = [];
+  const inFig: number[] = [], inRing: number[] = [];
   for (let p = 0; p < S * S; p++) {
-    all.push(pred[p]);
     if (fig[p]) inFig.push(pred[p]);
     else if (grown[p] && mask[p] === 0) inRing.push(pred[p]);
   }
   if (inFig.length < 8 || inRing.length < 8) return null;
-  all.sort((p, q) => p - q);
+  const all = [...inFig, ...inRing].sort((p, q) => p - q);
   const range = Math.max(1e-9, all[Math.floor(0.98 * (all.length - 1))] - all[Math.floor(0.02 * (all.length - 1))]);
   const step = median(inFig) - median(inRing);
   return { nearer: step > 0, contrast: step / range };

@@ -20,7 +20,7 @@ describe('stands-out check', () => {
     const { truth, mask } = scene();
     const t = standsOut(truth, truth, mask, S)!;
     expect(t.nearer).toBe(true);
-    expect(t.contrast).toBeCloseTo(0.8, 1); // (0.5 − 0.1) / (0.5 − 0)
+    expect(t.contrast).toBeCloseTo(1, 6); // (0.5 − 0.1) / (0.5 − 0.1): the ring is all wall
     // an affine copy of the truth stands out by the same contrast
     const pred = truth.map((v) => 3 * v - 1);
     expect(standsOut(pred, truth, mask, S)!.contrast).toBeCloseTo(t.contrast, 6);
