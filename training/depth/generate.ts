@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { parseArgs } from 'node:util';
-import { randomScene, SCENE_TYPES, type SceneType } from './gen/scene.ts';
+import { randomScene, SCENE_TYPES_V2, type SceneType } from './gen/scene.ts';
 import { render, type Rendered } from './gen/render.ts';
 import { loadDreamBank } from './gen/textures.ts';
 import { writeShard } from './gen/shards.ts';
@@ -23,27 +23,36 @@ const { values: a } = parseArgs({
     'dream-bank': { type: 'string', default: 'training/depth/data/dream-bank' },
     'dream-share': { type: 'string', default: '0.5' },
     previews: { type: 'string', default: '0' },
-    // e.g. "surface=3,closeup=2,outdoor=1": only these scene types, in these proportions
+    // e.g. "surface=3,closeup=2,outdoor=1": only these scene types, in these proportions; "mix2": SCENE_TYPES_V2
     types: { type: 'string' },
+    // photographic textures (training/depth/photos.py) for this share of the non-dream materials
+    photos: { type: 'string' },
+    'photo-share': { type: 'string', default: '0.35' },
+    // wider fields of view and more lighting (low sun, overcast, lamps) on top of each type's own draws
+    variety: { type: 'boolean', default: false },
   },
 });
 
 const seed = Number(a.seed), start = Number(a.start), count = Number(a.count), size = Number(a.size), ss = Number(a.ss);
 const shardSize = Number(a.shard), dreamShare = Number(a['dream-share']), previews = Number(a.previews);
 const bank = loadDreamBank(a['dream-bank']!);
-const types = a.types ? parseTypes(a.types) : undefined;
+const types = a.types === 'mix2' ? { ...SCENE_TYPES_V2 } : a.types ? parseTypes(a.types) : undefined;
+const photos = a.photos ? loadDreamBank(a.photos) : [];
+if (a.photos && photos.length === 0) throw new Error(`--photos ${a.photos}: no PNGs there (run training/depth/photos.py)`);
+const photo = a.photos ? { photos, share: Number(a['photo-share']) } : undefined;
 
 function parseTypes(spec: string): Partial<Record<SceneType, number>> {
   const out: Partial<Record<SceneType, number>> = {};
   for (const part of spec.split(',')) {
     const [k, v] = part.split('=');
-    if (!(k in SCENE_TYPES) || !(Number(v) > 0)) throw new Error(`--types: '${part}' (types: ${Object.keys(SCENE_TYPES).join(', ')}; weights > 0)`);
+    if (!(k in SCENE_TYPES_V2) || !(Number(v) > 0)) throw new Error(`--types: '${part}' (types: ${Object.keys(SCENE_TYPES_V2).join(', ')}; weights > 0)`);
     out[k as SceneType] = Number(v);
   }
   return out;
 }
 mkdirSync(a.out!, { recursive: true });
-console.log(`generating ${count} images ${size}² (ss ${ss}) seed ${seed} from ${start}; dream bank: ${bank.length} images`);
+console.log(`generating ${count} images ${size}² (ss ${ss}) seed ${seed} from ${start}; dream bank: ${bank.length} images` +
+  (photo ? `; photos: ${photos.length} (${photo.share} of other materials)` : '') + (a.variety ? '; camera and lighting variety' : ''));
 
 function savePreview(path: string, it: Rendered): void {
   const png = new PNG({ width: it.width * 2, height: it.height });
@@ -62,11 +71,12 @@ function savePreview(path: string, it: Rendered): void {
 const t0 = Date.now();
 for (let s0 = start; s0 < start + count; s0 += shardSize) {
   const n = Math.min(shardSize, start + count - s0);
-  const path = join(a.out!, `shard-s${seed}-b${bank.length}${types ? '-t' : ''}-${String(s0).padStart(7, '0')}.dgd`);
+  const tag = (types ? '-t' : '') + (photo ? `-p${photos.length}` : '') + (a.variety ? '-v' : '') + (size !== 96 ? `-z${size}` : '');
+  const path = join(a.out!, `shard-s${seed}-b${bank.length}${tag}-${String(s0).padStart(7, '0')}.dgd`);
   if (existsSync(path)) { console.log(`skip ${path}`); continue; } // resumable
   const items: Rendered[] = [];
   for (let i = s0; i < s0 + n; i++) {
-    const scene = randomScene(mixSeed(seed, i), { bank, dreamShare, types });
+    const scene = randomScene(mixSeed(seed, i), { bank, dreamShare, types, photo, variety: a.variety });
     const it = render(scene, size, size, ss);
     items.push(it);
     if (i - start < previews) savePreview(join(a.out!, `preview-${String(i).padStart(5, '0')}-${scene.type}.png`), it);

@@ -61,7 +61,53 @@ def parse(argv=None):
                     help='run the net at this square size (multiple of 16; the data stays 96²), as the runtime will')
     ap.add_argument('--hard-below', type=float, default=0.3,
                     help='hard = correlation of prediction and truth below this (< 0: relief inverted)')
+    ap.add_argument('--sizes', default=None,
+                    help='multi-scale training, e.g. "96:4,128:2,160:2,192:2": each batch is resized (after augmenting at the '
+                         "data's own size) to one of these square sizes, drawn with these weights; the batch shrinks so "
+                         'batch·size² stays ≈ --batch·96² (at least 3 images). The net runs at that size (no --input-size)')
+    ap.add_argument('--blur', type=float, default=0.0, help='share of images blurred (Gaussian, σ 0.4–1.6 px at the training size)')
+    ap.add_argument('--val-sizes', default=None,
+                    help='validate at these sizes too, e.g. "96,192": validation images resized there (area), the net run there')
     return ap.parse_args(argv)
+
+
+def parse_sizes(spec):
+    """"96:4,192:1" → ([96, 192], [0.8, 0.2])."""
+    sizes, weights = [], []
+    for part in spec.split(','):
+        k, _, w = part.partition(':')
+        if int(k) % 16:
+            raise ValueError(f'--sizes: {k} is not a multiple of 16')
+        sizes.append(int(k))
+        weights.append(float(w or 1))
+    return sizes, [w / sum(weights) for w in weights]
+
+
+def resize_batch(x, d, size):
+    """x [n,3,h,w], d [n,h,w] → size²: down by the mean over each pixel's footprint (disparity too, as the generator's
+    supersampling averages it: 192² rendered at 1 ray a pixel and halved is 96² at 2×2), up bilinearly."""
+    if x.shape[-1] == size and x.shape[-2] == size:
+        return x, d
+    import torch.nn.functional as F
+    kw = dict(mode='area') if size < x.shape[-1] else dict(mode='bilinear', align_corners=False)
+    return F.interpolate(x, size=(size, size), **kw).clamp(0, 1), F.interpolate(d[:, None], size=(size, size), **kw)[:, 0]
+
+
+def blur(x, share, g):
+    """Gaussian blur of a random `share` of the images, σ 0.4–1.6 px (defocus, soft dream keyframes, upscaled photos)."""
+    import torch.nn.functional as F
+    out = x.clone()
+    for i in range(x.shape[0]):
+        if torch.rand(1, generator=g).item() >= share:
+            continue
+        sigma = 0.4 + 1.2 * torch.rand(1, generator=g).item()
+        r = int(math.ceil(2.5 * sigma))
+        k = torch.exp(-torch.arange(-r, r + 1, dtype=torch.float32) ** 2 / (2 * sigma ** 2))
+        k = (k / k.sum()).to(x.dtype)
+        t = F.pad(x[i:i + 1], (r, r, r, r), mode='replicate')
+        t = F.conv2d(t, k.view(1, 1, 1, -1).repeat(3, 1, 1, 1), groups=3)
+        out[i:i + 1] = F.conv2d(t, k.view(1, 1, -1, 1).repeat(3, 1, 1, 1), groups=3)
+    return out
 
 
 def lr_at(a, step):
@@ -100,6 +146,10 @@ def main(argv=None):
         sys.exit(f'no shards in {a.data}: run `npm run depth:data` first')
     val_pool = ShardPool([a.val]) if os.path.isdir(a.val) else None
     vx, vd = val_pool.all(a.val_count) if val_pool and len(val_pool) else (None, None)
+    val_sets = [(None, vx, vd)] if vx is not None else []
+    if vx is not None and a.val_sizes:
+        val_sets = [(s, *resize_batch(vx, vd, s)) for s in map(int, a.val_sizes.split(','))]
+    sizes = parse_sizes(a.sizes) if a.sizes else None
 
     step = 0
     last = os.path.join(a.run, 'ckpt-last.pt')
@@ -150,11 +200,20 @@ def main(argv=None):
     while step < a.steps:
         for grp in opt.param_groups:
             grp['lr'] = lr_at(a, step)
-        x, d = pool.batch(rng, a.batch)
+        size, n = a.input_size, a.batch
+        if sizes:
+            size = int(rng.choice(sizes[0], p=sizes[1]))
+            n = max(3, round(a.batch * (96 / size) ** 2))
+        x, d = pool.batch(rng, n)
         if not a.no_augment:
             x, d = augment(x, d, g)
+        if sizes:
+            x, d = resize_batch(x, d, size)
+            size = None
+        if a.blur > 0:
+            x = blur(x, a.blur, g)
         mask = torch.ones_like(d, dtype=torch.bool)  # sky (disparity 0) is exact: train on it too
-        pred = predict_at(model, x, a.input_size)
+        pred = predict_at(model, x, size)
         loss, l_ssi = ssi_loss(pred, d, mask, grad_weight=a.grad_weight)
         if a.valid_weight > 0:
             # sky vs. surface is learnt first and dominates the all-pixel term; this one asks for the
@@ -166,7 +225,7 @@ def main(argv=None):
             loss = loss + a.corr_weight * corr_hinge(pred, d, d >= 1.0 / MAX_DEPTH, a.corr_margin)
         if teacher is not None:
             with torch.no_grad():
-                target = predict_at(teacher, x, a.input_size)
+                target = predict_at(teacher, x, size)
             l_teacher, _ = ssi_loss(pred, target, mask, grad_weight=a.grad_weight)
             loss = loss + a.teacher_weight * l_teacher
         opt.zero_grad(set_to_none=True)
@@ -203,13 +262,14 @@ def main(argv=None):
             save(last, ck)
             if step % a.keep_every == 0:
                 save(os.path.join(a.run, f'ckpt-{step:07d}.pt'), ck)
-        if vx is not None and step % a.val_every == 0:
-            absrel, d1, pos, vabs = evaluate(ema, vx, vd, a.input_size)
-            r_absrel, r_d1, r_pos, _ = evaluate(model, vx, vd, a.input_size)
-            vlogw.writerow([step, f'{absrel:.4f}', f'{d1:.4f}', f'{pos:.4f}', f'{vabs:.4f}', f'{r_absrel:.4f}', f'{r_d1:.4f}', f'{r_pos:.4f}'])
+        for vs, vxs, vds in (val_sets if step % a.val_every == 0 else []):
+            run_at = a.input_size if vs is None else None
+            absrel, d1, pos, vabs = evaluate(ema, vxs, vds, run_at)
+            r_absrel, r_d1, r_pos, _ = evaluate(model, vxs, vds, run_at)
+            vlogw.writerow([step if vs is None else f'{step}@{vs}', f'{absrel:.4f}', f'{d1:.4f}', f'{pos:.4f}', f'{vabs:.4f}', f'{r_absrel:.4f}', f'{r_d1:.4f}', f'{r_pos:.4f}'])
             vlog.flush()
-            print(f'val step {step}: EMA AbsRel {absrel:.4f} δ1 {d1:.4f} pos {pos:.3f}; raw AbsRel {r_absrel:.4f} δ1 {r_d1:.4f} pos {r_pos:.3f} '
-                  f'(vertical prior {vabs:.4f})', flush=True)
+            print(f'val step {step}{"" if vs is None else f" at {vs}²"}: EMA AbsRel {absrel:.4f} δ1 {d1:.4f} pos {pos:.3f}; raw AbsRel {r_absrel:.4f} '
+                  f'δ1 {r_d1:.4f} pos {r_pos:.3f} (vertical prior {vabs:.4f})', flush=True)
         model.train()
 
 

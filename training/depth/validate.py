@@ -35,21 +35,34 @@ def main():
                     help='validation shard folders, pooled (e.g. data/val3 data/val4: 1 280 images)')
     ap.add_argument('--input-size', type=int, default=None, help='run the net at this square size (see train.py)')
     ap.add_argument('--raw-only', action='store_true', help='only the raw weights (what export.py ships by default)')
+    ap.add_argument('--sizes', default=None,
+                    help='e.g. "96,192": resize the validation images to each size (area) and run the net there, one row per size')
+    ap.add_argument('--kinds', default=None, help='comma-separated subset of raw,ema,ema+recal')
+    ap.add_argument('--recal-data', nargs='+', default=['training/depth/data/train'], help='shard folders for recalibrating BatchNorm')
     a = ap.parse_args()
     torch.set_num_threads(1)
     x, d = ShardPool(a.val).all()
     print(f'{len(x)} validation images from {", ".join(a.val)}')
+    if a.sizes:
+        from train import resize_batch
+        sets = [(s, *resize_batch(x, d, s)) for s in map(int, a.sizes.split(','))]
+    else:
+        sets = [(a.input_size, x, d)]
     for ckpt in a.ckpts:
         ck = torch.load(ckpt, map_location='cpu')
         kinds = (('raw', 'model', False),) if a.raw_only else (('raw', 'model', False), ('ema', 'ema', False), ('ema+recal', 'ema', True))
+        if a.kinds:
+            kinds = tuple(k for k in kinds if k[0] in a.kinds.split(','))
         for name, key, recal in kinds:
             net = net_for(ck)
             net.load_state_dict(ck[key])
             if recal:
-                recalibrate_bn(net, ['training/depth/data/train'])
-            absrel, d1, pos = evaluate(net, x, d, a.input_size)
-            print(f'{ckpt} step {ck["step"]} {name:10s} AbsRel {absrel:.4f}  δ<1.25 {d1:.4f}  positive scale {100 * pos:.1f} %'
-                  f' ({round((1 - pos) * len(x))} inverted)', flush=True)
+                recalibrate_bn(net, a.recal_data)
+            for size, xs, ds in sets:
+                absrel, d1, pos = evaluate(net, xs, ds, size if not a.sizes else None)
+                at = f' @{size}' if a.sizes else ''
+                print(f'{ckpt} step {ck["step"]} {name:10s}{at} AbsRel {absrel:.4f}  δ<1.25 {d1:.4f}  positive scale {100 * pos:.1f} %'
+                      f' ({round((1 - pos) * len(xs))} inverted)', flush=True)
 
 
 if __name__ == '__main__':

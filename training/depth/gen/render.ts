@@ -40,20 +40,24 @@ export function trace(s: Scene, dx: number, dy: number, dz: number, out: number[
   if (s.flat) {
     for (let c = 0; c < 3; c++) out[c] = col[c];
   } else {
-    let lx: number, ly: number, lz: number, dist: number, atten = 1;
-    if (s.light.kind === 'dir') { [lx, ly, lz] = s.light.dir; dist = Infinity; } else {
-      lx = s.light.pos[0] - px; ly = s.light.pos[1] - py; lz = s.light.pos[2] - pz;
-      dist = Math.hypot(lx, ly, lz); lx /= dist; ly /= dist; lz /= dist;
-      atten = 1 / (1 + (dist / s.light.range) ** 2);
-    }
-    let diff = Math.max(0, n[0] * lx + n[1] * ly + n[2] * lz) * atten;
-    if (diff > 0 && s.shadows && occluded(s, px + n[0] * 1e-3, py + n[1] * 1e-3, pz + n[2] * 1e-3, lx, ly, lz, dist)) diff = 0;
-    let spec = 0;
-    if (diff > 0 && m.spec > 0) {
-      // Phong: reflect the light about n, compare with the view direction (-d)
+    let diff = 0, spec = 0;
+    for (let li = 0; li < 1 + (s.extraLights?.length ?? 0); li++) {
+      const light = li === 0 ? s.light : s.extraLights![li - 1];
+      let lx: number, ly: number, lz: number, dist: number, atten = 1;
+      if (light.kind === 'dir') { [lx, ly, lz] = light.dir; dist = Infinity; } else {
+        lx = light.pos[0] - px; ly = light.pos[1] - py; lz = light.pos[2] - pz;
+        dist = Math.hypot(lx, ly, lz); lx /= dist; ly /= dist; lz /= dist;
+        atten = 1 / (1 + (dist / light.range) ** 2);
+      }
       const ndl = n[0] * lx + n[1] * ly + n[2] * lz;
-      const rx = 2 * ndl * n[0] - lx, ry = 2 * ndl * n[1] - ly, rz = 2 * ndl * n[2] - lz;
-      spec = m.spec * Math.pow(Math.max(0, -(rx * dx + ry * dy + rz * dz)), m.shininess) * atten;
+      if (ndl <= 0) continue;
+      if (s.shadows && occluded(s, px + n[0] * 1e-3, py + n[1] * 1e-3, pz + n[2] * 1e-3, lx, ly, lz, dist)) continue;
+      diff += ndl * atten * (light.strength ?? 1);
+      if (m.spec > 0) {
+        // Phong: reflect the light about n, compare with the view direction (-d)
+        const rx = 2 * ndl * n[0] - lx, ry = 2 * ndl * n[1] - ly, rz = 2 * ndl * n[2] - lz;
+        spec += m.spec * Math.pow(Math.max(0, -(rx * dx + ry * dy + rz * dz)), m.shininess) * atten * (light.strength ?? 1);
+      }
     }
     const amb = s.ambient;
     for (let c = 0; c < 3; c++) out[c] = col[c] * (amb + (1 - amb) * diff) + spec;

@@ -1,16 +1,19 @@
 // Random scene recipes: outdoor ground + objects, corridors, tunnels, rooms, oblique surfaces,
 // occlusion-heavy clutter and close-ups. A scene is a pure function of (seed, dream bank).
-import { type Primitive, type Vec3, type Mat3, Plane, Sphere, Box, Room, Cylinder, SdfPrim, rotationYXZ, IDENTITY } from './geometry.ts';
-import { type Image, type Material, randomMaterial, randomColor } from './textures.ts';
+import { type Primitive, type Vec3, type Mat3, Plane, Sphere, Box, Room, Cylinder, SdfPrim, Heightfield, rotationYXZ, IDENTITY } from './geometry.ts';
+import { type Image, type Material, type PhotoTextures, randomMaterial, randomColor } from './textures.ts';
 import { type Rng, mulberry32, uniform, randint, pick, weighted } from './rng.ts';
 
 export interface Camera { pos: Vec3; right: Vec3; up: Vec3; forward: Vec3; fovY: number }
+export type Light = ({ kind: 'dir'; dir: Vec3 } | { kind: 'point'; pos: Vec3; range: number }) & { strength?: number };
 export interface Scene {
   type: string;
   camera: Camera;
   prims: Primitive[];
   materials: Material[];
-  light: { kind: 'dir'; dir: Vec3 } | { kind: 'point'; pos: Vec3; range: number };
+  light: Light;
+  /** More lights (indoor scenes lit by several lamps); absent in scenes made before they existed. */
+  extraLights?: Light[];
   ambient: number;
   shadows: boolean;
   flat: boolean; // albedo only, no lighting (like a painted dream image)
@@ -37,10 +40,16 @@ export function viewPoint(cam: Camera, sx: number, sy: number, z: number, aspect
 
 const deg = Math.PI / 180;
 
-interface Ctx { r: Rng; bank: Image[]; dreamShare: number; materials: Material[]; prims: Primitive[]; cam?: Camera }
+interface Ctx { r: Rng; bank: Image[]; dreamShare: number; photo?: PhotoTextures; materials: Material[]; prims: Primitive[]; cam?: Camera }
 
 function mat(c: Ctx): number {
-  c.materials.push(randomMaterial(c.r, c.bank, c.dreamShare));
+  c.materials.push(randomMaterial(c.r, c.bank, c.dreamShare, c.photo));
+  return c.materials.length - 1;
+}
+
+/** A material with a dream texture whenever the bank has any (the figure-ground scenes of issue 28). */
+function dreamMat(c: Ctx): number {
+  c.materials.push(randomMaterial(c.r, c.bank, c.bank.length ? 1 : c.dreamShare, c.photo));
   return c.materials.length - 1;
 }
 
@@ -49,10 +58,10 @@ function randRot(r: Rng, full: boolean): Mat3 {
 }
 
 /** Add one random object of characteristic radius s centred at p, unless it would contain the camera. */
-function addObject(c: Ctx, p: Vec3, s: number, restOnGround: boolean): void {
+function addObject(c: Ctx, p: Vec3, s: number, restOnGround: boolean, material?: number): void {
   const r = c.r;
   if (c.cam && Math.hypot(p[0] - c.cam.pos[0], p[1] - c.cam.pos[1], p[2] - c.cam.pos[2]) < s * 1.9 + 0.15) return;
-  const m = mat(c);
+  const m = material ?? mat(c);
   const kind = weighted(r, { sphere: 3, box: 3, torus: 1.5, blob: 2, roundbox: 1.5 });
   const R = randRot(r, !restOnGround || r() < 0.3);
   switch (kind) {
@@ -187,14 +196,238 @@ function clutter(c: Ctx, closeup: boolean): Camera {
   return cam;
 }
 
+// ---- issue 28: scene layouts beyond the first seven (only through `types`, so old seeds keep their scenes)
+
+function terrain(c: Ctx): Camera {
+  const r = c.r;
+  const amp = Math.exp(uniform(r, Math.log(2), Math.log(35))), freq = Math.exp(uniform(r, Math.log(0.008), Math.log(0.06)));
+  const hf = new Heightfield(amp, freq, randint(r, 3, 5), randint(r, 0, 1 << 20), mat(c));
+  const ground = hf.height(0, 0);
+  const h = Math.exp(uniform(r, Math.log(0.4), Math.log(25)));
+  const pitch = r() < 0.2 ? uniform(r, 35, 80) * deg : uniform(r, -8, 30) * deg;
+  const cam = makeCamera([0, ground + h, 0], uniform(r, 0, 2 * Math.PI), pitch, uniform(r, -10, 10) * deg, uniform(r, 35, 95) * deg);
+  c.cam = cam;
+  c.prims.push(hf);
+  if (r() < 0.3) c.prims.push(new Plane([0, 1, 0], amp * uniform(r, 0.15, 0.45), mat(c))); // a lake filling the valleys
+  const count = randint(r, 0, 12);
+  for (let i = 0; i < count; i++) { // boulders and blobs resting on the slope
+    const z = Math.exp(uniform(r, Math.log(1.5), Math.log(60)));
+    const p = viewPoint(cam, uniform(r, -1.1, 1.1), uniform(r, -1, 0.3), z);
+    const s = Math.exp(uniform(r, Math.log(0.2), Math.log(3)));
+    p[1] = hf.height(p[0], p[2]) + s * 0.7;
+    addObject(c, p, s, true);
+  }
+  return cam;
+}
+
+function architecture(c: Ctx): Camera {
+  const r = c.r;
+  // a street between two rows of blocks (many large planes at right angles), or blocks scattered on a plaza
+  const street = r() < 0.65, w = uniform(r, 6, 30);
+  const camY = r() < 0.7 ? uniform(r, 1.2, 2.5) : Math.exp(uniform(r, Math.log(3), Math.log(40)));
+  const yaw = street ? uniform(r, -50, 50) * deg + (r() < 0.5 ? Math.PI : 0) : uniform(r, 0, 2 * Math.PI);
+  const cam = makeCamera([uniform(r, -0.3, 0.3) * w, camY, 0], yaw, uniform(r, -25, 35) * deg, uniform(r, -5, 5) * deg, uniform(r, 40, 95) * deg);
+  c.cam = cam;
+  c.prims.push(new Plane([0, 1, 0], 0, mat(c)));
+  const facade = [mat(c), mat(c), mat(c)];
+  const block = (cx: number, cz: number, hw: number, hh: number, hd: number, yawB: number) => {
+    if (Math.abs(cam.pos[0] - cx) < hw + 0.5 && Math.abs(cam.pos[2] - cz) < hd + 0.5 && cam.pos[1] < 2 * hh + 0.5) return;
+    const R = rotationYXZ(yawB, 0, 0), m = r() < 0.7 ? pick(r, facade) : mat(c);
+    c.prims.push(new Box([cx, hh, cz], [hw, hh, hd], R, m));
+    if (r() < 0.35) { // a ledge or balcony sticking out of the facade
+      const by = uniform(r, 0.3, 1.7) * hh;
+      c.prims.push(new Box([cx + Math.sign(-cx || 1) * (hw + 0.4), by, cz + uniform(r, -0.5, 0.5) * hd], [0.4, uniform(r, 0.1, 0.3), Math.min(hd, uniform(r, 0.8, 3))], R, mat(c)));
+    }
+  };
+  if (street) {
+    for (const side of [-1, 1]) {
+      let z = -uniform(r, 30, 120);
+      while (z < 150) {
+        const len = uniform(r, 4, 25), depth = uniform(r, 5, 20), set = uniform(r, 0, 4);
+        if (r() > 0.12) block(side * (w / 2 + set + depth / 2), z + len / 2, depth / 2, uniform(r, 2, 30), len / 2, 0);
+        z += len + (r() < 0.3 ? uniform(r, 3, 12) : 0);
+      }
+    }
+    if (r() < 0.4) for (let i = 0, n = randint(r, 1, 6); i < n; i++) { // steps or low walls across the street
+      block(uniform(r, -0.3, 0.3) * w, uniform(r, 4, 60), uniform(r, 0.5, 0.45 * w), uniform(r, 0.1, 0.6), uniform(r, 0.2, 1.5), 0);
+    }
+  } else {
+    for (let i = 0, n = randint(r, 4, 24); i < n; i++) {
+      const p = viewPoint(cam, uniform(r, -1.3, 1.3), 0, Math.exp(uniform(r, Math.log(4), Math.log(90))));
+      block(p[0], p[2], uniform(r, 1, 12), uniform(r, 1, 25), uniform(r, 1, 12), uniform(r, 0, Math.PI / 2));
+    }
+  }
+  for (let i = 0, n = randint(r, 0, 8); i < n; i++) { // street furniture
+    const s = uniform(r, 0.2, 1.2), p = viewPoint(cam, uniform(r, -1, 1), 0, uniform(r, 2, 30));
+    p[1] = s; addObject(c, p, s, true);
+  }
+  return cam;
+}
+
+function interior(c: Ctx): Camera {
+  const r = c.r;
+  const W = uniform(r, 3, 9), H = uniform(r, 2.3, 4), L = uniform(r, 3, 10);
+  const cam = makeCamera([uniform(r, -0.35, 0.35) * W, uniform(r, 0.4, 1.9), uniform(r, -0.35, 0.35) * L], uniform(r, 0, 2 * Math.PI),
+    uniform(r, -10, 40) * deg, uniform(r, -5, 5) * deg, uniform(r, 45, 100) * deg);
+  c.cam = cam;
+  c.prims.push(new Room([0, H / 2, 0], [W / 2, H / 2, L / 2], IDENTITY, mat(c)));
+  c.prims.push(new Plane([0, 1, 0], 1e-3, mat(c)));
+  const clear = (x: number, z: number, rad: number) => Math.hypot(x - cam.pos[0], z - cam.pos[2]) > rad + 0.35;
+  const box = (p: Vec3, h: Vec3, yaw: number, m: number) => c.prims.push(new Box(p, h, rotationYXZ(yaw, 0, 0), m));
+  for (let i = 0, n = randint(r, 3, 12); i < n; i++) {
+    const kind = weighted(r, { table: 3, chair: 3, shelf: 2, cabinet: 2, sofa: 1.5, lamp: 1, pile: 1.5 });
+    const x = uniform(r, -0.45, 0.45) * W, z = uniform(r, -0.45, 0.45) * L, yaw = r() < 0.6 ? pick(r, [0, Math.PI / 2]) : uniform(r, 0, Math.PI);
+    const m = mat(c), R = rotationYXZ(yaw, 0, 0);
+    const at = (lx: number, ly: number, lz: number): Vec3 => [x + R[0] * lx + R[2] * lz, ly, z + R[6] * lx + R[8] * lz];
+    switch (kind) {
+      case 'table': {
+        const hw = uniform(r, 0.3, 1), hd = uniform(r, 0.3, 0.7), ht = uniform(r, 0.4, 0.8);
+        if (!clear(x, z, Math.hypot(hw, hd))) break;
+        box(at(0, ht, 0), [hw, 0.03, hd], yaw, m);
+        for (const [sx, sz] of [[-1, -1], [-1, 1], [1, -1], [1, 1]]) box(at(sx * (hw - 0.05), ht / 2, sz * (hd - 0.05)), [0.03, ht / 2, 0.03], yaw, m);
+        for (let k = 0, nk = randint(r, 0, 3); k < nk; k++) { const s = uniform(r, 0.05, 0.18); addObject(c, at(uniform(r, -hw, hw) * 0.8, ht + 0.03 + s, uniform(r, -hd, hd) * 0.8), s, true); }
+        break;
+      }
+      case 'chair': {
+        const s = uniform(r, 0.2, 0.3), hs = uniform(r, 0.4, 0.5);
+        if (!clear(x, z, s * 1.5)) break;
+        box(at(0, hs, 0), [s, 0.03, s], yaw, m);
+        box(at(0, hs + 0.3, -s), [s, 0.3, 0.03], yaw, m);
+        for (const [sx, sz] of [[-1, -1], [-1, 1], [1, -1], [1, 1]]) box(at(sx * (s - 0.03), hs / 2, sz * (s - 0.03)), [0.02, hs / 2, 0.02], yaw, m);
+        break;
+      }
+      case 'shelf': case 'cabinet': { // against a wall
+        const wall = randint(r, 0, 3), hw = uniform(r, 0.3, 1.2), hd = uniform(r, 0.15, 0.35), hh = kind === 'shelf' ? uniform(r, 0.6, H / 2 - 0.1) : uniform(r, 0.3, 0.6);
+        const along = uniform(r, -0.4, 0.4);
+        const p: Vec3 = wall < 2 ? [(wall ? 1 : -1) * (W / 2 - hd), hh, along * L] : [along * W, hh, (wall === 2 ? 1 : -1) * (L / 2 - hd)];
+        const h: Vec3 = wall < 2 ? [hd, hh, hw] : [hw, hh, hd];
+        if (!clear(p[0], p[2], Math.max(h[0], h[2]))) break;
+        c.prims.push(new Box(p, h, IDENTITY, m));
+        if (kind === 'shelf') for (let k = 0, nk = randint(r, 2, 8); k < nk; k++) {
+          const s = uniform(r, 0.05, 0.15), q: Vec3 = [p[0] + (wall < 2 ? -(hd + s) * (wall ? 1 : -1) : uniform(r, -hw, hw)), uniform(r, 0.2, 2 * hh), p[2] + (wall < 2 ? uniform(r, -hw, hw) : -(hd + s) * (wall === 2 ? 1 : -1))];
+          c.prims.push(new Box(q, [s, s * uniform(r, 1, 2), s], IDENTITY, mat(c)));
+        }
+        break;
+      }
+      case 'sofa': {
+        const hw = uniform(r, 0.6, 1.2), hd = uniform(r, 0.35, 0.5);
+        if (!clear(x, z, hw)) break;
+        c.prims.push(new SdfPrim(at(0, 0.25, 0), { type: 'roundbox', h: [hw, 0.15, hd], r: 0.1 }, Math.hypot(hw, 0.15, hd) + 0.11, R, m));
+        c.prims.push(new SdfPrim(at(0, 0.6, -hd + 0.1), { type: 'roundbox', h: [hw, 0.3, 0.05], r: 0.08 }, Math.hypot(hw, 0.3, 0.05) + 0.09, R, m));
+        break;
+      }
+      case 'lamp': {
+        const hh = uniform(r, 0.6, 1.6);
+        if (!clear(x, z, 0.3)) break;
+        box([x, hh / 2, z], [0.02, hh / 2, 0.02], 0, m);
+        c.prims.push(new Sphere([x, hh + 0.15, z], uniform(r, 0.1, 0.25), mat(c)));
+        break;
+      }
+      default: // a pile of things on the floor
+        for (let k = 0, nk = randint(r, 2, 6); k < nk; k++) {
+          const s = uniform(r, 0.08, 0.35), px = x + uniform(r, -0.5, 0.5), pz = z + uniform(r, -0.5, 0.5);
+          if (clear(px, pz, s)) addObject(c, [px, s, pz], s, true);
+        }
+    }
+  }
+  return cam;
+}
+
+function closeFar(c: Ctx): Camera {
+  const r = c.r;
+  // a thing within arm's reach in front of a far background: the biggest depth step a picture can have
+  const h = uniform(r, 0.5, 3);
+  const cam = makeCamera([0, h, 0], uniform(r, 0, 2 * Math.PI), uniform(r, -15, 35) * deg, uniform(r, -10, 10) * deg, uniform(r, 35, 90) * deg);
+  c.cam = cam;
+  const bg = r();
+  if (bg < 0.45) c.prims.push(new Plane([0, 1, 0], 0, mat(c)));
+  else if (bg < 0.7) c.prims.push(new Heightfield(Math.exp(uniform(r, Math.log(3), Math.log(30))), uniform(r, 0.01, 0.04), 4, randint(r, 0, 1 << 20), mat(c)));
+  if (bg >= 0.7 || r() < 0.3) { // a far wall or cliff
+    const p = viewPoint(cam, uniform(r, -0.3, 0.3), 0, uniform(r, 15, 90));
+    const yaw = Math.atan2(cam.forward[0], cam.forward[2]) + uniform(r, -30, 30) * deg;
+    const n: Vec3 = [-Math.sin(yaw), 0, -Math.cos(yaw)];
+    c.prims.push(new Plane(n, n[0] * p[0] + n[2] * p[2], mat(c)));
+  }
+  if (bg >= 0.7 && r() < 0.5) c.prims.push(new Plane([0, 1, 0], 0, mat(c)));
+  for (let i = 0, n = randint(r, 1, 3); i < n; i++) {
+    const z = uniform(r, 0.35, 2.5);
+    addObject(c, viewPoint(cam, uniform(r, -0.8, 0.8), uniform(r, -0.8, 0.5), z), z * uniform(r, 0.15, 0.5), false);
+  }
+  for (let i = 0, n = randint(r, 0, 6); i < n; i++) {
+    const z = Math.exp(uniform(r, Math.log(4), Math.log(40)));
+    addObject(c, viewPoint(cam, uniform(r, -1.1, 1.1), uniform(r, -1, 0.3), z), Math.exp(uniform(r, Math.log(0.3), Math.log(3))), false);
+  }
+  return cam;
+}
+
+function grazing(c: Ctx): Camera {
+  const r = c.r;
+  // a long textured wall seen at a grazing angle (5–35° between the view axis and the wall), with a floor
+  const dist = Math.exp(uniform(r, Math.log(0.3), Math.log(4))), side = r() < 0.5 ? -1 : 1;
+  const ang = uniform(r, 5, 35) * deg;
+  const cam = makeCamera([0, uniform(r, 0.3, 3), 0], side * ang, uniform(r, -20, 25) * deg, uniform(r, -10, 10) * deg, uniform(r, 40, 90) * deg);
+  c.cam = cam;
+  c.prims.push(new Plane([1, 0, 0], side * dist, mat(c)));
+  if (r() < 0.7) c.prims.push(new Plane([0, 1, 0], 0, mat(c)));
+  if (r() < 0.35) c.prims.push(new Plane([1, 0, 0], -side * uniform(r, 2, 10), mat(c))); // the facing wall of a lane
+  for (let i = 0, n = randint(r, 0, 5); i < n; i++) {
+    const z = uniform(r, 1, 25), s = uniform(r, 0.1, 0.8);
+    const p = viewPoint(cam, uniform(r, -1, 1), 0, z);
+    p[1] = s; addObject(c, p, s, true);
+  }
+  return cam;
+}
+
+function figures(c: Ctx): Camera {
+  const r = c.r;
+  // dream-textured figures, heads and things in front of a dream-textured backdrop: what a dream keyframe shows,
+  // with known depth (the things are nearer than what is behind them)
+  const cam = makeCamera([0, uniform(r, 0.8, 2), 0], uniform(r, 0, 2 * Math.PI), uniform(r, -15, 25) * deg, uniform(r, -10, 10) * deg, uniform(r, 35, 85) * deg);
+  c.cam = cam;
+  const backZ = Math.exp(uniform(r, Math.log(3), Math.log(40)));
+  const bg = r();
+  if (bg < 0.5) {
+    const p = viewPoint(cam, 0, 0, backZ);
+    const yaw = Math.atan2(cam.forward[0], cam.forward[2]) + uniform(r, -35, 35) * deg;
+    const n: Vec3 = [-Math.sin(yaw), 0, -Math.cos(yaw)];
+    c.prims.push(new Plane(n, n[0] * p[0] + n[2] * p[2], dreamMat(c)));
+    if (r() < 0.6) c.prims.push(new Plane([0, 1, 0], 0, dreamMat(c)));
+  } else if (bg < 0.8) {
+    c.prims.push(new Room([0, 2, 0], [backZ * 0.7, 2 + backZ * 0.2, backZ], rotationYXZ(uniform(r, 0, Math.PI), 0, 0), dreamMat(c)));
+  } else c.prims.push(new Plane([0, 1, 0], 0, dreamMat(c)));
+  for (let i = 0, n = randint(r, 1, 6); i < n; i++) {
+    const z = uniform(r, 0.8, Math.min(backZ * 0.8, 15)), m = dreamMat(c);
+    const p = viewPoint(cam, uniform(r, -0.8, 0.8), uniform(r, -0.6, 0.4), z);
+    const kind = weighted(r, { figure: 3, head: 2, thing: 2 });
+    if (kind === 'figure') { // a body blob standing on the ground, a head on top
+      const hgt = uniform(r, 0.8, 1.9), bw = hgt * uniform(r, 0.15, 0.25);
+      p[1] = 0;
+      const balls = Array.from({ length: 4 }, (_, k) => ({ x: uniform(r, -0.3, 0.3) * bw, y: hgt * (0.15 + 0.18 * k), z: 0, r: bw * uniform(r, 0.7, 1.1) }));
+      c.prims.push(new SdfPrim([p[0], 0, p[2]], { type: 'blob', balls, k: bw * 0.6 }, hgt + bw, rotationYXZ(uniform(r, 0, 6.3), 0, 0), m));
+      c.prims.push(new Sphere([p[0], hgt * 0.88 + bw, p[2]], bw * uniform(r, 0.6, 0.9), r() < 0.5 ? m : dreamMat(c)));
+    } else if (kind === 'head') c.prims.push(new Sphere(p, z * uniform(r, 0.08, 0.25), m));
+    else addObject(c, p, z * uniform(r, 0.08, 0.3), false, m);
+  }
+  return cam;
+}
+
+/** The issue-28 mix (`npm run depth:data -- --types mix2`): the first seven types and the new six. */
+export const SCENE_TYPES_V2 = {
+  outdoor: 12, corridor: 6, room: 5, tunnel: 4, surface: 6, clutter: 8, closeup: 5,
+  terrain: 12, architecture: 12, interior: 12, closefar: 8, grazing: 6, figures: 10,
+} as const;
+
 export const SCENE_TYPES = { outdoor: 30, corridor: 15, room: 10, tunnel: 10, surface: 10, clutter: 18, closeup: 7 } as const;
-export type SceneType = keyof typeof SCENE_TYPES;
-/** `types`: relative weights of the scene types (default SCENE_TYPES); leaving it out keeps old seeds' scenes. */
-export interface SceneOptions { bank: Image[]; dreamShare: number; types?: Partial<Record<SceneType, number>> }
+export type SceneType = keyof typeof SCENE_TYPES_V2;
+/** `types`: relative weights of the scene types (default SCENE_TYPES: the first seven; SCENE_TYPES_V2 has all);
+ *  leaving it out keeps old seeds' scenes. `photo`: photographic textures. `variety`: also vary the camera's field
+ *  of view and the lighting (low sun, overcast, several lamps) beyond each type's own draws; both leave the draws
+ *  before them unchanged. */
+export interface SceneOptions { bank: Image[]; dreamShare: number; types?: Partial<Record<SceneType, number>>; photo?: PhotoTextures; variety?: boolean }
 
 export function randomScene(seed: number, opt: SceneOptions): Scene {
   const r = mulberry32(seed);
-  const c: Ctx = { r, bank: opt.bank, dreamShare: opt.dreamShare, materials: [], prims: [] };
+  const c: Ctx = { r, bank: opt.bank, dreamShare: opt.dreamShare, photo: opt.photo, materials: [], prims: [] };
   const type = weighted(r, (opt.types ?? SCENE_TYPES) as Record<SceneType, number>);
   let cam: Camera;
   switch (type) {
@@ -204,9 +437,15 @@ export function randomScene(seed: number, opt: SceneOptions): Scene {
     case 'tunnel': cam = tunnel(c); break;
     case 'surface': cam = surface(c); break;
     case 'clutter': cam = clutter(c, false); break;
+    case 'terrain': cam = terrain(c); break;
+    case 'architecture': cam = architecture(c); break;
+    case 'interior': cam = interior(c); break;
+    case 'closefar': cam = closeFar(c); break;
+    case 'grazing': cam = grazing(c); break;
+    case 'figures': cam = figures(c); break;
     default: cam = clutter(c, true); break;
   }
-  const enclosed = type === 'corridor' || type === 'room' || type === 'tunnel';
+  const enclosed = type === 'corridor' || type === 'room' || type === 'tunnel' || type === 'interior';
   const elev = uniform(r, 15, 80) * deg, az = uniform(r, 0, 2 * Math.PI);
   const light: Scene['light'] = enclosed
     ? { kind: 'point', pos: viewPoint(cam, uniform(r, -0.8, 0.8), uniform(r, 0, 0.9), uniform(r, 0.5, 6)), range: uniform(r, 5, 40) }
@@ -215,9 +454,30 @@ export function randomScene(seed: number, opt: SceneOptions): Scene {
   const skyBottom = [0, 1, 2].map((i) => Math.min(1, skyTop[i] * 0.5 + uniform(r, 0.3, 0.6))) as Vec3;
   const skyMaterial = r() < 0.3 ? randomMaterial(r, opt.bank, opt.dreamShare) : null;
   const fogDensity = r() < 0.45 ? 0 : Math.exp(uniform(r, Math.log(0.004), Math.log(0.15)));
-  return {
+  const scene: Scene = {
     type, camera: cam, prims: c.prims, materials: c.materials, light,
     ambient: uniform(r, 0.12, 0.5), shadows: r() < 0.7, flat: r() < 0.2,
     skyTop, skyBottom, skyMaterial, fogColor: r() < 0.7 ? skyBottom : randomColor(r), fogDensity,
   };
+  if (opt.variety) vary(r, scene, enclosed);
+  return scene;
+}
+
+/** Field of view and lighting beyond the scene type's own draws (after them, so the geometry stays the same). */
+function vary(r: Rng, s: Scene, enclosed: boolean): void {
+  if (r() < 0.35) s.camera.fovY = uniform(r, 28, 105) * deg; // zoomed in to wide angle, whatever the layout
+  const mode = weighted(r, enclosed ? { lamps: 3, keep: 2, overcast: 1, lowSun: 0 } : { lowSun: 2, overcast: 2, keep: 3, lamps: 1 });
+  if (mode === 'lowSun') { // long shadows, strong shading gradients
+    const elev = uniform(r, 2, 12) * deg, az = uniform(r, 0, 2 * Math.PI);
+    s.light = { kind: 'dir', dir: [Math.cos(elev) * Math.sin(az), Math.sin(elev), Math.cos(elev) * Math.cos(az)] };
+    s.ambient = uniform(r, 0.08, 0.3); s.shadows = true;
+  } else if (mode === 'overcast') { // soft light from above, no cast shadows
+    s.light = { kind: 'dir', dir: [uniform(r, -0.2, 0.2), 1, uniform(r, -0.2, 0.2)] };
+    s.ambient = uniform(r, 0.5, 0.85); s.shadows = false;
+  } else if (mode === 'lamps') { // one to three point lights anywhere in view
+    const lamp = (): Light => ({ kind: 'point', pos: viewPoint(s.camera, uniform(r, -1, 1), uniform(r, -0.5, 1), uniform(r, 0.5, 8)), range: uniform(r, 2, 15), strength: uniform(r, 0.5, 1.2) });
+    s.light = lamp();
+    s.extraLights = Array.from({ length: randint(r, 0, 2) }, lamp);
+    s.ambient = uniform(r, 0.05, 0.35);
+  }
 }

@@ -9,11 +9,11 @@ import { type Rng, pick, uniform } from './rng.ts';
 export interface Image { width: number; height: number; data: Float32Array } // RGB in [0,1], row-major
 
 export type Material = {
-  kind: 'solid' | 'checker' | 'stripes' | 'noise' | 'psy' | 'dream';
+  kind: 'solid' | 'checker' | 'stripes' | 'noise' | 'psy' | 'dream' | 'photo' | 'bricks' | 'planks';
   a: [number, number, number];
   b: [number, number, number];
   scale: number; // texture repeats per world unit
-  image?: Image; // dream texture
+  image?: Image; // dream or photo texture
   phase: number;
   spec: number; // Phong specular strength in [0,1]
   shininess: number;
@@ -95,9 +95,21 @@ export function albedo(m: Material, px: number, py: number, pz: number, nx: numb
       out[2] = 0.5 + 0.5 * Math.cos(6.283 * (r + m.a[2]));
       return;
     }
-    case 'dream': {
+    case 'dream': case 'photo': {
       if (m.image) { sampleImage(m.image, u * 0.25 + m.phase, v * 0.25 + m.phase * 0.37, out); return; }
       t = 0.5; break;
+    }
+    case 'bricks': {
+      // running bond, mortar lines darker, each brick its own shade: man-made regular texture with fine grain
+      const row = Math.floor(v * 2), bx = u + (row & 1) * 0.5, fx = bx - Math.floor(bx), fy = v * 2 - row;
+      const mortar = fx < 0.06 || fy < 0.12 ? 1 : 0;
+      const shade = hash3(Math.floor(bx), row, 7) * 0.5 + 0.35 * fbm(px * m.scale * 8, py * m.scale * 8, pz * m.scale * 8, 2);
+      t = mortar ? 1 : shade * 0.6; break;
+    }
+    case 'planks': {
+      // wood: long boards with grain along u
+      const board = Math.floor(v * 1.5), grain = fbm(u * 0.7 + board * 13.1, v * 12, w * 3, 3);
+      t = 0.5 + 0.5 * Math.sin(grain * 18 + board) * 0.6 + (hash3(board, 3, 1) - 0.5) * 0.5; break;
     }
   }
   out[0] = m.a[0] + (m.b[0] - m.a[0]) * t; out[1] = m.a[1] + (m.b[1] - m.a[1]) * t; out[2] = m.a[2] + (m.b[2] - m.a[2]) * t;
@@ -110,16 +122,24 @@ export function randomColor(r: Rng): [number, number, number] {
   return ([[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]][i % 6]) as [number, number, number];
 }
 
+/** Photographs for 'photo' materials (training/depth/data/photo-bank/, made by training/depth/photos.py) and the
+ *  share of the non-dream picks they get; absent: the draws of scenes made before photos existed stay the same. */
+export interface PhotoTextures { photos: Image[]; share: number }
+
 /** A random material; dream textures get `dreamShare` of the picks when the bank is non-empty. */
-export function randomMaterial(r: Rng, bank: Image[], dreamShare: number): Material {
+export function randomMaterial(r: Rng, bank: Image[], dreamShare: number, photo?: PhotoTextures): Material {
   const useDream = bank.length > 0 && r() < dreamShare;
-  const kind: Material['kind'] = useDream ? 'dream' : pick(r, ['solid', 'checker', 'stripes', 'noise', 'noise', 'psy', 'psy'] as const);
+  // drawn only when photos are given, so the streams of older scenes are unchanged
+  const usePhoto = !useDream && photo !== undefined && photo.photos.length > 0 && r() < photo.share;
+  const kind: Material['kind'] = useDream ? 'dream' : usePhoto ? 'photo' : photo
+    ? pick(r, ['solid', 'checker', 'stripes', 'noise', 'noise', 'psy', 'bricks', 'planks'] as const)
+    : pick(r, ['solid', 'checker', 'stripes', 'noise', 'noise', 'psy', 'psy'] as const);
   return {
     kind,
     a: randomColor(r),
     b: randomColor(r),
     scale: Math.exp(uniform(r, Math.log(0.3), Math.log(4))),
-    image: useDream ? pick(r, bank) : undefined,
+    image: useDream ? pick(r, bank) : usePhoto ? pick(r, photo!.photos) : undefined,
     phase: r(),
     spec: r() < 0.5 ? 0 : uniform(r, 0.1, 0.6),
     shininess: uniform(r, 8, 64),
